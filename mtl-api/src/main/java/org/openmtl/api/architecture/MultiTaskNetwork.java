@@ -1,0 +1,133 @@
+package org.openmtl.api.architecture;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A built multi-task network.
+ *
+ * <p>A forward pass is {@link #encode} once (the shared part, producing the shared representation)
+ * and {@link #decode} per task. Architectures without a shared part (independent networks) return
+ * their input from {@code encode}; architectures whose sharing is not a single trunk (cross-stitch,
+ * mixtures of experts) return in {@code encode} whatever all tasks read from, so gradient methods
+ * that work on the representation still apply.
+ *
+ * <p>Parameters are either shared (in {@link #sharedParameters()}) or belong to exactly one task
+ * ({@link #taskParameters(String)}); {@link #extraParameters()} holds the rest (gates, policies,
+ * routing logits) that the optimizer trains but that gradient methods do not combine.
+ */
+public interface MultiTaskNetwork {
+
+    /**
+     * The root block holding every parameter, for saving, loading and counting.
+     *
+     * @return the block
+     */
+    Block block();
+
+    /**
+     * Runs the shared part.
+     *
+     * @param parameters the parameter store of the run
+     * @param input the batch input
+     * @param training whether this is a training forward (dropout, batch statistics)
+     * @return the shared representation
+     */
+    NDList encode(ParameterStore parameters, NDArray input, boolean training);
+
+    /**
+     * Runs one task's part on the shared representation.
+     *
+     * @param parameters the parameter store of the run
+     * @param representation what {@link #encode} returned (or a detached copy of it)
+     * @param task the task name
+     * @param training whether this is a training forward
+     * @return the task's predictions, (batch, outputs)
+     */
+    NDArray decode(ParameterStore parameters, NDList representation, String task, boolean training);
+
+    /**
+     * The parameters every task's loss depends on.
+     *
+     * @return the shared parameters; empty when nothing is shared
+     */
+    List<Parameter> sharedParameters();
+
+    /**
+     * The parameters only one task's loss depends on.
+     *
+     * @param task the task name
+     * @return that task's parameters
+     */
+    List<Parameter> taskParameters(String task);
+
+    /**
+     * Trainable parameters that are neither shared nor task-specific (routing logits, gates).
+     *
+     * @return the extra parameters; empty by default
+     */
+    default List<Parameter> extraParameters() {
+        return List.of();
+    }
+
+    /**
+     * A regularization term the architecture adds to the training objective (e.g. a coupling
+     * penalty between task networks); computed once per step after the forward pass.
+     *
+     * @param parameters the parameter store
+     * @return the penalty, or empty when the architecture has none
+     */
+    default Optional<NDArray> penalty(ParameterStore parameters) {
+        return Optional.empty();
+    }
+
+    /**
+     * The phases this network trains in, covering {@code epochs} epochs in total. A plain network
+     * has one phase that trains everything.
+     *
+     * @param epochs the run's epoch budget
+     * @return the phases, in order; their epochs add up to {@code epochs}
+     */
+    default List<TrainingPhase> phases(int epochs) {
+        return List.of(TrainingPhase.all("train", epochs));
+    }
+
+    /**
+     * Called when a phase starts. The network may change its structure here (add branches,
+     * freeze a policy); it returns true when its set of parameters changed, so the trainer
+     * rebuilds the optimizer's state for the new parameters.
+     *
+     * @param phase the phase starting
+     * @param context access to the data and parameters
+     * @return true when the parameters changed
+     */
+    default boolean onPhaseStart(TrainingPhase phase, PhaseContext context) {
+        return false;
+    }
+
+    /**
+     * Called after each training epoch, e.g. to anneal a temperature or widen a layer.
+     *
+     * @param context access to the data and parameters
+     * @return true when the parameters changed
+     */
+    default boolean onEpochEnd(PhaseContext context) {
+        return false;
+    }
+
+    /**
+     * The sharing structure the network has now (which tasks share which layer, a policy matrix),
+     * written into {@code result.json} under {@code structure}.
+     *
+     * @return a JSON-able map; empty for fixed architectures
+     */
+    default Map<String, Object> structure() {
+        return Map.of();
+    }
+}

@@ -1,0 +1,59 @@
+package org.openmtl.api.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * Updates parameters in place from their gradients, and owns the optimizer state.
+ *
+ * <p>Per step the trainer calls {@link #update} for every trained parameter, then {@link
+ * #endStep()}. An update leaves the parameter's gradient zeroed.
+ */
+public interface ParameterUpdater {
+
+    /**
+     * Applies one update to a parameter and zeroes its gradient.
+     *
+     * @param parameterId the parameter's stable id (state is kept per id)
+     * @param weight the parameter array, updated in place
+     * @param gradient its gradient
+     */
+    void update(String parameterId, NDArray weight, NDArray gradient);
+
+    /** Marks the end of a step (advances the learning-rate schedule). */
+    void endStep();
+
+    /**
+     * The learning rate of the current step.
+     *
+     * @return the learning rate
+     */
+    double learningRate();
+
+    /**
+     * Forgets the state of parameters not in the given set (after a structure change).
+     *
+     * @param parameterIds the ids still trained
+     */
+    void retain(java.util.Set<String> parameterIds);
+
+    /**
+     * Writes the state (step count, moments) for a checkpoint.
+     *
+     * @param out the stream
+     * @throws IOException if writing fails
+     */
+    void save(DataOutputStream out) throws IOException;
+
+    /**
+     * Restores the state written by {@link #save}.
+     *
+     * @param in the stream
+     * @param manager the manager that owns the restored arrays (the parameters')
+     * @throws IOException if reading fails or the state is not this updater's
+     */
+    void load(DataInputStream in, NDManager manager) throws IOException;
+}

@@ -1,0 +1,50 @@
+package org.openmtl.api.weighting;
+
+import ai.djl.nn.Parameter;
+import java.util.List;
+
+/**
+ * A weighting plugin. Implement {@link LossWeighting} or {@link GradientWeighting}; the trainer
+ * dispatches on which one, and on {@link #requirement()}, never on the plugin's name.
+ */
+public interface Weighting {
+
+    /**
+     * What the trainer must compute for this weighting each step.
+     *
+     * @return the requirement
+     */
+    GradientRequirement requirement();
+
+    /**
+     * Prepares the weighting for a run: task names, a manager for its own parameters, a seed.
+     *
+     * @param context the run's tasks and resources
+     */
+    default void initialize(WeightingContext context) {}
+
+    /**
+     * Parameters the weighting learns together with the network (e.g. log-variances).
+     *
+     * @return the parameters; empty by default
+     */
+    default List<Parameter> parameters() {
+        return List.of();
+    }
+
+    /**
+     * The task weights used in the most recent step, in task order, for the run's history.
+     *
+     * @return the weights, or an empty array when the method has no per-task weights
+     */
+    double[] lastWeights();
+
+    /**
+     * Called after each epoch with the epoch's mean training loss per task (e.g. for dynamic
+     * weight average).
+     *
+     * @param epoch the epoch just finished, from 1
+     * @param meanLosses the mean training loss per task, in task order
+     */
+    default void onEpochEnd(int epoch, double[] meanLosses) {}
+}
