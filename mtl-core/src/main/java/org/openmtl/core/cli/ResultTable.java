@@ -1,0 +1,78 @@
+package org.openmtl.core.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Renders per-task test metrics of one or more results as a text table. */
+final class ResultTable {
+
+    private ResultTable() {}
+
+    @SuppressWarnings("unchecked")
+    static String render(List<Map.Entry<String, Map<String, Object>>> results) {
+        Set<String> columns = new LinkedHashSet<>();
+        for (Map.Entry<String, Map<String, Object>> r : results) {
+            Map<String, Map<String, Object>> tasks = (Map<String, Map<String, Object>>) r.getValue().get("tasks");
+            tasks.forEach((task, metrics) -> {
+                String metric = metrics.containsKey("accuracy") ? "accuracy" : metrics.keySet().iterator().next();
+                columns.add(task + " " + metric);
+            });
+        }
+        List<String> header = new ArrayList<>();
+        header.add("method");
+        header.addAll(columns);
+        header.add("params");
+        header.add("ms/step");
+        List<List<String>> rows = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Object>> r : results) {
+            Map<String, Map<String, Object>> tasks = (Map<String, Map<String, Object>>) r.getValue().get("tasks");
+            List<String> row = new ArrayList<>();
+            row.add(r.getKey());
+            for (String c : columns) {
+                String task = c.substring(0, c.lastIndexOf(' '));
+                String metric = c.substring(c.lastIndexOf(' ') + 1);
+                Object v = tasks.containsKey(task) ? tasks.get(task).get(metric) : null;
+                row.add(v instanceof Number n ? String.format(Locale.ROOT, "%.4f", n.doubleValue()) : "-");
+            }
+            Object params = r.getValue().get("parameters");
+            row.add(params instanceof Number n ? String.format(Locale.ROOT, "%,d", n.longValue()) : "-");
+            Object ms = r.getValue().get("ms_per_step");
+            row.add(ms instanceof Number n ? String.format(Locale.ROOT, "%.1f", n.doubleValue()) : "-");
+            rows.add(row);
+        }
+        int[] widths = new int[header.size()];
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = header.get(i).length();
+            for (List<String> row : rows) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        appendRow(sb, header, widths);
+        List<String> rule = new ArrayList<>();
+        for (int w : widths) {
+            rule.add("-".repeat(w));
+        }
+        appendRow(sb, rule, widths);
+        for (List<String> row : rows) {
+            appendRow(sb, row, widths);
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    private static void appendRow(StringBuilder sb, List<String> cells, int[] widths) {
+        for (int i = 0; i < cells.size(); i++) {
+            String c = cells.get(i);
+            if (i == 0) {
+                sb.append(c).append(" ".repeat(widths[i] - c.length()));
+            } else {
+                sb.append("  ").append(" ".repeat(widths[i] - c.length())).append(c);
+            }
+        }
+        sb.append('\n');
+    }
+}

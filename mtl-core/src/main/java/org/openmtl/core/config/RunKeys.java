@@ -1,0 +1,95 @@
+package org.openmtl.core.config;
+
+import java.util.List;
+import org.openmtl.api.plugin.ConfigKey;
+import org.openmtl.api.plugin.PluginKind;
+
+/**
+ * The framework's own configuration keys (the plugins' keys come from their descriptors). This
+ * list is the single source of the configuration reference in {@code docs/configuration.md}; a
+ * test keeps the two in sync.
+ */
+public final class RunKeys {
+
+    /** The dataset plugin. */
+    public static final String DATASET = "dataset";
+    /** The architecture plugin. */
+    public static final String ARCHITECTURE = "architecture";
+    /** The weighting plugin. */
+    public static final String WEIGHTING = "weighting";
+    /** The task selector plugin. */
+    public static final String SELECTOR = "selector";
+    /** The optimizer plugin. */
+    public static final String OPTIMIZER = "optimizer";
+    /** The master seed. */
+    public static final String SEED = "seed";
+    /** The number of epochs. */
+    public static final String EPOCHS = "epochs";
+    /** The training batch size. */
+    public static final String BATCH_SIZE = "batch.size";
+    /** The batch size for evaluation passes. */
+    public static final String EVAL_BATCH_SIZE = "eval.batch.size";
+    /** Where the run writes its results. */
+    public static final String OUTPUT_DIR = "output.dir";
+    /** The cap on training examples. */
+    public static final String TRAIN_LIMIT = "dataset.train.limit";
+    /** Where datasets' files live. */
+    public static final String DATA_DIR = "data.dir";
+    /** Where extra plugin jars live. */
+    public static final String PLUGINS_DIR = "plugins.dir";
+    /** The compute device. */
+    public static final String DEVICE = "device";
+    /** The number of intra-op threads. */
+    public static final String THREADS = "threads";
+    /** Continue from the last checkpoint. */
+    public static final String RESUME = "resume";
+    /** Write a checkpoint every epoch. */
+    public static final String CHECKPOINT = "checkpoint";
+    /** How the reported epoch is chosen. */
+    public static final String SELECTION = "selection";
+    /** How progress is shown. */
+    public static final String PROGRESS = "progress";
+
+    private static final List<ConfigKey> KEYS =
+            List.of(
+                    ConfigKey.string(DATASET, "multimnist", "The dataset plugin (see ./mtl plugins)."),
+                    ConfigKey.string(ARCHITECTURE, "hard-sharing", "The architecture plugin: how parameters are shared."),
+                    ConfigKey.string(WEIGHTING, "equal", "The weighting plugin: how task losses or gradients become one update."),
+                    ConfigKey.string(SELECTOR, "all", "The task selector plugin: which tasks and examples each step trains."),
+                    ConfigKey.string(OPTIMIZER, "adam", "The optimizer plugin."),
+                    ConfigKey.longInteger(SEED, 1, 0, "The master seed; every random choice of a run derives from it."),
+                    ConfigKey.integer(EPOCHS, 10, 1, 100_000, "The number of training epochs."),
+                    ConfigKey.integer(BATCH_SIZE, 256, 1, 1 << 20, "Training examples per step."),
+                    ConfigKey.integer(EVAL_BATCH_SIZE, 1024, 1, 1 << 20, "Examples per batch when evaluating."),
+                    ConfigKey.string(OUTPUT_DIR, "runs/latest", "Where the run writes result.json, checkpoints and the model."),
+                    ConfigKey.integer(TRAIN_LIMIT, 0, 0, Integer.MAX_VALUE, "Use at most this many training examples (0: all)."),
+                    ConfigKey.string(DATA_DIR, "data", "Where datasets' files live (./mtl data fetch writes there)."),
+                    ConfigKey.string(PLUGINS_DIR, "plugins", "A directory of extra plugin jars."),
+                    ConfigKey.string(DEVICE, "cpu", "The compute device: cpu, gpu, gpu:N, or auto (a GPU when the engine has one)."),
+                    ConfigKey.integer(THREADS, 0, 0, 1024, "Intra-op threads of the engine (0: the engine's default)."),
+                    ConfigKey.bool(RESUME, false, "Continue an interrupted run from the last checkpoint in output.dir."),
+                    ConfigKey.bool(CHECKPOINT, true, "Write a checkpoint at the end of every epoch."),
+                    ConfigKey.choice(SELECTION, "best-validation", "Which epoch's model is reported: the best on validation, or the last.", "best-validation", "last"),
+                    ConfigKey.choice(PROGRESS, "auto", "Progress display: a bar in a terminal, plain log lines otherwise.", "auto", "bar", "plain", "none"));
+
+    private RunKeys() {}
+
+    /**
+     * The framework's keys, in reference order.
+     *
+     * @return the keys
+     */
+    public static List<ConfigKey> keys() {
+        return KEYS;
+    }
+
+    /**
+     * The key that selects the plugin of a kind, e.g. {@code weighting}.
+     *
+     * @param kind the plugin kind
+     * @return the key
+     */
+    public static String selectorKey(PluginKind kind) {
+        return kind.configName();
+    }
+}

@@ -1,0 +1,120 @@
+package org.openmtl.core.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.Locale;
+import org.openmtl.core.config.ConfigException;
+import org.openmtl.core.config.RunKeys;
+
+/**
+ * The only place that calls the PyTorch engine directly, for what DJL's engine-neutral API lacks:
+ * a backward pass that keeps the graph, zeroing one parameter's gradient, grad mode, threads.
+ */
+public final class EngineOps {
+
+    /** The engine the framework trains on. */
+    public static final String ENGINE = "PyTorch";
+
+    private EngineOps() {}
+
+    /**
+     * The engine.
+     *
+     * @return the PyTorch engine
+     */
+    public static Engine engine() {
+        return Engine.getEngine(ENGINE);
+    }
+
+    /**
+     * Back-propagates {@code gradient} from {@code target}, accumulating into leaf gradients.
+     *
+     * @param target the array to differentiate
+     * @param gradient the vector of the vector-Jacobian product, same shape as target
+     * @param keepGraph whether the graph stays for another backward pass
+     */
+    public static void backward(NDArray target, NDArray gradient, boolean keepGraph) {
+        JniUtils.backward((PtNDArray) target, (PtNDArray) gradient, keepGraph, false);
+    }
+
+    /**
+     * Zeroes the gradient of one array that requires it (a no-op when it has none yet).
+     *
+     * @param array a parameter or leaf array
+     */
+    public static void zeroGradient(NDArray array) {
+        JniUtils.zeroGrad((PtNDArray) array);
+    }
+
+    /**
+     * Whether operations record a graph outside a gradient collector.
+     *
+     * @return the grad mode
+     */
+    public static boolean isGradMode() {
+        return JniUtils.isGradMode();
+    }
+
+    /**
+     * Switches graph recording on or off.
+     *
+     * @param enabled the new grad mode
+     */
+    public static void setGradMode(boolean enabled) {
+        JniUtils.setGradMode(enabled);
+    }
+
+    /**
+     * Sets the engine's intra-op thread count.
+     *
+     * @param threads the count, positive
+     */
+    public static void setThreads(int threads) {
+        JniUtils.setNumThreads(threads);
+    }
+
+    /**
+     * The engine's intra-op thread count.
+     *
+     * @return the count
+     */
+    public static int threads() {
+        return JniUtils.getNumThreads();
+    }
+
+    /**
+     * Resolves the {@code device} key.
+     *
+     * @param value {@code cpu}, {@code gpu}, {@code gpu:N} or {@code auto}
+     * @param engine the engine
+     * @return the device
+     * @throws ConfigException if the device does not exist on this machine
+     */
+    public static Device resolveDevice(String value, Engine engine) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        int gpus = engine.getGpuCount();
+        if (v.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (v.equals("auto")) {
+            return gpus > 0 ? Device.gpu() : Device.cpu();
+        }
+        if (v.equals("gpu") || v.startsWith("gpu:")) {
+            int index;
+            try {
+                index = v.equals("gpu") ? 0 : Integer.parseInt(v.substring(4));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(RunKeys.DEVICE + ": '" + value + "' is not valid; expected cpu, gpu, gpu:N or auto");
+            }
+            if (index >= gpus) {
+                throw new ConfigException(RunKeys.DEVICE + "=" + value + ": the engine sees " + gpus
+                        + " GPU(s) on this machine; use device=cpu or device=auto");
+            }
+            return Device.gpu(index);
+        }
+        throw new ConfigException(RunKeys.DEVICE + ": '" + value + "' is not valid; expected cpu, gpu, gpu:N or auto");
+    }
+}

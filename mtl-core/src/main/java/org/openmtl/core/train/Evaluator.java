@@ -1,0 +1,104 @@
+package org.openmtl.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openmtl.api.architecture.MultiTaskNetwork;
+import org.openmtl.api.data.MultiTaskBatch;
+import org.openmtl.api.data.MultiTaskDataset;
+import org.openmtl.api.data.Split;
+import org.openmtl.api.data.TaskTarget;
+import org.openmtl.api.task.Metric;
+import org.openmtl.api.task.Task;
+
+/** Computes every task's metrics on a split, without recording a graph. */
+final class Evaluator {
+
+    private final MultiTaskDataset dataset;
+    private final int batchSize;
+
+    Evaluator(MultiTaskDataset dataset, int batchSize) {
+        this.dataset = dataset;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * Evaluates on a split.
+     *
+     * @return task → metric → value; tasks without labelled examples in the split are left out
+     */
+    Map<String, Map<String, Double>> evaluate(
+            MultiTaskNetwork network, ParameterStore parameters, NDManager base, Split split) {
+        List<Task> tasks = dataset.tasks();
+        List<String> names = tasks.stream().map(Task::name).toList();
+        int n = dataset.size(split);
+        double[][][] sums = new double[tasks.size()][][];
+        for (int t = 0; t < tasks.size(); t++) {
+            sums[t] = new double[tasks.get(t).metrics().size()][2];
+        }
+        boolean gradMode = EngineOps.isGradMode();
+        EngineOps.setGradMode(false);
+        try {
+            for (int start = 0; start < n; start += batchSize) {
+                int end = Math.min(n, start + batchSize);
+                int[] examples = new int[end - start];
+                for (int i = 0; i < examples.length; i++) {
+                    examples[i] = start + i;
+                }
+                try (NDManager manager = base.newSubManager()) {
+                    MultiTaskBatch batch = dataset.batch(manager, split, examples, names);
+                    NDList representation = network.encode(parameters, batch.input(), false);
+                    for (int t = 0; t < tasks.size(); t++) {
+                        Task task = tasks.get(t);
+                        TaskTarget target = batch.target(task.name());
+                        NDArray prediction = network.decode(parameters, representation, task.name(), false);
+                        List<Metric> metrics = task.metrics();
+                        for (int m = 0; m < metrics.size(); m++) {
+                            double[] sc = metrics.get(m).accumulate(prediction, target.labels(), target.mask());
+                            sums[t][m][0] += sc[0];
+                            sums[t][m][1] += sc[1];
+                        }
+                    }
+                }
+            }
+        } finally {
+            EngineOps.setGradMode(gradMode);
+        }
+        Map<String, Map<String, Double>> result = new LinkedHashMap<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            Task task = tasks.get(t);
+            if (sums[t].length == 0 || sums[t][0][1] == 0) {
+                continue;
+            }
+            Map<String, Double> values = new LinkedHashMap<>();
+            for (int m = 0; m < task.metrics().size(); m++) {
+                values.put(task.metrics().get(m).name(), sums[t][m][0] / sums[t][m][1]);
+            }
+            result.put(task.name(), values);
+        }
+        return result;
+    }
+
+    /**
+     * The model-selection score of an evaluation: the mean over tasks of the primary metric,
+     * negated where lower is better, so that higher is always better.
+     */
+    static double score(List<Task> tasks, Map<String, Map<String, Double>> evaluation) {
+        double sum = 0;
+        int count = 0;
+        for (Task task : tasks) {
+            Map<String, Double> values = evaluation.get(task.name());
+            if (values == null) {
+                continue;
+            }
+            double v = values.get(task.primaryMetric().name());
+            sum += task.primaryMetric().higherIsBetter() ? v : -v;
+            count++;
+        }
+        return count == 0 ? Double.NEGATIVE_INFINITY : sum / count;
+    }
+}

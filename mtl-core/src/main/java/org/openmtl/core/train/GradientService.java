@@ -1,0 +1,217 @@
+package org.openmtl.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.openmtl.api.architecture.MultiTaskNetwork;
+import org.openmtl.api.data.MultiTaskBatch;
+import org.openmtl.api.data.TaskTarget;
+import org.openmtl.api.task.Task;
+import org.openmtl.api.weighting.Combination;
+import org.openmtl.api.weighting.GradientRequirement;
+import org.openmtl.api.weighting.GradientWeighting;
+import org.openmtl.api.weighting.LossWeighting;
+import org.openmtl.api.weighting.StepContext;
+import org.openmtl.api.weighting.Weighting;
+
+/**
+ * Computes, for one step, exactly the gradient work the weighting declared, and leaves every
+ * trainable parameter's gradient in place for the optimizer:
+ *
+ * <ul>
+ *   <li>LOSSES: one backward of the weighting's objective;
+ *   <li>REPRESENTATION: per-task gradients w.r.t. a detached copy of the shared representation
+ *       (task heads receive their own task's gradient), then one backward through the shared
+ *       part with the combined gradient;
+ *   <li>PARAMETERS and GRAMIAN: one forward, K backwards keeping the graph until the last; the
+ *       shared parameters' per-task gradients are gathered into a (K, P) matrix and replaced by
+ *       the combination; task parameters keep their own task's gradient.
+ * </ul>
+ *
+ * An architecture's penalty is back-propagated once in every mode.
+ */
+final class GradientService {
+
+    private final MultiTaskNetwork network;
+    private final Weighting weighting;
+    private final Map<String, Task> tasks;
+
+    GradientService(MultiTaskNetwork network, Weighting weighting, Map<String, Task> tasks) {
+        this.network = network;
+        this.weighting = weighting;
+        this.tasks = tasks;
+        boolean loss = weighting instanceof LossWeighting;
+        boolean gradient = weighting instanceof GradientWeighting;
+        if (loss == gradient || (loss && weighting.requirement() != GradientRequirement.LOSSES)
+                || (gradient && weighting.requirement() == GradientRequirement.LOSSES)) {
+            throw new IllegalArgumentException("weighting " + weighting.getClass().getName()
+                    + " must implement exactly one of LossWeighting (requirement LOSSES) and"
+                    + " GradientWeighting (requirement REPRESENTATION, PARAMETERS or GRAMIAN)");
+        }
+    }
+
+    /**
+     * Runs the forward and backward passes of one step.
+     *
+     * @return the task losses in the batch's task order
+     */
+    double[] step(ParameterStore parameters, MultiTaskBatch batch, StepContext context) {
+        NDManager manager = context.manager();
+        NDArray one = manager.ones(new Shape());
+        NDList representation = network.encode(parameters, batch.input(), true);
+        GradientRequirement requirement = weighting.requirement();
+        double[] values;
+        if (requirement == GradientRequirement.LOSSES) {
+            StepLosses losses = losses(parameters, representation, batch);
+            values = losses.values();
+            NDArray objective = ((LossWeighting) weighting).objective(losses, context);
+            Optional<NDArray> penalty = network.penalty(parameters);
+            if (penalty.isPresent()) {
+                objective = objective.add(penalty.get());
+            }
+            EngineOps.backward(objective, one, false);
+        } else if (requirement == GradientRequirement.REPRESENTATION) {
+            values = representationStep(parameters, representation, batch, context, one);
+        } else {
+            values = parameterStep(parameters, representation, batch, context, one);
+        }
+        return values;
+    }
+
+    private StepLosses losses(ParameterStore parameters, NDList representation, MultiTaskBatch batch) {
+        List<String> names = batch.tasks();
+        List<NDArray> losses = new ArrayList<>(names.size());
+        for (String name : names) {
+            losses.add(loss(parameters, representation, batch, name));
+        }
+        return new StepLosses(names, losses);
+    }
+
+    private NDArray loss(ParameterStore parameters, NDList representation, MultiTaskBatch batch, String name) {
+        NDArray prediction = network.decode(parameters, representation, name, true);
+        TaskTarget target = batch.target(name);
+        return tasks.get(name).loss().compute(prediction, target.labels(), target.mask());
+    }
+
+    private double[] representationStep(
+            ParameterStore parameters, NDList representation, MultiTaskBatch batch, StepContext context, NDArray one) {
+        NDList detached = new NDList(representation.size());
+        for (NDArray r : representation) {
+            NDArray d = r.stopGradient();
+            d.setRequiresGradient(true);
+            detached.add(d);
+        }
+        List<String> names = batch.tasks();
+        List<NDArray> losses = new ArrayList<>(names.size());
+        NDList rows = new NDList(names.size());
+        for (String name : names) {
+            NDArray loss = loss(parameters, detached, batch, name);
+            losses.add(loss);
+            EngineOps.backward(loss, one, false);
+            rows.add(flattenGradients(detached, context.manager()));
+        }
+        StepLosses stepLosses = new StepLosses(names, losses);
+        double[] values = stepLosses.values();
+        NDArray matrix = NDArrays.stack(rows);
+        NDArray direction = direction(new StepGradients(GradientRequirement.REPRESENTATION, matrix, stepLosses), context);
+        int offset = 0;
+        for (int i = 0; i < representation.size(); i++) {
+            NDArray r = representation.get(i);
+            int n = (int) r.size();
+            NDArray part = direction.get(new NDIndex("{}:{}", offset, offset + n)).reshape(r.getShape());
+            boolean last = i == representation.size() - 1;
+            if (r.hasGradient()) {
+                EngineOps.backward(r, part, !last);
+            }
+            offset += n;
+        }
+        backwardPenalty(parameters, one);
+        return values;
+    }
+
+    private double[] parameterStep(
+            ParameterStore parameters, NDList representation, MultiTaskBatch batch, StepContext context, NDArray one) {
+        StepLosses losses = losses(parameters, representation, batch);
+        double[] values = losses.values();
+        List<Parameter> shared = network.sharedParameters();
+        List<NDArray> sharedArrays = new ArrayList<>(shared.size());
+        for (Parameter p : shared) {
+            sharedArrays.add(p.getArray());
+        }
+        int k = losses.tasks().size();
+        NDList rows = new NDList(k);
+        for (int i = 0; i < k; i++) {
+            EngineOps.backward(losses.get(i), one, i < k - 1);
+            if (!sharedArrays.isEmpty()) {
+                rows.add(flattenGradients(new NDList(sharedArrays), context.manager()));
+            }
+        }
+        if (!sharedArrays.isEmpty()) {
+            NDArray matrix = NDArrays.stack(rows);
+            NDArray direction = direction(new StepGradients(weighting.requirement(), matrix, losses), context);
+            int offset = 0;
+            for (NDArray array : sharedArrays) {
+                int n = (int) array.size();
+                try (NDArray gradient = array.getGradient()) {
+                    gradient.addi(direction.get(new NDIndex("{}:{}", offset, offset + n)).reshape(array.getShape()));
+                }
+                offset += n;
+            }
+        }
+        backwardPenalty(parameters, one);
+        return values;
+    }
+
+    private NDArray direction(StepGradients gradients, StepContext context) {
+        Combination combination = ((GradientWeighting) weighting).combine(gradients, context);
+        if (!combination.hasWeights()) {
+            return combination.direction();
+        }
+        double[] w = combination.taskWeights();
+        NDArray matrix = gradients.rows();
+        if (w.length != matrix.getShape().get(0)) {
+            throw new IllegalStateException("weighting returned " + w.length + " weights for "
+                    + matrix.getShape().get(0) + " tasks");
+        }
+        float[] weights = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            weights[i] = (float) w[i];
+        }
+        NDArray column = context.manager().create(weights).reshape(1, w.length);
+        return column.matMul(matrix).reshape(-1);
+    }
+
+    /**
+     * Copies the gradients of the given arrays into one flat vector (in the step's manager) and
+     * zeroes them, so the next task's backward starts from zero.
+     */
+    private static NDArray flattenGradients(NDList arrays, NDManager stepManager) {
+        NDList parts = new NDList(arrays.size());
+        for (NDArray a : arrays) {
+            // a parameter's gradient lives in the parameters' manager: copy it into the step's
+            try (NDArray g = a.getGradient(); NDArray flat = g.reshape(-1)) {
+                NDArray copy = flat.duplicate();
+                copy.attach(stepManager);
+                parts.add(copy);
+            }
+            EngineOps.zeroGradient(a);
+        }
+        return parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts);
+    }
+
+    private void backwardPenalty(ParameterStore parameters, NDArray one) {
+        Optional<NDArray> penalty = network.penalty(parameters);
+        if (penalty.isPresent()) {
+            EngineOps.backward(penalty.get(), one, false);
+        }
+    }
+}

@@ -1,0 +1,609 @@
+package org.openmtl.core.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.openmtl.api.architecture.Architecture;
+import org.openmtl.api.architecture.MultiTaskNetwork;
+import org.openmtl.api.architecture.NetworkContext;
+import org.openmtl.api.architecture.PhaseContext;
+import org.openmtl.api.architecture.TrainingPhase;
+import org.openmtl.api.data.MultiTaskBatch;
+import org.openmtl.api.data.MultiTaskDataset;
+import org.openmtl.api.data.Split;
+import org.openmtl.api.optim.Optimizer;
+import org.openmtl.api.optim.OptimizerContext;
+import org.openmtl.api.optim.ParameterUpdater;
+import org.openmtl.api.selector.SelectorContext;
+import org.openmtl.api.selector.StepPlan;
+import org.openmtl.api.selector.TaskSelector;
+import org.openmtl.api.task.Task;
+import org.openmtl.api.weighting.StepContext;
+import org.openmtl.api.weighting.Weighting;
+import org.openmtl.api.weighting.WeightingContext;
+import org.openmtl.core.config.ConfigException;
+import org.openmtl.core.config.RunConfig;
+import org.openmtl.core.result.Provenance;
+import org.openmtl.core.result.ResultFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains one multi-task model: the run's plugins, one epoch after another, with evaluation on
+ * validation and test each epoch, model selection on validation, a checkpoint per epoch, and
+ * {@code result.json} at the end. Knows no plugin by name: it follows what each declares.
+ */
+public final class MultiTaskTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MultiTaskTrainer.class);
+    private static final String CHECKPOINT = "checkpoint";
+
+    /** The plugins of one run, created fresh for it. */
+    public record Plugins(
+            MultiTaskDataset dataset,
+            Architecture architecture,
+            Weighting weighting,
+            TaskSelector selector,
+            Optimizer optimizer) {}
+
+    private final RunConfig config;
+    private final Plugins plugins;
+    private final Progress progress;
+    private final Map<String, Object> extraProvenance;
+
+    /**
+     * Creates a trainer.
+     *
+     * @param config the validated run configuration
+     * @param plugins the run's plugin instances
+     * @param progress the progress display
+     * @param extraProvenance facts to add to the result's provenance (plugin origins, data)
+     */
+    public MultiTaskTrainer(RunConfig config, Plugins plugins, Progress progress, Map<String, Object> extraProvenance) {
+        this.config = Objects.requireNonNull(config);
+        this.plugins = Objects.requireNonNull(plugins);
+        this.progress = Objects.requireNonNull(progress);
+        this.extraProvenance = new LinkedHashMap<>(extraProvenance);
+    }
+
+    /**
+     * Trains, evaluates and writes the results.
+     *
+     * @return the result, as written to {@code <output.dir>/result.json}
+     * @throws ConfigException if a plugin rejects the configuration for these tasks, or a
+     *     checkpoint to resume from belongs to another configuration
+     */
+    public Map<String, Object> train() {
+        Engine engine = EngineOps.engine();
+        if (config.threads() > 0) {
+            EngineOps.setThreads(config.threads());
+        }
+        Device device = EngineOps.resolveDevice(config.device(), engine);
+        try (NDManager base = NDManager.newBaseManager(device, engine.getEngineName())) {
+            return new Run(engine, base).execute();
+        }
+    }
+
+    /** The state of one training run. */
+    private final class Run {
+        private final Engine engine;
+        private final NDManager base;
+        private final NDManager parameterManager;
+        private final MultiTaskDataset dataset;
+        private final List<Task> tasks;
+        private final List<String> taskNames;
+        private final Map<String, Task> tasksByName = new LinkedHashMap<>();
+        private final List<Map<String, Object>> history = new ArrayList<>();
+        private MultiTaskNetwork network;
+        private ParameterStore parameterStore;
+        private ParameterUpdater updater;
+        private GradientService gradients;
+        private Map<String, Parameter> allParameters;
+        private List<Pair<String, Parameter>> trainable;
+        private List<Parameter> frozen;
+        private TrainingPhase phase;
+        private long globalStep;
+        private int completedEpochs;
+        private int bestEpoch;
+        private double bestScore = Double.NEGATIVE_INFINITY;
+        private ParameterSnapshot best;
+        private final Path output = config.outputDirectory();
+
+        Run(Engine engine, NDManager base) {
+            this.engine = engine;
+            this.base = base;
+            this.parameterManager = base.newSubManager();
+            this.dataset = plugins.dataset();
+            this.tasks = dataset.tasks();
+            this.taskNames = tasks.stream().map(Task::name).toList();
+            tasks.forEach(t -> tasksByName.put(t.name(), t));
+        }
+
+        Map<String, Object> execute() {
+            long seed = config.seed();
+            engine.setRandomSeed((int) (seed ^ (seed >>> 32)));
+            network = plugins.architecture().build(
+                    new NetworkContext(tasks, dataset.exampleShape(), parameterManager, seed));
+            parameterStore = new ParameterStore(parameterManager, false);
+            Map<String, Integer> trainSizes = new LinkedHashMap<>();
+            Map<String, int[]> labelled = new LinkedHashMap<>();
+            for (String t : taskNames) {
+                int[] examples = dataset.labelled(Split.TRAIN, t);
+                labelled.put(t, examples);
+                trainSizes.put(t, examples.length);
+            }
+            TaskSelector selector = plugins.selector();
+            selector.initialize(new SelectorContext(taskNames, dataset.size(Split.TRAIN), labelled, config.batchSize()));
+            int stepsPerEpoch = selector.planEpoch(1).size();
+            Weighting weighting = plugins.weighting();
+            weighting.initialize(new WeightingContext(taskNames, trainSizes, parameterManager, stepsPerEpoch));
+            gradients = new GradientService(network, weighting, tasksByName);
+            updater = plugins.optimizer().create(new OptimizerContext(stepsPerEpoch, config.epochs()));
+            List<TrainingPhase> phases = network.phases(config.epochs());
+            int phaseEpochs = phases.stream().mapToInt(TrainingPhase::epochs).sum();
+            if (phaseEpochs != config.epochs()) {
+                throw new IllegalStateException("the architecture's phases cover " + phaseEpochs
+                        + " epochs, the run has " + config.epochs());
+            }
+            refreshParameters();
+
+            prepareOutput();
+            Map<String, Object> result;
+            long started = System.nanoTime();
+            try {
+                for (int epoch = completedEpochs + 1; epoch <= config.epochs(); epoch++) {
+                    TrainingPhase p = phaseOf(phases, epoch);
+                    if (p != phase) {
+                        phase = p;
+                        boolean changed;
+                        try (NDManager temporary = base.newSubManager()) {
+                            changed = network.onPhaseStart(p, phaseContext(epoch - 1, temporary));
+                        }
+                        if (changed) {
+                            LOG.info("phase {}: the network changed its parameters", p.name());
+                        }
+                        refreshParameters();
+                    }
+                    runEpoch(epoch, selector.planEpoch(epoch), selector, weighting);
+                }
+                result = result("completed", null, started);
+            } catch (TrainingDivergedException e) {
+                LOG.error("run failed: {}", e.getMessage());
+                result = result("failed", e.getMessage(), started);
+            }
+            writeResult(result);
+            return result;
+        }
+
+        private void runEpoch(int epoch, List<StepPlan> plans, TaskSelector selector, Weighting weighting) {
+            progress.epochStarted(epoch, config.epochs(), plans.size(), phase.name());
+            double[] lossSums = new double[taskNames.size()];
+            int[] lossCounts = new int[taskNames.size()];
+            double[] weightSums = new double[taskNames.size()];
+            int weightCount = 0;
+            long epochStart = System.nanoTime();
+            int step = 0;
+            for (StepPlan plan : plans) {
+                step++;
+                double[] losses;
+                try (NDManager stepManager = base.newSubManager()) {
+                    MultiTaskBatch batch = dataset.batch(stepManager, Split.TRAIN, plan.examples(), plan.tasks());
+                    StepContext context = new StepContext(epoch, globalStep, stepManager);
+                    try (GradientCollector collector = engine.newGradientCollector()) {
+                        losses = gradients.step(parameterStore, batch, context);
+                    }
+                    for (int i = 0; i < losses.length; i++) {
+                        if (!Double.isFinite(losses[i])) {
+                            throw new TrainingDivergedException(String.format(Locale.ROOT,
+                                    "the loss of task '%s' became %s at epoch %d, step %d (global step %d);"
+                                            + " lower the learning rate or check the data",
+                                    plan.tasks().get(i), losses[i], epoch, step, globalStep));
+                        }
+                    }
+                    for (Pair<String, Parameter> p : trainable) {
+                        NDArray array = p.getValue().getArray();
+                        try (NDArray gradient = array.getGradient()) {
+                            updater.update(p.getKey(), array, gradient);
+                        }
+                    }
+                    for (Parameter p : frozen) {
+                        EngineOps.zeroGradient(p.getArray());
+                    }
+                }
+                updater.endStep();
+                selector.observe(plan, losses);
+                double mean = 0;
+                for (int i = 0; i < losses.length; i++) {
+                    int t = taskNames.indexOf(plan.tasks().get(i));
+                    lossSums[t] += losses[i];
+                    lossCounts[t]++;
+                    mean += losses[i] / losses.length;
+                }
+                double[] w = weighting.lastWeights();
+                if (w.length == taskNames.size()) {
+                    for (int t = 0; t < w.length; t++) {
+                        weightSums[t] += w[t];
+                    }
+                    weightCount++;
+                }
+                progress.stepEnded(step, mean);
+                globalStep++;
+            }
+            double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+            double[] meanLosses = new double[taskNames.size()];
+            for (int t = 0; t < meanLosses.length; t++) {
+                meanLosses[t] = lossCounts[t] == 0 ? Double.NaN : lossSums[t] / lossCounts[t];
+            }
+            weighting.onEpochEnd(epoch, meanLosses);
+            boolean changed;
+            try (NDManager temporary = base.newSubManager()) {
+                changed = network.onEpochEnd(phaseContext(epoch, temporary));
+            }
+            if (changed) {
+                refreshParameters();
+            }
+
+            Evaluator evaluator = new Evaluator(dataset, config.evalBatchSize());
+            Map<String, Map<String, Double>> validation = dataset.size(Split.VALIDATION) > 0
+                    ? evaluator.evaluate(network, parameterStore, base, Split.VALIDATION) : Map.of();
+            Map<String, Map<String, Double>> test = dataset.size(Split.TEST) > 0
+                    ? evaluator.evaluate(network, parameterStore, base, Split.TEST) : Map.of();
+            boolean byValidation = config.selection().equals("best-validation") && !validation.isEmpty();
+            double score = byValidation ? Evaluator.score(tasks, validation) : epoch;
+            if (score > bestScore || !byValidation) {
+                bestScore = score;
+                bestEpoch = epoch;
+                best = ParameterSnapshot.of(arrays());
+            }
+
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("epoch", epoch);
+            record.put("phase", phase.name());
+            record.put("lr", updater.learningRate());
+            record.put("steps", plans.size());
+            record.put("seconds", round(trainSeconds, 3));
+            record.put("ms_per_step", round(plans.isEmpty() ? 0 : 1000 * trainSeconds / plans.size(), 3));
+            Map<String, Object> train = new LinkedHashMap<>();
+            for (int t = 0; t < taskNames.size(); t++) {
+                if (lossCounts[t] > 0) {
+                    train.put(taskNames.get(t), Map.of("loss", meanLosses[t]));
+                }
+            }
+            record.put("train", train);
+            record.put("validation", validation);
+            record.put("test", test);
+            if (weightCount > 0) {
+                Map<String, Double> weights = new LinkedHashMap<>();
+                for (int t = 0; t < taskNames.size(); t++) {
+                    weights.put(taskNames.get(t), weightSums[t] / weightCount);
+                }
+                record.put("weights", weights);
+            }
+            if (!network.structure().isEmpty()) {
+                record.put("structure", network.structure());
+            }
+            history.add(record);
+            completedEpochs = epoch;
+            progress.epochEnded(summary(epoch, meanLosses, validation, test, trainSeconds, plans.size()));
+            if (config.checkpoint()) {
+                writeCheckpoint();
+            }
+        }
+
+        private String summary(int epoch, double[] meanLosses, Map<String, Map<String, Double>> validation,
+                Map<String, Map<String, Double>> test, double seconds, int steps) {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d", epoch, config.epochs()));
+            for (int t = 0; t < taskNames.size(); t++) {
+                String name = taskNames.get(t);
+                Task task = tasks.get(t);
+                sb.append(String.format(Locale.ROOT, "  %s: loss %.4f", name, meanLosses[t]));
+                Map<String, Double> v = validation.isEmpty() ? test.get(name) : validation.get(name);
+                if (v != null) {
+                    sb.append(String.format(Locale.ROOT, " %s %s %.4f", validation.isEmpty() ? "test" : "val",
+                            task.primaryMetric().name(), v.get(task.primaryMetric().name())));
+                }
+            }
+            sb.append(String.format(Locale.ROOT, "  (%.1fs, %.1f ms/step)", seconds, steps == 0 ? 0 : 1000 * seconds / steps));
+            return sb.toString();
+        }
+
+        private void refreshParameters() {
+            allParameters = new LinkedHashMap<>();
+            for (Pair<String, Parameter> p : network.block().getParameters()) {
+                allParameters.put(p.getKey(), p.getValue());
+            }
+            for (Parameter p : network.extraParameters()) {
+                if (!allParameters.containsValue(p)) {
+                    allParameters.put("extra_" + p.getName(), p);
+                }
+            }
+            for (Parameter p : plugins.weighting().parameters()) {
+                allParameters.put("weighting_" + p.getName(), p);
+            }
+            trainable = new ArrayList<>();
+            frozen = new ArrayList<>();
+            for (Map.Entry<String, Parameter> e : allParameters.entrySet()) {
+                Parameter p = e.getValue();
+                boolean weightingOwned = e.getKey().startsWith("weighting_");
+                if (p.requiresGradient() && (weightingOwned || phase == null || phase.trainable().test(p))) {
+                    trainable.add(new Pair<>(e.getKey(), p));
+                } else if (p.requiresGradient()) {
+                    frozen.add(p);
+                }
+            }
+            updater.retain(trainable.stream().map(Pair::getKey).collect(java.util.stream.Collectors.toSet()));
+        }
+
+        private Map<String, NDArray> arrays() {
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            allParameters.forEach((name, p) -> arrays.put(name, p.getArray()));
+            return arrays;
+        }
+
+        private TrainingPhase phaseOf(List<TrainingPhase> phases, int epoch) {
+            int end = 0;
+            for (TrainingPhase p : phases) {
+                end += p.epochs();
+                if (epoch <= end) {
+                    return p;
+                }
+            }
+            return phases.get(phases.size() - 1);
+        }
+
+        private PhaseContext phaseContext(int epoch, NDManager temporary) {
+            return new PhaseContext() {
+                @Override
+                public MultiTaskDataset dataset() {
+                    return dataset;
+                }
+
+                @Override
+                public ParameterStore parameters() {
+                    return parameterStore;
+                }
+
+                @Override
+                public NDManager manager() {
+                    return temporary;
+                }
+
+                @Override
+                public NDManager parameterManager() {
+                    return parameterManager;
+                }
+
+                @Override
+                public int epoch() {
+                    return epoch;
+                }
+
+                @Override
+                public long seed() {
+                    return config.seed() * 31 + epoch;
+                }
+            };
+        }
+
+        private Map<String, Object> result(String status, String reason, long started) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("status", status);
+            if (reason != null) {
+                result.put("reason", reason);
+            }
+            Map<String, Object> selected = history.isEmpty() ? Map.of() : history.get(bestEpoch - 1);
+            result.put("tasks", selected.getOrDefault("test", Map.of()));
+            result.put("validation", selected.getOrDefault("validation", Map.of()));
+            result.put("selected_epoch", bestEpoch);
+            result.put("epochs_completed", completedEpochs);
+            long parameters = 0;
+            for (Pair<String, Parameter> p : network.block().getParameters()) {
+                parameters += p.getValue().getArray().size();
+            }
+            result.put("parameters", parameters);
+            double[] ms = history.stream().mapToDouble(h -> ((Number) h.get("ms_per_step")).doubleValue()).toArray();
+            if (ms.length > 0) {
+                Arrays.sort(ms);
+                result.put("ms_per_step", ms[ms.length / 2]);
+            }
+            result.put("seconds", round((System.nanoTime() - started) / 1e9, 2));
+            if (!network.structure().isEmpty()) {
+                result.put("structure", network.structure());
+            }
+            result.put("config", new TreeMap<>(config.resolved()));
+            Map<String, Object> provenance = Provenance.collect(engine);
+            provenance.put("seed", config.seed());
+            provenance.put("device", base.getDevice().toString());
+            provenance.put("threads", EngineOps.threads());
+            provenance.putAll(extraProvenance);
+            Map<String, Object> data = dataset.provenance();
+            if (!data.isEmpty()) {
+                provenance.put("data", data);
+            }
+            result.put("provenance", provenance);
+            result.put("history", history);
+            return result;
+        }
+
+        private void writeResult(Map<String, Object> result) {
+            try {
+                if (best != null) {
+                    writeSnapshot(output.resolve("model.params"), best);
+                }
+                ResultFiles.writeJson(output.resolve("result.json"), result);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the results to " + output, e);
+            }
+        }
+
+        // ---- output directory and checkpoints ----
+
+        private void prepareOutput() {
+            Path checkpoint = output.resolve(CHECKPOINT);
+            try {
+                if (config.resume() && Files.isDirectory(checkpoint)) {
+                    loadCheckpoint(checkpoint);
+                    return;
+                }
+                if (config.resume()) {
+                    LOG.info("resume=true but {} has no checkpoint: starting from the beginning", output);
+                }
+                if (Files.isDirectory(output) && !isEmpty(output)) {
+                    Path kept = keptName(output);
+                    Files.move(output, kept);
+                    LOG.info("{} held an earlier run; it was moved to {}", output, kept);
+                }
+                Files.createDirectories(output);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot prepare the output directory " + output, e);
+            }
+        }
+
+        private boolean isEmpty(Path dir) throws IOException {
+            try (var entries = Files.list(dir)) {
+                return entries.findAny().isEmpty();
+            }
+        }
+
+        private Path keptName(Path dir) throws IOException {
+            String stamp = Files.getLastModifiedTime(dir).toInstant().toString().replace(":", "").replaceAll("\\..*", "");
+            Path candidate = dir.resolveSibling(dir.getFileName() + "." + stamp);
+            int i = 1;
+            while (Files.exists(candidate)) {
+                candidate = dir.resolveSibling(dir.getFileName() + "." + stamp + "-" + i++);
+            }
+            return candidate;
+        }
+
+        private void writeCheckpoint() {
+            Path target = output.resolve(CHECKPOINT);
+            Path tmp = output.resolve(CHECKPOINT + ".tmp");
+            Path old = output.resolve(CHECKPOINT + ".old");
+            try {
+                deleteTree(tmp);
+                Files.createDirectories(tmp);
+                writeSnapshot(tmp.resolve("parameters.bin"), ParameterSnapshot.of(arrays()));
+                if (best != null) {
+                    writeSnapshot(tmp.resolve("best.bin"), best);
+                }
+                try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                        Files.newOutputStream(tmp.resolve("optimizer.bin"))))) {
+                    updater.save(out);
+                }
+                Map<String, Object> state = new LinkedHashMap<>();
+                state.put("epoch", completedEpochs);
+                state.put("global_step", globalStep);
+                state.put("best_epoch", bestEpoch);
+                state.put("best_score", bestScore);
+                state.put("identity", config.identity());
+                state.put("history", history);
+                ResultFiles.writeJson(tmp.resolve("state.json"), state);
+                deleteTree(old);
+                if (Files.exists(target)) {
+                    Files.move(target, old);
+                }
+                Files.move(tmp, target);
+                deleteTree(old);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the checkpoint in " + target, e);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private void loadCheckpoint(Path checkpoint) throws IOException {
+            com.google.gson.JsonObject state = ResultFiles.readJson(checkpoint.resolve("state.json")).getAsJsonObject();
+            Map<String, String> saved = new TreeMap<>();
+            state.getAsJsonObject("identity").entrySet().forEach(e -> saved.put(e.getKey(), e.getValue().getAsString()));
+            Map<String, String> now = config.identity();
+            if (!saved.equals(now)) {
+                List<String> differences = new ArrayList<>();
+                for (String k : new java.util.TreeSet<>(concat(saved.keySet(), now.keySet()))) {
+                    if (!Objects.equals(saved.get(k), now.get(k))) {
+                        differences.add(k + " (checkpoint: " + saved.get(k) + ", now: " + now.get(k) + ")");
+                    }
+                }
+                throw new ConfigException("resume=true, but the checkpoint in " + checkpoint
+                        + " belongs to another configuration: " + String.join(", ", differences)
+                        + "; use the same configuration or another output.dir");
+            }
+            completedEpochs = state.get("epoch").getAsInt();
+            globalStep = state.get("global_step").getAsLong();
+            bestEpoch = state.get("best_epoch").getAsInt();
+            bestScore = state.get("best_score").isJsonNull() ? Double.NEGATIVE_INFINITY : state.get("best_score").getAsDouble();
+            com.google.gson.reflect.TypeToken<List<Map<String, Object>>> type = new com.google.gson.reflect.TypeToken<>() {};
+            history.addAll((List<Map<String, Object>>) new com.google.gson.Gson().fromJson(state.get("history"), type.getType()));
+            for (Map<String, Object> h : history) {
+                h.put("epoch", ((Number) h.get("epoch")).intValue());
+            }
+            readSnapshot(checkpoint.resolve("parameters.bin")).restore(arrays());
+            if (Files.exists(checkpoint.resolve("best.bin"))) {
+                best = readSnapshot(checkpoint.resolve("best.bin"));
+            }
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                    Files.newInputStream(checkpoint.resolve("optimizer.bin"))))) {
+                updater.load(in, parameterManager);
+            }
+            if (completedEpochs > 0) {
+                phase = null;
+            }
+            LOG.info("resuming {} after epoch {} of {}", output, completedEpochs, config.epochs());
+        }
+
+        private List<String> concat(java.util.Set<String> a, java.util.Set<String> b) {
+            List<String> all = new ArrayList<>(a);
+            all.addAll(b);
+            return all;
+        }
+    }
+
+    static void writeSnapshot(Path file, ParameterSnapshot snapshot) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+            snapshot.write(out);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static ParameterSnapshot readSnapshot(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            return ParameterSnapshot.read(in);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static double round(double value, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(value * scale) / scale;
+    }
+}

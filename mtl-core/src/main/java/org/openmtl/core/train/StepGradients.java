@@ -1,0 +1,63 @@
+package org.openmtl.core.train;
+
+import ai.djl.ndarray.NDArray;
+import org.openmtl.api.weighting.GradientRequirement;
+import org.openmtl.api.weighting.TaskGradients;
+import org.openmtl.api.weighting.TaskLosses;
+
+/** The per-task gradients of one step as a (K, D) matrix, with a lazily computed Gramian. */
+final class StepGradients implements TaskGradients {
+
+    private final GradientRequirement requirement;
+    private final NDArray matrix;
+    private final TaskLosses losses;
+    private double[][] gramian;
+
+    StepGradients(GradientRequirement requirement, NDArray matrix, TaskLosses losses) {
+        this.requirement = requirement;
+        this.matrix = matrix;
+        this.losses = losses;
+    }
+
+    @Override
+    public GradientRequirement requirement() {
+        return requirement;
+    }
+
+    @Override
+    public NDArray matrix() {
+        if (requirement == GradientRequirement.GRAMIAN) {
+            throw new IllegalStateException("a weighting that declared GRAMIAN receives only the Gramian");
+        }
+        return matrix;
+    }
+
+    @Override
+    public double[][] gramian() {
+        if (gramian == null) {
+            int k = (int) matrix.getShape().get(0);
+            float[] flat = matrix.matMul(matrix.transpose()).toFloatArray();
+            gramian = new double[k][k];
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    gramian[i][j] = flat[i * k + j];
+                }
+            }
+        }
+        double[][] copy = new double[gramian.length][];
+        for (int i = 0; i < gramian.length; i++) {
+            copy[i] = gramian[i].clone();
+        }
+        return copy;
+    }
+
+    @Override
+    public TaskLosses losses() {
+        return losses;
+    }
+
+    /** The raw matrix, for the trainer's own use whatever the requirement. */
+    NDArray rows() {
+        return matrix;
+    }
+}

@@ -1,0 +1,183 @@
+package org.openmtl.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openmtl.api.architecture.Architecture;
+import org.openmtl.api.architecture.MultiTaskNetwork;
+import org.openmtl.api.architecture.NetworkContext;
+import org.openmtl.api.data.DatasetContext;
+import org.openmtl.api.data.DatasetProvider;
+import org.openmtl.api.data.MultiTaskBatch;
+import org.openmtl.api.data.MultiTaskDataset;
+import org.openmtl.api.data.Split;
+import org.openmtl.api.data.TaskTarget;
+import org.openmtl.api.plugin.PluginConfigs;
+import org.openmtl.api.plugin.PluginKind;
+import org.openmtl.api.task.Task;
+import org.openmtl.api.weighting.Combination;
+import org.openmtl.api.weighting.GradientRequirement;
+import org.openmtl.api.weighting.GradientWeighting;
+import org.openmtl.api.weighting.LossWeighting;
+import org.openmtl.api.weighting.StepContext;
+import org.openmtl.api.weighting.TaskGradients;
+import org.openmtl.api.weighting.TaskLosses;
+import org.openmtl.api.weighting.Weighting;
+import org.openmtl.core.plugin.PluginRegistry;
+import org.openmtl.core.plugin.RegisteredPlugin;
+
+/**
+ * Checks each gradient mode against gradients computed independently: one forward and one
+ * backward per task on a fresh graph. With weights w, every mode must leave Σ w_i g_i on the shared
+ * parameters; gradient modes leave each head its own task's unweighted gradient, the loss mode
+ * w_i times it.
+ */
+class GradientServiceTest {
+
+    private static final double[] W = {0.3, 0.7};
+
+    private final PluginRegistry registry = PluginRegistry.discover(getClass().getClassLoader(), Path.of("none"));
+
+    private Object create(PluginKind kind, String name, Map<String, String> values) {
+        RegisteredPlugin p = registry.require(kind, name);
+        return p.factory().create(PluginConfigs.of(p.descriptor(), values, 1));
+    }
+
+    @Test
+    void everyModeLeavesTheWeightedSumOnSharedParametersAndTheRightGradientOnHeads() {
+        Engine engine = EngineOps.engine();
+        MultiTaskDataset dataset = ((DatasetProvider) create(PluginKind.DATASET, "synthetic",
+                Map.of("tasks", "2", "groups", "1", "train.examples", "64", "validation.examples", "8", "test.examples", "8")))
+                .load(new DatasetContext(Path.of("data"), 0, 1));
+        try (NDManager manager = NDManager.newBaseManager(engine.getEngineName())) {
+            engine.setRandomSeed(3);
+            MultiTaskNetwork network = ((Architecture) create(PluginKind.ARCHITECTURE, "hard-sharing", Map.of()))
+                    .build(new NetworkContext(dataset.tasks(), dataset.exampleShape(), manager, 3));
+            ParameterStore store = new ParameterStore(manager, false);
+            Map<String, Task> tasks = new LinkedHashMap<>();
+            dataset.tasks().forEach(t -> tasks.put(t.name(), t));
+            List<String> names = new ArrayList<>(tasks.keySet());
+            int[] examples = new int[32];
+            for (int i = 0; i < examples.length; i++) {
+                examples[i] = i;
+            }
+            MultiTaskBatch batch = dataset.batch(manager, Split.TRAIN, examples, names);
+
+            // independent reference: one forward + backward per task
+            List<float[]> sharedRef = new ArrayList<>();
+            List<float[]> headRef = new ArrayList<>();
+            for (String task : names) {
+                try (GradientCollector c = engine.newGradientCollector()) {
+                    NDList rep = network.encode(store, batch.input(), true);
+                    TaskTarget target = batch.target(task);
+                    NDArray loss = tasks.get(task).loss().compute(network.decode(store, rep, task, true), target.labels(), target.mask());
+                    c.backward(loss);
+                }
+                sharedRef.add(gradients(network.sharedParameters()));
+                headRef.add(gradients(network.taskParameters(task)));
+                zero(network);
+            }
+
+            for (GradientRequirement mode : GradientRequirement.values()) {
+                Weighting weighting = weighting(mode);
+                GradientService service = new GradientService(network, weighting, tasks);
+                try (NDManager step = manager.newSubManager()) {
+                    try (GradientCollector c = engine.newGradientCollector()) {
+                        service.step(store, batch, new StepContext(1, 0, step));
+                    }
+                }
+                float[] shared = gradients(network.sharedParameters());
+                float[] expected = new float[shared.length];
+                for (int j = 0; j < expected.length; j++) {
+                    expected[j] = (float) (W[0] * sharedRef.get(0)[j] + W[1] * sharedRef.get(1)[j]);
+                }
+                assertClose(expected, shared, mode + " shared");
+                for (int t = 0; t < names.size(); t++) {
+                    float[] head = gradients(network.taskParameters(names.get(t)));
+                    float[] want = headRef.get(t).clone();
+                    if (mode == GradientRequirement.LOSSES) {
+                        for (int j = 0; j < want.length; j++) {
+                            want[j] *= (float) W[t];
+                        }
+                    }
+                    assertClose(want, head, mode + " head " + names.get(t));
+                }
+                zero(network);
+            }
+        }
+    }
+
+    private static Weighting weighting(GradientRequirement mode) {
+        if (mode == GradientRequirement.LOSSES) {
+            return new LossWeighting() {
+                @Override
+                public NDArray objective(TaskLosses losses, StepContext step) {
+                    return losses.weightedSum(W);
+                }
+
+                @Override
+                public double[] lastWeights() {
+                    return W.clone();
+                }
+            };
+        }
+        return new GradientWeighting() {
+            @Override
+            public GradientRequirement requirement() {
+                return mode;
+            }
+
+            @Override
+            public Combination combine(TaskGradients gradients, StepContext step) {
+                assertEquals(2, gradients.gramian().length);
+                return Combination.weights(W);
+            }
+
+            @Override
+            public double[] lastWeights() {
+                return W.clone();
+            }
+        };
+    }
+
+    private static float[] gradients(List<Parameter> parameters) {
+        List<Float> values = new ArrayList<>();
+        for (Parameter p : parameters) {
+            try (NDArray g = p.getArray().getGradient()) {
+                for (float f : g.toFloatArray()) {
+                    values.add(f);
+                }
+            }
+        }
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    private static void zero(MultiTaskNetwork network) {
+        network.block().getParameters().forEach(p -> EngineOps.zeroGradient(p.getValue().getArray()));
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        float scale = 0;
+        for (float e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        assertArrayEquals(expected, actual, 1e-5f * (1 + scale), what);
+    }
+}

@@ -1,0 +1,257 @@
+package org.openmtl.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openmtl.api.plugin.PluginKind;
+import org.openmtl.api.weighting.Combination;
+import org.openmtl.api.weighting.GradientRequirement;
+import org.openmtl.api.weighting.GradientWeighting;
+import org.openmtl.api.weighting.LossWeighting;
+import org.openmtl.api.weighting.TaskGradients;
+import org.openmtl.api.weighting.TaskLosses;
+import org.openmtl.core.config.ConfigException;
+import org.openmtl.core.config.RunConfig;
+import org.openmtl.core.result.ResultFiles;
+import org.openmtl.core.run.MtlRuntime;
+
+/** The trainer on the synthetic dataset with the built-in plugins (found by name). */
+class TrainerTest {
+
+    @TempDir Path dir;
+
+    private final MtlRuntime mtl = MtlRuntime.discover(Path.of("no-plugins-dir"));
+
+    private RunConfig config(String output, String... more) {
+        List<String> overrides = new ArrayList<>(List.of(
+                "dataset=synthetic", "dataset.synthetic.tasks=2", "dataset.synthetic.groups=1",
+                "dataset.synthetic.train.examples=256", "dataset.synthetic.validation.examples=64",
+                "dataset.synthetic.test.examples=64", "architecture=hard-sharing", "weighting=equal",
+                "selector=all", "optimizer=adam", "epochs=2", "batch.size=32", "progress=none",
+                "output.dir=" + dir.resolve(output)));
+        overrides.addAll(List.of(more));
+        return mtl.configure(null, overrides);
+    }
+
+    private MultiTaskTrainer.Plugins plugins(RunConfig config, org.openmtl.api.weighting.Weighting weighting) {
+        MultiTaskTrainer.Plugins real = pluginsOf(config);
+        return new MultiTaskTrainer.Plugins(real.dataset(), real.architecture(), weighting, real.selector(), real.optimizer());
+    }
+
+    private MultiTaskTrainer.Plugins pluginsOf(RunConfig config) {
+        Object dataset = create(config, PluginKind.DATASET);
+        return new MultiTaskTrainer.Plugins(
+                ((org.openmtl.api.data.DatasetProvider) dataset).load(new org.openmtl.api.data.DatasetContext(
+                        config.dataDirectory(), config.trainLimit(), config.seed())),
+                (org.openmtl.api.architecture.Architecture) create(config, PluginKind.ARCHITECTURE),
+                (org.openmtl.api.weighting.Weighting) create(config, PluginKind.WEIGHTING),
+                (org.openmtl.api.selector.TaskSelector) create(config, PluginKind.SELECTOR),
+                (org.openmtl.api.optim.Optimizer) create(config, PluginKind.OPTIMIZER));
+    }
+
+    private Object create(RunConfig config, PluginKind kind) {
+        return mtl.registry().require(kind, config.pluginName(kind)).factory().create(config.pluginConfig(kind));
+    }
+
+    private Map<String, Object> train(RunConfig config, MultiTaskTrainer.Plugins plugins) {
+        return new MultiTaskTrainer(config, plugins, Progress.forMode("none"), Map.of()).train();
+    }
+
+    @Test
+    void aLossWeightingIsAskedForItsObjectiveOncePerStepAndNothingElse() {
+        RunConfig config = config("losses");
+        LossWeighting weighting = mock(LossWeighting.class);
+        when(weighting.requirement()).thenReturn(GradientRequirement.LOSSES);
+        when(weighting.lastWeights()).thenReturn(new double[] {1, 1});
+        when(weighting.objective(any(), any())).thenAnswer(inv -> ((TaskLosses) inv.getArgument(0)).weightedSum(new double[] {1, 1}));
+        Map<String, Object> result = train(config, plugins(config, weighting));
+        assertEquals("completed", result.get("status"));
+        // 256 examples in batches of 32: 8 steps per epoch, 2 epochs
+        verify(weighting, times(16)).objective(any(), any());
+        verify(weighting).initialize(any());
+        verify(weighting, times(2)).onEpochEnd(any(Integer.class), any());
+    }
+
+    @Test
+    void aRepresentationWeightingGetsOneRowPerTaskOverTheBatchRepresentation() {
+        RunConfig config = config("rep");
+        GradientWeighting weighting = mock(GradientWeighting.class);
+        when(weighting.requirement()).thenReturn(GradientRequirement.REPRESENTATION);
+        when(weighting.lastWeights()).thenReturn(new double[] {0.5, 0.5});
+        List<long[]> shapes = new ArrayList<>();
+        when(weighting.combine(any(), any())).thenAnswer(inv -> {
+            TaskGradients g = inv.getArgument(0);
+            shapes.add(g.matrix().getShape().getShape());
+            double[][] gram = g.gramian();
+            assertEquals(gram[0][1], gram[1][0], 1e-6 * (1 + Math.abs(gram[0][1])));
+            return Combination.weights(0.5, 0.5);
+        });
+        assertEquals("completed", train(config, plugins(config, weighting)).get("status"));
+        assertEquals(16, shapes.size());
+        // the MLP trunk ends in 64 units by default: D = batch * 64
+        assertEquals(2, shapes.get(0)[0]);
+        assertEquals(32L * 64, shapes.get(0)[1]);
+    }
+
+    @Test
+    void aGramianWeightingNeverSeesTheMatrix() {
+        RunConfig config = config("gramian", "epochs=1");
+        GradientWeighting weighting = mock(GradientWeighting.class);
+        when(weighting.requirement()).thenReturn(GradientRequirement.GRAMIAN);
+        when(weighting.lastWeights()).thenReturn(new double[] {1, 1});
+        when(weighting.combine(any(), any())).thenAnswer(inv -> {
+            TaskGradients g = inv.getArgument(0);
+            assertThrows(IllegalStateException.class, g::matrix);
+            assertEquals(2, g.gramian().length);
+            return Combination.weights(1, 1);
+        });
+        assertEquals("completed", train(config, plugins(config, weighting)).get("status"));
+        verify(weighting, times(8)).combine(any(), any());
+    }
+
+    @Test
+    void aWeightingImplementingNeitherStyleIsRejected() {
+        RunConfig config = config("neither", "epochs=1");
+        org.openmtl.api.weighting.Weighting weighting = mock(org.openmtl.api.weighting.Weighting.class);
+        when(weighting.requirement()).thenReturn(GradientRequirement.LOSSES);
+        assertThrows(IllegalArgumentException.class, () -> train(config, plugins(config, weighting)));
+        verify(weighting, never()).onEpochEnd(any(Integer.class), any());
+    }
+
+    @Test
+    void aNonFiniteLossStopsTheRunWithAFailedResultAndTheReason() throws Exception {
+        RunConfig config = config("nan", "epochs=3");
+        LossWeighting weighting = mock(LossWeighting.class);
+        when(weighting.requirement()).thenReturn(GradientRequirement.LOSSES);
+        when(weighting.lastWeights()).thenReturn(new double[] {1, 1});
+        // an objective whose gradient is NaN poisons the parameters; the next losses are NaN
+        when(weighting.objective(any(), any())).thenAnswer(inv -> {
+            TaskLosses l = inv.getArgument(0);
+            NDArray sum = l.weightedSum(new double[] {1, 1});
+            return sum.mul(Float.NaN);
+        });
+        Map<String, Object> result = train(config, plugins(config, weighting));
+        assertEquals("failed", result.get("status"));
+        assertTrue(String.valueOf(result.get("reason")).contains("became NaN at epoch 1, step 2"), String.valueOf(result.get("reason")));
+        String json = Files.readString(dir.resolve("nan/result.json"));
+        assertTrue(json.contains("\"status\": \"failed\""), json);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSameSeedGivesTheSameMetricsAndAnotherSeedOthers() {
+        Map<String, Object> a = train(config("a"), pluginsOf(config("a")));
+        Map<String, Object> b = train(config("b"), pluginsOf(config("b")));
+        Map<String, Object> c = train(config("c", "seed=2"), pluginsOf(config("c", "seed=2")));
+        assertEquals(a.get("tasks"), b.get("tasks"));
+        assertEquals(((List<Map<String, Object>>) a.get("history")).get(1).get("train"),
+                ((List<Map<String, Object>>) b.get("history")).get(1).get("train"));
+        assertNotEquals(a.get("tasks"), c.get("tasks"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aResumedRunEndsExactlyWhereAnUninterruptedOneDoes() {
+        Map<String, Object> whole = train(config("whole", "epochs=3"), pluginsOf(config("whole", "epochs=3")));
+        // "interrupted" after two epochs, then continued with resume=true
+        train(config("parts", "epochs=2"), pluginsOf(config("parts", "epochs=2")));
+        RunConfig resumed = config("parts", "epochs=3", "resume=true");
+        Map<String, Object> continued = train(resumed, pluginsOf(resumed));
+        List<Map<String, Object>> h1 = (List<Map<String, Object>>) whole.get("history");
+        List<Map<String, Object>> h2 = (List<Map<String, Object>>) continued.get("history");
+        assertEquals(3, h2.size());
+        assertEquals(h1.get(2).get("train"), h2.get(2).get("train"));
+        assertEquals(h1.get(2).get("test"), h2.get(2).get("test"));
+        assertEquals(whole.get("tasks"), continued.get("tasks"));
+    }
+
+    @Test
+    void resumingWithAnotherConfigurationIsRefused() {
+        train(config("other", "epochs=1"), pluginsOf(config("other", "epochs=1")));
+        RunConfig changed = config("other", "epochs=2", "resume=true", "batch.size=16");
+        ConfigException e = assertThrows(ConfigException.class, () -> train(changed, pluginsOf(changed)));
+        assertTrue(e.getMessage().contains("batch.size (checkpoint: 32, now: 16)"), e.getMessage());
+    }
+
+    @Test
+    void anEarlierRunInTheOutputDirectoryIsKeptNotOverwritten() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("kept"));
+        Files.writeString(out.resolve("result.json"), "{\"precious\": true}");
+        train(config("kept", "epochs=1"), pluginsOf(config("kept", "epochs=1")));
+        List<Path> siblings;
+        try (var s = Files.list(dir)) {
+            siblings = s.filter(p -> p.getFileName().toString().startsWith("kept.")).toList();
+        }
+        assertEquals(1, siblings.size());
+        assertTrue(Files.readString(siblings.get(0).resolve("result.json")).contains("precious"));
+        assertTrue(Files.exists(out.resolve("result.json")));
+        assertTrue(Files.exists(out.resolve("model.params")));
+        assertTrue(Files.exists(out.resolve("checkpoint/state.json")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theResultFollowsTheContract() throws Exception {
+        train(config("contract", "dataset.synthetic.kind=classification"), pluginsOf(config("contract", "dataset.synthetic.kind=classification")));
+        Map<String, Object> json = new com.google.gson.Gson().fromJson(
+                ResultFiles.readJson(dir.resolve("contract/result.json")), Map.class);
+        assertEquals("completed", json.get("status"));
+        Map<String, Map<String, Double>> tasks = (Map<String, Map<String, Double>>) json.get("tasks");
+        assertEquals(List.of("t0", "t1"), new ArrayList<>(tasks.keySet()));
+        double accuracy = tasks.get("t0").get("accuracy");
+        assertTrue(accuracy >= 0 && accuracy <= 1);
+        Map<String, Object> config = (Map<String, Object>) json.get("config");
+        assertEquals("hard-sharing", config.get("architecture"));
+        assertEquals("0.001", String.valueOf(config.get("optimizer.adam.lr")).replace("1.0E-3", "0.001"));
+        Map<String, Object> provenance = (Map<String, Object>) json.get("provenance");
+        for (String key : List.of("framework", "djl", "engine", "java", "os", "seed")) {
+            assertTrue(provenance.containsKey(key), key);
+        }
+        assertEquals(2, ((List<?>) json.get("history")).size());
+    }
+
+    @Test
+    void liveArraysStayFlatOver200Steps() {
+        RunConfig config = config("memory", "epochs=1", "batch.size=8", "dataset.synthetic.train.examples=1600", "checkpoint=false");
+        List<Integer> live = new ArrayList<>();
+        Progress counting = new Progress() {
+            @Override
+            public void stepEnded(int step, double meanLoss) {
+                live.add(PtNDManager.getSystemManager().getManagedArrays().size());
+            }
+        };
+        Map<String, Object> result = new MultiTaskTrainer(config, pluginsOf(config), counting, Map.of()).train();
+        assertEquals("completed", result.get("status"));
+        assertEquals(200, live.size());
+        assertEquals(live.get(9), live.get(199), "live NDArrays grew from step 10 to step 200: " + live);
+    }
+
+    @Test
+    void aGpuDeviceThatIsNotThereIsABadConfiguration() {
+        Assumptions.assumeTrue(Engine.getEngine(EngineOps.ENGINE).getGpuCount() == 0);
+        ConfigException e = assertThrows(ConfigException.class, () -> EngineOps.resolveDevice("gpu", Engine.getEngine(EngineOps.ENGINE)));
+        assertTrue(e.getMessage().startsWith("device=gpu"), e.getMessage());
+        assertEquals(ai.djl.Device.cpu(), EngineOps.resolveDevice("auto", Engine.getEngine(EngineOps.ENGINE)));
+        assertFalse(EngineOps.resolveDevice("cpu", Engine.getEngine(EngineOps.ENGINE)).isGpu());
+    }
+}
