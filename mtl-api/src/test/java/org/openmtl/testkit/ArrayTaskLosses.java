@@ -23,7 +23,8 @@ public final class ArrayTaskLosses implements TaskLosses {
      */
     public ArrayTaskLosses(List<String> tasks, List<NDArray> losses) {
         if (tasks.size() != losses.size()) {
-            throw new IllegalArgumentException(tasks.size() + " tasks but " + losses.size() + " losses");
+            throw new IllegalArgumentException(
+                    tasks.size() + " tasks but " + losses.size() + " losses");
         }
         this.tasks = List.copyOf(tasks);
         this.losses = List.copyOf(losses);
@@ -53,11 +54,14 @@ public final class ArrayTaskLosses implements TaskLosses {
     @Override
     public NDArray weightedSum(double[] weights) {
         if (weights.length != losses.size()) {
-            throw new IllegalArgumentException(weights.length + " weights for " + losses.size() + " losses");
+            throw new IllegalArgumentException(
+                    weights.length + " weights for " + losses.size() + " losses");
         }
         NDArray sum = null;
         for (int i = 0; i < weights.length; i++) {
-            NDArray term = weights[i] == 1.0 ? losses.get(i) : losses.get(i).mul(weights[i]);
+            // a float weight: a double would promote a float32 scalar loss to float64
+            NDArray term =
+                    weights[i] == 1.0 ? losses.get(i) : losses.get(i).mul((float) weights[i]);
             sum = sum == null ? term : sum.add(term);
         }
         return sum;

@@ -3,12 +3,15 @@ package org.openmtl.testkit;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 
 /**
  * The engine the contract tests run their tensors on (PyTorch, the framework's engine), with the
  * few operations they need on it. Each test opens its own manager; gradient collectors are opened
- * one at a time, since PyTorch allows only one per JVM.
+ * one at a time, since PyTorch allows only one per JVM. The one PyTorch-specific call the kit
+ * makes, {@link #gradientReached}, lives here.
  */
 public final class ContractTensors {
 
@@ -27,7 +30,7 @@ public final class ContractTensors {
         if (!Engine.hasEngine(ENGINE)) {
             throw new IllegalStateException(
                     "the plugin contract tests need DJL's PyTorch engine on the test classpath"
-                            + " (ai.djl.pytorch:pytorch-engine, pytorch-jni and pytorch-native-cpu)");
+                        + " (ai.djl.pytorch:pytorch-engine, pytorch-jni and pytorch-native-cpu)");
         }
         return Engine.getEngine(ENGINE);
     }
@@ -57,6 +60,23 @@ public final class ContractTensors {
      */
     public static GradientCollector newGradientCollector() {
         return engine().newGradientCollector();
+    }
+
+    /**
+     * Whether the last backward reached an array that requires a gradient: PyTorch then holds a
+     * gradient for it. ({@code NDArray.getGradient()} cannot tell, as it returns zeros for an array
+     * the backward never reached.)
+     *
+     * @param array a leaf array that requires a gradient, e.g. a parameter's
+     * @return true when the backward pass computed a gradient for it
+     */
+    public static boolean gradientReached(NDArray array) {
+        PtNDArray gradient = JniUtils.getGradient((PtNDArray) array);
+        if (gradient == null) {
+            return false;
+        }
+        gradient.close();
+        return true;
     }
 
     /**

@@ -26,9 +26,13 @@ public final class MatrixTaskGradients implements TaskGradients {
         if (requirement == GradientRequirement.LOSSES) {
             throw new IllegalArgumentException("a LOSSES weighting receives no gradients");
         }
-        if (matrix.getShape().dimension() != 2 || matrix.getShape().get(0) != losses.tasks().size()) {
+        if (matrix.getShape().dimension() != 2
+                || matrix.getShape().get(0) != losses.tasks().size()) {
             throw new IllegalArgumentException(
-                    "expected a (" + losses.tasks().size() + ", D) matrix, got " + matrix.getShape());
+                    "expected a ("
+                            + losses.tasks().size()
+                            + ", D) matrix, got "
+                            + matrix.getShape());
         }
         this.requirement = requirement;
         this.matrix = matrix;

@@ -104,9 +104,13 @@ public abstract class PluginContract<T> {
                 PluginDescriptor.isValidName(descriptor.name()),
                 "'" + descriptor.name() + "' is not lowercase letters, digits and dashes");
         assertEquals(
-                descriptor, factory.descriptor(), "descriptor() must describe the same plugin each time");
+                descriptor,
+                factory.descriptor(),
+                "descriptor() must describe the same plugin each time");
         assertEquals(
-                descriptor, factory().descriptor(), "another factory must describe the same plugin");
+                descriptor,
+                factory().descriptor(),
+                "another factory must describe the same plugin");
     }
 
     /** The descriptor declares the kind this contract is for. */
@@ -137,7 +141,9 @@ public abstract class PluginContract<T> {
         for (ConfigKey key : descriptor.keys()) {
             assertFalse(key.description().isBlank(), "key '" + key.name() + "' has no description");
             assertDoesNotThrow(
-                    () -> PluginConfigs.parse(descriptor.keyPrefix() + key.name(), key, key.defaultValue()),
+                    () ->
+                            PluginConfigs.parse(
+                                    descriptor.keyPrefix() + key.name(), key, key.defaultValue()),
                     "the default of key '" + key.name() + "' is not " + key.expected());
         }
         assertDoesNotThrow(() -> PluginConfigs.defaults(descriptor, SEED));
@@ -156,7 +162,9 @@ public abstract class PluginContract<T> {
     public void createReturnsAFreshInstanceOfTheKindsType() {
         T first = newPlugin(SEED);
         T second = newPlugin(SEED);
-        assertTrue(kind().type().isInstance(first), first.getClass() + " is not a " + kind().type().getName());
+        assertTrue(
+                kind().type().isInstance(first),
+                first.getClass() + " is not a " + kind().type().getName());
         assertNotSame(first, second, "create() must return a new plugin per run");
     }
 
@@ -183,7 +191,9 @@ public abstract class PluginContract<T> {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field field : c.getDeclaredFields()) {
                 int modifiers = field.getModifiers();
-                if (Modifier.isStatic(modifiers) && !Modifier.isFinal(modifiers) && !field.isSynthetic()) {
+                if (Modifier.isStatic(modifiers)
+                        && !Modifier.isFinal(modifiers)
+                        && !field.isSynthetic()) {
                     mutable.add(c.getName() + "." + field.getName());
                 }
             }
@@ -197,11 +207,15 @@ public abstract class PluginContract<T> {
             return;
         }
         Class<?> type = factory().getClass();
+        Class<?> service = PluginFactory.class;
         boolean found =
-                ServiceLoader.load(PluginFactory.class, type.getClassLoader()).stream()
+                ServiceLoader.load(service, type.getClassLoader()).stream()
                         .anyMatch(provider -> provider.type().equals(type));
         if (!found) {
-            fail(type.getName() + " is not listed in META-INF/services/" + PluginFactory.class.getName());
+            fail(
+                    type.getName()
+                            + " is not listed in META-INF/services/"
+                            + PluginFactory.class.getName());
         }
     }
 }

@@ -16,12 +16,19 @@ final class PluginsCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also show description, citation, config keys and origin.")
     boolean verbose;
 
+    @Option(names = "--reference", description = "Print the configuration reference (docs/configuration.md) as Markdown.")
+    boolean reference;
+
     @Option(names = "--plugins-dir", description = "Directory of extra plugin jars (default: ${DEFAULT-VALUE}).")
     Path pluginsDir = Path.of("plugins");
 
     @Override
     public Integer call() {
         MtlRuntime mtl = MtlRuntime.discover(pluginsDir);
+        if (reference) {
+            System.out.print(org.openmtl.core.config.ConfigReference.markdown(mtl.registry()));
+            return Main.OK;
+        }
         for (RegisteredPlugin p : mtl.registry().plugins()) {
             PluginDescriptor d = p.descriptor();
             System.out.println(d.kind().configName() + " " + d.name());

@@ -160,6 +160,15 @@ public final class RunConfig {
     }
 
     /**
+     * How training-set metrics are measured.
+     *
+     * @return {@code running}, {@code full} or {@code none}
+     */
+    public String trainMetrics() {
+        return (String) core.get(RunKeys.TRAIN_METRICS);
+    }
+
+    /**
      * How progress is shown.
      *
      * @return {@code auto}, {@code bar}, {@code plain} or {@code none}

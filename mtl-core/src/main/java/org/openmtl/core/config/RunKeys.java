@@ -47,6 +47,8 @@ public final class RunKeys {
     public static final String CHECKPOINT = "checkpoint";
     /** How the reported epoch is chosen. */
     public static final String SELECTION = "selection";
+    /** How training-set metrics are measured. */
+    public static final String TRAIN_METRICS = "train.metrics";
     /** How progress is shown. */
     public static final String PROGRESS = "progress";
 
@@ -70,6 +72,7 @@ public final class RunKeys {
                     ConfigKey.bool(RESUME, false, "Continue an interrupted run from the last checkpoint in output.dir."),
                     ConfigKey.bool(CHECKPOINT, true, "Write a checkpoint at the end of every epoch."),
                     ConfigKey.choice(SELECTION, "best-validation", "Which epoch's model is reported: the best on validation, or the last.", "best-validation", "last"),
+                    ConfigKey.choice(TRAIN_METRICS, "running", "Training-set metrics per epoch: running (each task's primary metric over the epoch's training batches, no extra pass), full (an evaluation pass over the training set after each epoch) or none (loss only).", "running", "full", "none"),
                     ConfigKey.choice(PROGRESS, "auto", "Progress display: a bar in a terminal, plain log lines otherwise.", "auto", "bar", "plain", "none"));
 
     private RunKeys() {}

@@ -44,6 +44,7 @@ final class GradientService {
     private final MultiTaskNetwork network;
     private final Weighting weighting;
     private final Map<String, Task> tasks;
+    private final Map<String, NDArray> predictions = new java.util.HashMap<>();
 
     GradientService(MultiTaskNetwork network, Weighting weighting, Map<String, Task> tasks) {
         this.network = network;
@@ -65,6 +66,7 @@ final class GradientService {
      * @return the task losses in the batch's task order
      */
     double[] step(ParameterStore parameters, MultiTaskBatch batch, StepContext context) {
+        predictions.clear();
         NDManager manager = context.manager();
         NDArray one = manager.ones(new Shape());
         NDList representation = network.encode(parameters, batch.input(), true);
@@ -87,6 +89,13 @@ final class GradientService {
         return values;
     }
 
+    /**
+     * The task predictions of the last step (arrays of the step's manager, valid until it closes).
+     */
+    NDArray prediction(String task) {
+        return predictions.get(task);
+    }
+
     private StepLosses losses(ParameterStore parameters, NDList representation, MultiTaskBatch batch) {
         List<String> names = batch.tasks();
         List<NDArray> losses = new ArrayList<>(names.size());
@@ -98,6 +107,7 @@ final class GradientService {
 
     private NDArray loss(ParameterStore parameters, NDList representation, MultiTaskBatch batch, String name) {
         NDArray prediction = network.decode(parameters, representation, name, true);
+        predictions.put(name, prediction);
         TaskTarget target = batch.target(name);
         return tasks.get(name).loss().compute(prediction, target.labels(), target.mask());
     }

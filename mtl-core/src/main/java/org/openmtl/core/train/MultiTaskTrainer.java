@@ -201,6 +201,8 @@ public final class MultiTaskTrainer {
             double[] lossSums = new double[taskNames.size()];
             int[] lossCounts = new int[taskNames.size()];
             double[] weightSums = new double[taskNames.size()];
+            boolean running = config.trainMetrics().equals("running");
+            double[][] metricSums = new double[taskNames.size()][2];
             int weightCount = 0;
             long epochStart = System.nanoTime();
             int step = 0;
@@ -212,6 +214,16 @@ public final class MultiTaskTrainer {
                     StepContext context = new StepContext(epoch, globalStep, stepManager);
                     try (GradientCollector collector = engine.newGradientCollector()) {
                         losses = gradients.step(parameterStore, batch, context);
+                    }
+                    if (running) {
+                        for (String name : plan.tasks()) {
+                            Task task = tasksByName.get(name);
+                            org.openmtl.api.data.TaskTarget target = batch.target(name);
+                            double[] sc = task.primaryMetric().accumulate(gradients.prediction(name), target.labels(), target.mask());
+                            int t = taskNames.indexOf(name);
+                            metricSums[t][0] += sc[0];
+                            metricSums[t][1] += sc[1];
+                        }
                     }
                     for (int i = 0; i < losses.length; i++) {
                         if (!Double.isFinite(losses[i])) {
@@ -285,9 +297,22 @@ public final class MultiTaskTrainer {
             record.put("seconds", round(trainSeconds, 3));
             record.put("ms_per_step", round(plans.isEmpty() ? 0 : 1000 * trainSeconds / plans.size(), 3));
             Map<String, Object> train = new LinkedHashMap<>();
+            Map<String, Map<String, Double>> full = config.trainMetrics().equals("full")
+                    ? evaluator.evaluate(network, parameterStore, base, Split.TRAIN) : Map.of();
             for (int t = 0; t < taskNames.size(); t++) {
+                Map<String, Double> values = new LinkedHashMap<>();
                 if (lossCounts[t] > 0) {
-                    train.put(taskNames.get(t), Map.of("loss", meanLosses[t]));
+                    values.put("loss", meanLosses[t]);
+                }
+                String primary = tasks.get(t).primaryMetric().name();
+                if (running && metricSums[t][1] > 0 && !primary.equals("loss")) {
+                    values.put(primary, metricSums[t][0] / metricSums[t][1]);
+                }
+                if (full.containsKey(taskNames.get(t))) {
+                    full.get(taskNames.get(t)).forEach((k, v) -> values.put(k.equals("loss") ? "eval_loss" : k, v));
+                }
+                if (!values.isEmpty()) {
+                    train.put(taskNames.get(t), values);
                 }
             }
             record.put("train", train);

@@ -1,0 +1,28 @@
+/**
+ * The plugin contract test kit, published as mtl-api's test-jar: abstract JUnit 5 classes that
+ * check a plugin against the SPI's contract on real tensors (DJL's PyTorch engine). A plugin
+ * author extends the contract of the plugin's kind with one small class that names the factory,
+ * and optionally overrides the configuration or an expectation:
+ *
+ * <pre>{@code
+ * class MyWeightingContractTest extends WeightingContract {
+ *     protected PluginFactory<Weighting> factory() { return new MyWeightingFactory(); }
+ *     protected Map<String, String> config() { return Map.of("alpha", "1.5"); }
+ * }
+ * }</pre>
+ *
+ * <p>The test classpath needs {@code org.openmtl:mtl-api:<version>:test-jar}, JUnit Jupiter and
+ * DJL's PyTorch engine ({@code ai.djl.pytorch:pytorch-engine}, {@code pytorch-jni}, and {@code
+ * pytorch-native-cpu} with your platform's classifier), and the JVM {@code
+ * -Dai.djl.offline=true} when the native library is on the classpath rather than downloaded.
+ *
+ * <p>Contracts: {@link org.openmtl.testkit.ArchitectureContract}, {@link
+ * org.openmtl.testkit.WeightingContract}, {@link org.openmtl.testkit.SelectorContract}, {@link
+ * org.openmtl.testkit.OptimizerContract}, each inheriting the checks every plugin passes from
+ * {@link org.openmtl.testkit.PluginContract}. {@link org.openmtl.testkit.ArrayTaskLosses} and
+ * {@link org.openmtl.testkit.MatrixTaskGradients} let a plugin's own unit tests feed a weighting
+ * without a trainer; {@link org.openmtl.testkit.ContractTensors} holds the engine access. Tests
+ * that open a gradient collector must run sequentially in a JVM (PyTorch allows one collector at a
+ * time); the contracts never open two.
+ */
+package org.openmtl.testkit;

@@ -1,0 +1,105 @@
+package org.openmtl.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line's contract: listings, exit codes and messages for bad input. */
+class CliTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void pluginsListsTheBuiltInPluginsOnePerLine() {
+        Cli.Outcome o = Cli.run("plugins", "--plugins-dir", dir.resolve("none").toString());
+        assertEquals(0, o.exitCode(), o.err());
+        List<String> lines = o.out().lines().toList();
+        for (String expected : List.of("architecture hard-sharing", "architecture independent", "weighting equal",
+                "weighting static", "selector all", "selector uniform", "optimizer sgd", "optimizer adam", "optimizer adamw",
+                "dataset multimnist", "dataset synthetic")) {
+            assertTrue(lines.contains(expected), expected + " missing from:\n" + o.out());
+        }
+    }
+
+    @Test
+    void verbosePluginsShowKeysDefaultsCitationsAndOrigin() {
+        Cli.Outcome o = Cli.run("plugins", "--verbose", "--plugins-dir", dir.resolve("none").toString());
+        assertEquals(0, o.exitCode(), o.err());
+        assertTrue(o.out().contains("optimizer.adam.lr = 0.001"), o.out());
+        assertTrue(o.out().contains("citation: "), o.out());
+        assertTrue(o.out().contains("from: mtl-methods") || o.out().contains("from: "), o.out());
+    }
+
+    @Test
+    void anUnknownPluginNameExitsTwoListingTheAvailableNames() {
+        Cli.Outcome o = Cli.run("run", "weighting=nosuch", "output.dir=" + dir.resolve("out"));
+        assertEquals(2, o.exitCode());
+        assertTrue(o.err().contains("no weighting plugin is named 'nosuch'"), o.err());
+        assertTrue(o.err().contains("equal") && o.err().contains("static"), o.err());
+        assertFalse(o.err().contains("\tat "), "no stack trace for bad input: " + o.err());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing is written for bad input");
+    }
+
+    @Test
+    void anUnknownKeyExitsTwoNamingIt() throws Exception {
+        Path config = dir.resolve("run.properties");
+        Files.writeString(config, "epochs = 1\n");
+        Cli.Outcome o = Cli.run("run", config.toString(), "nosuch.key=1");
+        assertEquals(2, o.exitCode());
+        assertTrue(o.err().contains("unknown configuration key 'nosuch.key'"), o.err());
+        Cli.Outcome typo = Cli.run("run", config.toString(), "batch.sise=3");
+        assertEquals(2, typo.exitCode());
+        assertTrue(typo.err().contains("did you mean 'batch.size'"), typo.err());
+    }
+
+    @Test
+    void aWrongValueExitsTwoNamingKeyAndExpectation() {
+        Cli.Outcome o = Cli.run("run", "epochs=-3");
+        assertEquals(2, o.exitCode());
+        assertTrue(o.err().contains("epochs: '-3' is out of range"), o.err());
+        Cli.Outcome missing = Cli.run("run", dir.resolve("absent.yaml").toString());
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("absent.yaml"), missing.err());
+    }
+
+    @Test
+    void aPluginRejectingItsConfigurationForTheTasksExitsTwo() {
+        Cli.Outcome o = Cli.run("run", "dataset=synthetic", "dataset.synthetic.tasks=2", "weighting=static",
+                "weighting.static.weights=1,2,3", "epochs=1", "progress=none", "output.dir=" + dir.resolve("static"));
+        assertEquals(2, o.exitCode(), o.err());
+        assertTrue(o.err().contains("weighting.static.weights"), o.err());
+        assertFalse(Files.exists(dir.resolve("static/result.json")));
+    }
+
+    @Test
+    void aCorruptDataFileExitsTwoNamingTheFile() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data/mnist"));
+        for (String f : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")) {
+            Files.write(data.resolve(f), new byte[] {0, 0, 8, 3, 0, 0});
+        }
+        Cli.Outcome o = Cli.run("run", "dataset=multimnist", "data.dir=" + dir.resolve("data"), "epochs=1",
+                "output.dir=" + dir.resolve("out"));
+        assertEquals(2, o.exitCode(), o.out() + o.err());
+        assertTrue(o.err().contains("-idx"), o.err());
+        Cli.Outcome missing = Cli.run("run", "dataset=multimnist", "data.dir=" + dir.resolve("empty"), "epochs=1",
+                "output.dir=" + dir.resolve("out"));
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("./mtl data fetch mnist"), missing.err());
+    }
+
+    @Test
+    void aRunOnSyntheticDataWritesTheResultAndPrintsATable() throws Exception {
+        Cli.Outcome o = Cli.run("run", "dataset=synthetic", "dataset.synthetic.kind=classification", "epochs=2",
+                "batch.size=64", "progress=plain", "output.dir=" + dir.resolve("ok"));
+        assertEquals(0, o.exitCode(), o.err());
+        assertTrue(Files.exists(dir.resolve("ok/result.json")));
+        assertTrue(o.out().contains("t0 accuracy"), o.out());
+        assertTrue(o.out().contains("results: "), o.out());
+    }
+}

@@ -1,0 +1,42 @@
+package org.openmtl.plugins.architecture;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.openmtl.api.architecture.Architecture;
+import org.openmtl.api.architecture.MultiTaskNetwork;
+import org.openmtl.api.architecture.NetworkContext;
+import org.openmtl.api.task.Task;
+
+/**
+ * Independent networks: a full trunk and head of its own per task, nothing shared. This is the
+ * single-task learning baseline that multi-task methods are measured against (Caruana, <i>Multitask
+ * Learning</i>, Machine Learning 28(1), 1997), trained in one run.
+ *
+ * <p>Each task's network has the same design as {@link HardSharing}'s trunk plus head, so the
+ * comparison isolates the effect of sharing. {@code encode} returns the input unchanged, so
+ * representation-gradient methods see per-task input gradients and there are no shared parameters.
+ */
+public final class Independent implements Architecture {
+
+    private final TrunkHeadDesign design;
+
+    Independent(TrunkHeadDesign design) {
+        this.design = design;
+    }
+
+    @Override
+    public MultiTaskNetwork build(NetworkContext context) {
+        Map<String, Block> networks = new LinkedHashMap<>();
+        for (Task task : context.tasks()) {
+            networks.put(
+                    task.name(),
+                    new SequentialBlock()
+                            .add(design.trunk(context.exampleShape()))
+                            .add(design.head(context.exampleShape(), task.outputs())));
+        }
+        MultiTaskBlock block = new MultiTaskBlock(null, networks);
+        return TrunkHeadNetwork.initialize(block, context.exampleShape(), context.manager());
+    }
+}
