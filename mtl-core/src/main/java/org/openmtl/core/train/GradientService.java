@@ -133,16 +133,16 @@ final class GradientService {
         double[] values = stepLosses.values();
         NDArray matrix = NDArrays.stack(rows);
         NDArray direction = direction(new StepGradients(GradientRequirement.REPRESENTATION, matrix, stepLosses), context);
-        int offset = 0;
-        for (int i = 0; i < representation.size(); i++) {
-            NDArray r = representation.get(i);
-            int n = (int) r.size();
-            NDArray part = direction.get(new NDIndex("{}:{}", offset, offset + n)).reshape(r.getShape());
-            boolean last = i == representation.size() - 1;
-            if (r.hasGradient()) {
-                EngineOps.backward(r, part, !last);
+        // nothing is shared (independent networks): the representation is the input, no trunk to reach
+        if (!network.sharedParameters().isEmpty()) {
+            int offset = 0;
+            for (int i = 0; i < representation.size(); i++) {
+                NDArray r = representation.get(i);
+                int n = (int) r.size();
+                NDArray part = direction.get(new NDIndex("{}:{}", offset, offset + n)).reshape(r.getShape());
+                EngineOps.backward(r, part, i < representation.size() - 1);
+                offset += n;
             }
-            offset += n;
         }
         backwardPenalty(parameters, one);
         return values;
