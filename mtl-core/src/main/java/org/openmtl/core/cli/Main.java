@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             PluginsCommand.class,
             DataCommand.class,
             DemoCommand.class,
+            EvaluateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

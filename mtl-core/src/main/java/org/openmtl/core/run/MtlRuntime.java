@@ -102,6 +102,58 @@ public final class MtlRuntime {
     }
 
     /**
+     * Creates a run's plugin instances through the run's injector (one per run).
+     *
+     * @param config the configuration
+     * @return fresh plugin instances, the dataset loaded
+     */
+    public MultiTaskTrainer.Plugins plugins(RunConfig config) {
+        List<Module> modules = new ArrayList<>(registry.modules());
+        modules.add(new RunModule(config));
+        Injector injector = Guice.createInjector(modules);
+        try {
+            return injector.getInstance(MultiTaskTrainer.Plugins.class);
+        } catch (ProvisionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Evaluates the saved model of a finished run ({@code model.params}) with the run's own
+     * configuration (from its {@code result.json}).
+     *
+     * @param runDirectory the run's output directory
+     * @return split → task → metric → value
+     * @throws ConfigException if the directory holds no finished run
+     */
+    public Map<String, Map<String, Map<String, Double>>> evaluate(Path runDirectory) {
+        Path resultFile = runDirectory.resolve("result.json");
+        Path model = runDirectory.resolve("model.params");
+        if (!java.nio.file.Files.isRegularFile(resultFile) || !java.nio.file.Files.isRegularFile(model)) {
+            throw new ConfigException(runDirectory + " holds no finished run (expected result.json and model.params)");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        try {
+            org.openmtl.core.result.ResultFiles.readJson(resultFile).getAsJsonObject().getAsJsonObject("config")
+                    .entrySet().forEach(e -> values.put(e.getKey(), e.getValue().getAsString()));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ConfigException(resultFile + " cannot be read as a run result: " + e.getMessage(), e);
+        }
+        values.put(RunKeys.RESUME, "false");
+        RunConfig config = configure(ConfigSource.of(values));
+        MultiTaskTrainer.Plugins plugins = plugins(config);
+        try {
+            return new MultiTaskTrainer(config, plugins, Progress.forMode("none"), Map.of()).evaluateSaved(model);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + model, e);
+        }
+    }
+
+    /**
      * Trains one run and writes its results to {@code output.dir}.
      *
      * @param config the configuration
@@ -110,19 +162,7 @@ public final class MtlRuntime {
      * @throws ConfigException if a plugin rejects its configuration
      */
     public Map<String, Object> run(RunConfig config, Progress progress) {
-        List<Module> modules = new ArrayList<>(registry.modules());
-        modules.add(new RunModule(config));
-        Injector injector = Guice.createInjector(modules);
-        MultiTaskTrainer.Plugins plugins;
-        try {
-            plugins = injector.getInstance(MultiTaskTrainer.Plugins.class);
-        } catch (ProvisionException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
+        MultiTaskTrainer.Plugins plugins = plugins(config);
         Map<String, Object> origins = new LinkedHashMap<>();
         for (PluginKind kind : PluginKind.values()) {
             registry.find(kind, config.pluginName(kind))

@@ -95,10 +95,10 @@ public final class EngineOps {
      */
     public static Device resolveDevice(String value, Engine engine) {
         String v = value.trim().toLowerCase(Locale.ROOT);
-        int gpus = engine.getGpuCount();
         if (v.equals("cpu")) {
             return Device.cpu();
         }
+        int gpus = engine.getGpuCount();
         if (v.equals("auto")) {
             return gpus > 0 ? Device.gpu() : Device.cpu();
         }

@@ -105,6 +105,48 @@ public final class MultiTaskTrainer {
         }
     }
 
+    /**
+     * Loads a saved model (a run's {@code model.params}) into a freshly built network and
+     * evaluates it on validation and test.
+     *
+     * @param modelFile the saved parameters
+     * @return split label → task → metric → value
+     * @throws IOException if the file cannot be read
+     * @throws IllegalStateException if the file holds another model's parameters
+     */
+    public Map<String, Map<String, Map<String, Double>>> evaluateSaved(Path modelFile) throws IOException {
+        Engine engine = EngineOps.engine();
+        if (config.threads() > 0) {
+            EngineOps.setThreads(config.threads());
+        }
+        Device device = EngineOps.resolveDevice(config.device(), engine);
+        ParameterSnapshot saved = readSnapshot(modelFile);
+        try (NDManager base = NDManager.newBaseManager(device, engine.getEngineName())) {
+            MultiTaskDataset dataset = plugins.dataset();
+            MultiTaskNetwork network = plugins.architecture().build(
+                    new NetworkContext(dataset.tasks(), dataset.exampleShape(), base, config.seed()));
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            for (Pair<String, Parameter> p : network.block().getParameters()) {
+                arrays.put(p.getKey(), p.getValue().getArray());
+            }
+            for (Parameter p : network.extraParameters()) {
+                if (!arrays.containsValue(p.getArray())) {
+                    arrays.put("extra_" + p.getName(), p.getArray());
+                }
+            }
+            saved.restoreSubset(arrays);
+            ParameterStore store = new ParameterStore(base, false);
+            Evaluator evaluator = new Evaluator(dataset, config.evalBatchSize());
+            Map<String, Map<String, Map<String, Double>>> result = new LinkedHashMap<>();
+            for (Split split : new Split[] {Split.VALIDATION, Split.TEST}) {
+                if (dataset.size(split) > 0) {
+                    result.put(split.label(), evaluator.evaluate(network, store, base, split));
+                }
+            }
+            return result;
+        }
+    }
+
     /** The state of one training run. */
     private final class Run {
         private final Engine engine;

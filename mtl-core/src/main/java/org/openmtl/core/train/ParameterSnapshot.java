@@ -66,6 +66,24 @@ final class ParameterSnapshot {
         }
     }
 
+    /**
+     * Writes back the entries the given arrays name (a saved model also holds the weighting's own
+     * parameters, which evaluation does not need).
+     *
+     * @throws IllegalStateException if an array has no saved value or another shape
+     */
+    void restoreSubset(Map<String, NDArray> arrays) {
+        if (!entries.keySet().containsAll(arrays.keySet())) {
+            java.util.Set<String> missing = new java.util.TreeSet<>(arrays.keySet());
+            missing.removeAll(entries.keySet());
+            throw new IllegalStateException("the saved model lacks parameters " + missing
+                    + "; it was saved from another architecture or configuration");
+        }
+        Map<String, Entry> kept = new LinkedHashMap<>();
+        arrays.keySet().forEach(k -> kept.put(k, entries.get(k)));
+        new ParameterSnapshot(kept).restore(arrays);
+    }
+
     void write(DataOutputStream out) throws IOException {
         out.writeInt(entries.size());
         for (Map.Entry<String, Entry> e : entries.entrySet()) {

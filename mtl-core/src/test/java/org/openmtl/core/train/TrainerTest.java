@@ -231,6 +231,15 @@ class TrainerTest {
     }
 
     @Test
+    void aSavedModelEvaluatesToTheReportedTestMetrics() {
+        RunConfig config = config("saved", "epochs=3");
+        Map<String, Object> result = train(config, pluginsOf(config));
+        Map<String, Map<String, Map<String, Double>>> evaluated = mtl.evaluate(dir.resolve("saved"));
+        assertEquals(result.get("tasks"), evaluated.get("test"));
+        assertEquals(result.get("validation"), evaluated.get("validation"));
+    }
+
+    @Test
     void liveArraysStayFlatOver200Steps() {
         RunConfig config = config("memory", "epochs=1", "batch.size=8", "dataset.synthetic.train.examples=1600", "checkpoint=false");
         List<Integer> live = new ArrayList<>();
