@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             DemoCommand.class,
             EvaluateCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -153,7 +153,9 @@ public final class ConfigSource {
     private static Map<String, String> readYaml(Path file) throws IOException {
         Object document;
         try (InputStream in = Files.newInputStream(file)) {
-            document = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            document = new Yaml(new SafeConstructor(options)).load(in);
         } catch (YAMLException e) {
             throw new ConfigException("config file " + file + " is not valid YAML: " + e.getMessage(), e);
         }

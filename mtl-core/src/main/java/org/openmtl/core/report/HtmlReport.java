@@ -110,7 +110,8 @@ public final class HtmlReport {
             Object ms = e.result().get("ms_per_step");
             sb.append("<td>").append(params instanceof Number n ? String.format(Locale.ROOT, "%,d", n.longValue()) : "&ndash;").append("</td>");
             sb.append("<td>").append(ms instanceof Number n ? String.format(Locale.ROOT, "%.1f", n.doubleValue()) : "&ndash;").append("</td>");
-            sb.append("<td>").append(e.result().getOrDefault("selected_epoch", "")).append("</td>");
+            Object selected = e.result().get("selected_epoch");
+            sb.append("<td>").append(selected instanceof Number n ? Long.toString(n.longValue()) : "&ndash;").append("</td>");
             String status = String.valueOf(e.result().getOrDefault("status", ""));
             sb.append("<td").append("completed".equals(status) ? "" : " class=\"failed\" title=\"" + esc(String.valueOf(e.result().get("reason"))) + "\"")
                     .append('>').append(esc(status)).append("</td></tr>");
@@ -122,13 +123,16 @@ public final class HtmlReport {
         for (int i = 0; i < entries.size(); i++) {
             sb.append("<span><i style=\"background:").append(COLORS[i % COLORS.length]).append("\"></i>").append(esc(entries.get(i).label())).append("</span>");
         }
-        sb.append("</div><div class=\"charts\">");
+        sb.append("</div>");
         for (String c : metricColumns) {
             String[] tm = c.split("\u0000");
-            sb.append(chart(entries, "validation", tm[0], tm[1], tm[0] + ": validation " + tm[1]));
-            sb.append(chart(entries, "train", tm[0], "loss", tm[0] + ": training loss"));
+            sb.append("<h3>").append(esc(tm[0])).append("</h3><div class=\"charts\">");
+            sb.append(chart(entries, "validation", tm[0], tm[1], "validation " + tm[1]));
+            sb.append(chart(entries, "test", tm[0], tm[1], "test " + tm[1]));
+            sb.append(chart(entries, "train", tm[0], "loss", "training loss"));
+            sb.append("</div>");
         }
-        sb.append("</div></body></html>\n");
+        sb.append("</body></html>\n");
         return sb.toString();
     }
 
@@ -190,9 +194,9 @@ public final class HtmlReport {
             sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>", left, w - right, y, y));
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">%s</text>", left - 4, y + 4, tick(v, ymax - ymin)));
         }
-        int xticks = (int) Math.min(xmax, 6);
-        for (int i = 0; i <= xticks; i++) {
-            double epoch = 1 + (xmax - 1) * i / Math.max(1, xticks);
+        int stride = (int) Math.max(1, Math.ceil((xmax - 1) / 8));
+        for (int e = 1; e <= xmax; e += stride) {
+            double epoch = e;
             double x = left + (w - left - right) * (xmax <= 1 ? 0.5 : (epoch - 1) / (xmax - 1));
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%d</text>", x, h - bottom + 14, Math.round(epoch)));
         }
