@@ -72,7 +72,17 @@ final class GradientService {
         NDList representation = network.encode(parameters, batch.input(), true);
         GradientRequirement requirement = weighting.requirement();
         double[] values;
-        if (requirement == GradientRequirement.LOSSES) {
+        if (requirement != GradientRequirement.LOSSES && reuseWeights(context, batch.tasks().size())) {
+            // between a gradient weighting's updates: no per-task gradient, one backward of Σ w_i L_i
+            StepLosses losses = losses(parameters, representation, batch);
+            values = losses.values();
+            NDArray objective = losses.weightedSum(reusable(batch.tasks()));
+            Optional<NDArray> penalty = network.penalty(parameters);
+            if (penalty.isPresent()) {
+                objective = objective.add(penalty.get());
+            }
+            EngineOps.backward(objective, one, false);
+        } else if (requirement == GradientRequirement.LOSSES) {
             StepLosses losses = losses(parameters, representation, batch);
             values = losses.values();
             NDArray objective = ((LossWeighting) weighting).objective(losses, context);
@@ -87,6 +97,22 @@ final class GradientService {
             values = parameterStep(parameters, representation, batch, context, one);
         }
         return values;
+    }
+
+    private boolean reuseWeights(StepContext context, int taskCount) {
+        int every = ((GradientWeighting) weighting).updateEvery();
+        return every > 1 && context.step() % every != 0 && weighting.lastWeights().length == tasks.size();
+    }
+
+    /** The last weights of the batch's tasks, in the batch's order. */
+    private double[] reusable(List<String> batchTasks) {
+        double[] all = weighting.lastWeights();
+        List<String> order = new ArrayList<>(tasks.keySet());
+        double[] w = new double[batchTasks.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = all[order.indexOf(batchTasks.get(i))];
+        }
+        return w;
     }
 
     /**
