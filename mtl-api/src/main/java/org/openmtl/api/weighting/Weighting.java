@@ -2,6 +2,7 @@ package org.openmtl.api.weighting;
 
 import ai.djl.nn.Parameter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A weighting plugin. Implement {@link LossWeighting} or {@link GradientWeighting}; the trainer
@@ -47,4 +48,23 @@ public interface Weighting {
      * @param meanLosses the mean training loss per task, in task order
      */
     default void onEpochEnd(int epoch, double[] meanLosses) {}
+
+    /**
+     * The weighting's state kept on the heap between steps (running averages, previous losses,
+     * learned logits), saved in every checkpoint so a resumed run continues exactly. Parameters
+     * from {@link #parameters()} are saved by the trainer and do not belong here.
+     *
+     * @return named arrays; empty for a stateless weighting
+     */
+    default Map<String, double[]> state() {
+        return Map.of();
+    }
+
+    /**
+     * Restores what {@link #state()} returned, after {@link #initialize} and before the first step
+     * of a resumed run.
+     *
+     * @param state the saved state
+     */
+    default void restore(Map<String, double[]> state) {}
 }

@@ -30,10 +30,12 @@ class PluginRegistrationTest {
     }
 
     @Test
-    void bothDatasetsAreDiscoveredWithCompleteDescriptors() {
+    void theDatasetsAreDiscoveredWithCompleteDescriptors() {
         @SuppressWarnings("rawtypes")
         Map<String, PluginFactory> factories = discovered();
-        assertEquals(Set.of("multimnist", "synthetic"), factories.keySet());
+        assertEquals(
+                Set.of("multimnist", "multifashion", "multifashion-mnist", "synthetic"),
+                factories.keySet());
         for (PluginFactory<?> factory : factories.values()) {
             PluginDescriptor d = factory.descriptor();
             assertEquals(PluginKind.DATASET, d.kind());
@@ -66,11 +68,20 @@ class PluginRegistrationTest {
                 factories.get("synthetic").descriptor().keys().stream()
                         .map(ConfigKey::name)
                         .toList());
-        assertEquals(
-                List.of("validation.fraction"),
-                factories.get("multimnist").descriptor().keys().stream()
-                        .map(ConfigKey::name)
-                        .toList());
+        for (String multi : List.of("multimnist", "multifashion", "multifashion-mnist")) {
+            assertEquals(
+                    List.of("validation.fraction"),
+                    factories.get(multi).descriptor().keys().stream()
+                            .map(ConfigKey::name)
+                            .toList(),
+                    multi);
+        }
+        assertTrue(
+                factories
+                        .get("multifashion-mnist")
+                        .descriptor()
+                        .citation()
+                        .contains("Pareto Multi-Task Learning"));
     }
 
     @Test

@@ -1,14 +1,12 @@
 package org.openmtl.plugins.data.fetch;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +20,6 @@ import java.util.function.Consumer;
 public final class NpmPackage {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(15);
-    private static final int OUTPUT_TAIL_LINES = 15;
 
     private final List<String> npmCommand;
     private final String name;
@@ -97,75 +94,29 @@ public final class NpmPackage {
      *     message says which, with the tail of npm's output
      */
     public Path pack(Path workDirectory, Consumer<String> progress) throws IOException {
-        List<String> command = new ArrayList<>(npmCommand);
-        command.add("pack");
-        command.add(spec());
+        ClientCall call =
+                new ClientCall(
+                        "npm", "npm pack " + spec(), npmCommand, List.of("pack", spec()), timeout);
         Path log = workDirectory.resolve("npm-pack.log");
-        ProcessBuilder builder =
-                new ProcessBuilder(command)
-                        .directory(workDirectory.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile());
-        builder.environment().put("NO_UPDATE_NOTIFIER", "1");
-        builder.environment().put("npm_config_update_notifier", "false");
-        builder.environment().put("npm_config_fund", "false");
-        builder.environment().put("npm_config_audit", "false");
-        progress.accept("running " + String.join(" ", command) + " in " + workDirectory);
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new IOException(
-                    "the npm client could not be started ("
-                            + String.join(" ", npmCommand)
-                            + ": "
-                            + e.getMessage()
-                            + ")",
-                    e);
-        }
-        boolean finished;
-        try {
-            finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while npm pack " + spec() + " was running", e);
-        }
-        if (!finished) {
-            process.destroyForcibly();
-            throw new IOException(
-                    "npm pack "
-                            + spec()
-                            + " did not finish within "
-                            + timeout.toSeconds()
-                            + " s"
-                            + tail(log));
-        }
-        int exit = process.exitValue();
+        int exit =
+                call.run(
+                        workDirectory,
+                        log,
+                        Map.of(
+                                "NO_UPDATE_NOTIFIER", "1",
+                                "npm_config_update_notifier", "false",
+                                "npm_config_fund", "false",
+                                "npm_config_audit", "false"),
+                        progress);
         if (exit != 0) {
-            throw new IOException(
-                    "npm pack " + spec() + " failed with exit code " + exit + tail(log));
+            throw call.failed(exit, log);
         }
         Path tarball = workDirectory.resolve(tarballName());
         if (!Files.isRegularFile(tarball)) {
-            throw new IOException("npm pack " + spec() + " wrote no " + tarballName() + tail(log));
+            throw new IOException(
+                    "npm pack " + spec() + " wrote no " + tarballName() + call.outputTail(log));
         }
         progress.accept("downloaded " + tarballName() + " (" + Files.size(tarball) + " bytes)");
         return tarball;
-    }
-
-    private static String tail(Path log) {
-        try {
-            String text = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).strip();
-            if (text.isEmpty()) {
-                return "";
-            }
-            List<String> lines = text.lines().toList();
-            List<String> last =
-                    lines.subList(Math.max(0, lines.size() - OUTPUT_TAIL_LINES), lines.size());
-            return "; npm said:\n  " + String.join("\n  ", last);
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

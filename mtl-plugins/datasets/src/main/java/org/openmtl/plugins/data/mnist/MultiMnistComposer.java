@@ -1,13 +1,15 @@
 package org.openmtl.plugins.data.mnist;
 
 import java.util.SplittableRandom;
+import org.openmtl.plugins.data.idx.IdxImages;
 import org.openmtl.plugins.data.idx.LabelledImages;
 
 /**
  * The MultiMNIST image geometry of Sener &amp; Koltun (NeurIPS 2018): two 28x28 MNIST digits on a
  * 36x36 canvas, one with its top-left corner at (0, 0) (canvas rows and columns 0..27), the other
- * at (8, 8) (rows and columns 8..35), the pixel-wise maximum where they overlap, and the canvas
- * resized back to 28x28.
+ * at (6, 6) (rows and columns 6..33, as in the authors' loader, which leaves the last two canvas
+ * rows and columns empty), the pixel-wise maximum where they overlap, and the canvas resized back
+ * to 28x28.
  *
  * <p>The resize is <b>nearest-neighbour</b> with pixel centres aligned: output pixel i takes canvas
  * pixel {@code floor((i + 0.5) * 36 / 28)}. Pixels stay 0..255 bytes (no blur, no new grey levels,
@@ -16,6 +18,12 @@ import org.openmtl.plugins.data.idx.LabelledImages;
  *
  * <p>The composition is computed directly in output coordinates (no canvas is materialized), 784
  * lookups per example, so composing all 60,000 MNIST training digits takes a fraction of a second.
+ *
+ * <p>The two images may come from different collections of 28x28 images (Lin et al., "Pareto
+ * Multi-Task Learning", NeurIPS 2019, build MultiFashion from two Fashion-MNIST items and
+ * Multi-(Fashion+MNIST) from an MNIST digit at the top left and a Fashion-MNIST item at the bottom
+ * right, the same way): {@link #composeSplit(Pool, Pool, int, SplittableRandom)} takes a pool of
+ * each.
  */
 public final class MultiMnistComposer {
 
@@ -26,7 +34,7 @@ public final class MultiMnistComposer {
     public static final int CANVAS = 36;
 
     /** Where the bottom-right digit's top-left corner is on the canvas (row and column). */
-    public static final int RIGHT_OFFSET = CANVAS - SIZE;
+    public static final int RIGHT_OFFSET = 6;
 
     private static final int PIXELS = SIZE * SIZE;
 
@@ -55,7 +63,7 @@ public final class MultiMnistComposer {
     }
 
     /**
-     * Composes one image.
+     * Composes one image from two digits of one array.
      *
      * @param digits 28x28 digits, one after the other
      * @param left the index of the top-left digit
@@ -64,12 +72,28 @@ public final class MultiMnistComposer {
      * @param offset where in {@code out} the image starts
      */
     public static void compose(byte[] digits, int left, int right, byte[] out, int offset) {
+        compose(digits, left, digits, right, out, offset);
+    }
+
+    /**
+     * Composes one image from two 28x28 images that may come from different collections (e.g. an
+     * MNIST digit at the top left and a Fashion-MNIST item at the bottom right).
+     *
+     * @param leftImages 28x28 images, one after the other
+     * @param left the index in {@code leftImages} of the top-left image
+     * @param rightImages 28x28 images, one after the other (may be {@code leftImages})
+     * @param right the index in {@code rightImages} of the bottom-right image
+     * @param out receives the 784 pixels of the composed image
+     * @param offset where in {@code out} the image starts
+     */
+    public static void compose(
+            byte[] leftImages, int left, byte[] rightImages, int right, byte[] out, int offset) {
         int leftBase = left * PIXELS;
         int rightBase = right * PIXELS;
         for (int r = 0; r < SIZE; r++) {
             int cr = NEAREST[r];
             boolean leftRow = cr < SIZE;
-            boolean rightRow = cr >= RIGHT_OFFSET;
+            boolean rightRow = cr >= RIGHT_OFFSET && cr < RIGHT_OFFSET + SIZE;
             int leftRowBase = leftBase + cr * SIZE;
             int rightRowBase = rightBase + (cr - RIGHT_OFFSET) * SIZE;
             int o = offset + r * SIZE;
@@ -77,10 +101,10 @@ public final class MultiMnistComposer {
                 int cc = NEAREST[c];
                 int value = 0;
                 if (leftRow && cc < SIZE) {
-                    value = digits[leftRowBase + cc] & 0xFF;
+                    value = leftImages[leftRowBase + cc] & 0xFF;
                 }
-                if (rightRow && cc >= RIGHT_OFFSET) {
-                    value = Math.max(value, digits[rightRowBase + cc - RIGHT_OFFSET] & 0xFF);
+                if (rightRow && cc >= RIGHT_OFFSET && cc < RIGHT_OFFSET + SIZE) {
+                    value = Math.max(value, rightImages[rightRowBase + cc - RIGHT_OFFSET] & 0xFF);
                 }
                 out[o + c] = (byte) value;
             }
@@ -88,10 +112,10 @@ public final class MultiMnistComposer {
     }
 
     /**
-     * Composes one split: example i has digit {@code first + i} at the top left and a digit drawn
-     * uniformly from the other digits of the pool {@code [first, first + poolSize)} at the bottom
-     * right (the same digit only when the pool holds one). Partners are drawn in example order, so
-     * the first k examples are the same whatever {@code count} is.
+     * Composes one split from one collection: example i has digit {@code first + i} at the top left
+     * and a digit drawn uniformly from the other digits of the pool {@code [first, first +
+     * poolSize)} at the bottom right (the same digit only when the pool holds one). Partners are
+     * drawn in example order, so the first k examples are the same whatever {@code count} is.
      *
      * @param source the MNIST digits (28x28) and labels
      * @param first the first digit of the pool
@@ -102,36 +126,94 @@ public final class MultiMnistComposer {
      */
     public static Composed composeSplit(
             LabelledImages source, int first, int poolSize, int count, SplittableRandom random) {
-        if (source.images().rows() != SIZE || source.images().cols() != SIZE) {
-            throw new IllegalArgumentException("MultiMNIST needs 28x28 digits");
-        }
-        if (count < 0
-                || count > poolSize
-                || first < 0
-                || first + poolSize > source.images().count()) {
+        Pool pool = new Pool(source, first, poolSize);
+        return composeSplit(pool, pool, count, random);
+    }
+
+    /**
+     * Composes one split from a pool of top-left images and a pool of bottom-right images: example
+     * i has image i of the left pool at the top left, and a partner drawn uniformly from the right
+     * pool at the bottom right. When both pools are the same (the same images, first and size),
+     * the partner is drawn from the pool's other images, exactly as {@link #composeSplit(
+     * LabelledImages, int, int, int, SplittableRandom)} does; otherwise from the whole right
+     * pool. Partners are drawn in example order, so the first k examples are the same whatever
+     * {@code count} is.
+     *
+     * @param left the pool of top-left images (28x28) and their labels
+     * @param right the pool of bottom-right images (28x28) and their labels
+     * @param count the number of examples, at most {@code left.size()}
+     * @param random the stream partners are drawn from
+     * @return the images, the left image's label per example and the right image's label
+     * @throws IllegalArgumentException if an image is not 28x28, a pool does not fit its images,
+     *     or there are examples to make and the right pool is empty
+     */
+    public static Composed composeSplit(
+            Pool left, Pool right, int count, SplittableRandom random) {
+        checkPool(left, "left");
+        checkPool(right, "right");
+        if (count < 0 || count > left.size()) {
             throw new IllegalArgumentException(
-                    count + " examples from a pool of " + poolSize + " digits at " + first);
+                    count + " examples from a pool of " + left.size() + " images");
         }
-        byte[] digits = source.images().pixels();
+        boolean samePool =
+                left.images() == right.images()
+                        && left.first() == right.first()
+                        && left.size() == right.size();
+        if (count > 0 && right.size() == 0) {
+            throw new IllegalArgumentException(
+                    count + " examples need partners, but the right pool is empty");
+        }
+        byte[] leftPixels = left.images().images().pixels();
+        byte[] rightPixels = right.images().images().pixels();
         byte[] images = new byte[count * PIXELS];
         int[] leftLabels = new int[count];
         int[] rightLabels = new int[count];
         for (int i = 0; i < count; i++) {
-            int right;
-            if (poolSize > 1) {
-                int draw = random.nextInt(poolSize - 1);
-                right = draw >= i ? draw + 1 : draw;
+            int partner;
+            if (!samePool) {
+                partner = random.nextInt(right.size());
+            } else if (right.size() > 1) {
+                int draw = random.nextInt(right.size() - 1);
+                partner = draw >= i ? draw + 1 : draw;
             } else {
-                right = i;
+                partner = i;
             }
-            int leftDigit = first + i;
-            int rightDigit = first + right;
-            compose(digits, leftDigit, rightDigit, images, i * PIXELS);
-            leftLabels[i] = source.label(leftDigit);
-            rightLabels[i] = source.label(rightDigit);
+            int leftImage = left.first() + i;
+            int rightImage = right.first() + partner;
+            compose(leftPixels, leftImage, rightPixels, rightImage, images, i * PIXELS);
+            leftLabels[i] = left.images().label(leftImage);
+            rightLabels[i] = right.images().label(rightImage);
         }
         return new Composed(images, leftLabels, rightLabels);
     }
+
+    private static void checkPool(Pool pool, String side) {
+        IdxImages images = pool.images().images();
+        if (images.rows() != SIZE || images.cols() != SIZE) {
+            throw new IllegalArgumentException("MultiMNIST composition needs 28x28 images");
+        }
+        if (pool.first() < 0 || pool.size() < 0 || pool.first() + pool.size() > images.count()) {
+            throw new IllegalArgumentException(
+                    "the "
+                            + side
+                            + " pool of "
+                            + pool.size()
+                            + " images at "
+                            + pool.first()
+                            + " does not fit "
+                            + images.count()
+                            + " images");
+        }
+    }
+
+    /**
+     * A contiguous range of labelled 28x28 images that examples are composed from.
+     *
+     * @param images the images and labels
+     * @param first the first image of the pool
+     * @param size the number of images in the pool
+     */
+    public record Pool(LabelledImages images, int first, int size) {}
 
     /**
      * Composed examples.

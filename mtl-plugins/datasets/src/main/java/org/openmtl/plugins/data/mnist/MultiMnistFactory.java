@@ -28,18 +28,30 @@ public final class MultiMnistFactory implements PluginFactory<DatasetProvider> {
                             "MultiMNIST: two MNIST digits per 28x28 image, tasks 'left' (top-left"
                                     + " digit) and 'right' (bottom-right digit), 10 classes each")
                     .optCitation(MultiMnist.CITATION)
-                    .addKeys(
-                            ConfigKey.number(
-                                    VALIDATION_FRACTION,
-                                    0.1,
-                                    0.0,
-                                    0.5,
-                                    "Fraction of MNIST's training file held out (from its end) as"
-                                            + " the validation split."))
+                    .addKeys(validationFractionKey("MNIST's training file"))
                     .build();
 
     /** Creates the factory (ServiceLoader). */
     public MultiMnistFactory() {}
+
+    /**
+     * The {@code validation.fraction} key, which every MultiMNIST-style dataset declares the same
+     * way: a number in [0, 0.5], default 0.1.
+     *
+     * @param trainingFiles the files held out from, for the description, e.g. {@code MNIST's
+     *     training file}
+     * @return the key
+     */
+    public static ConfigKey validationFractionKey(String trainingFiles) {
+        return ConfigKey.number(
+                VALIDATION_FRACTION,
+                0.1,
+                0.0,
+                0.5,
+                "Fraction of "
+                        + trainingFiles
+                        + " held out (from its end) as the validation split.");
+    }
 
     @Override
     public PluginDescriptor descriptor() {

@@ -2,6 +2,10 @@
  * MNIST and the datasets built from it: {@link org.openmtl.plugins.data.mnist.MnistSource} fetches
  * and verifies the IDX files ({@code ./mtl data fetch mnist}); {@link
  * org.openmtl.plugins.data.mnist.MultiMnist} (plugin {@code multimnist}) composes the two-digit
- * MultiMNIST benchmark of Sener &amp; Koltun (NeurIPS 2018) from them.
+ * MultiMNIST benchmark of Sener &amp; Koltun (NeurIPS 2018) from them, with {@link
+ * org.openmtl.plugins.data.mnist.MultiMnistComposer}. Both take any {@link
+ * org.openmtl.plugins.data.mnist.MnistFormatCollection} (28x28 images, 10 classes, MNIST's four
+ * IDX files) on either side, which is how the {@code fashion} package builds MultiFashion and
+ * Multi-(Fashion+MNIST) without a copy of the composition.
  */
 package org.openmtl.plugins.data.mnist;

@@ -165,23 +165,21 @@ class MultiMnistTest {
         int[] image = pixels(data, Split.TRAIN, labels)[0];
         int left = trainValue(0);
         int right = trainValue(1);
-        // Output row r shows canvas row floor((r + 0.5) * 36 / 28): the left digit (canvas 0..27)
-        // covers output rows 0..21, the right one (canvas 8..35) output rows 6..27; same for
-        // columns.
+        // the authors' geometry, computed here on its own: left digit at canvas (0, 0), right digit
+        // at (6, 6) on a 36x36 canvas, maximum where they overlap, nearest-neighbour resize to 28x28
+        int[] expected = reference(uniform(left), uniform(right));
         int[] counts = new int[3];
         for (int r = 0; r < 28; r++) {
             for (int c = 0; c < 28; c++) {
-                boolean inLeft = r <= 21 && c <= 21;
-                boolean inRight = r >= 6 && c >= 6;
-                int expected = Math.max(inLeft ? left : 0, inRight ? right : 0);
-                assertEquals(expected, image[r * 28 + c], "pixel (" + r + ", " + c + ")");
-                counts[expected == 0 ? 0 : expected == left ? 1 : 2]++;
+                assertEquals(expected[r * 28 + c], image[r * 28 + c], "pixel (" + r + ", " + c + ")");
+                counts[expected[r * 28 + c] == 0 ? 0 : expected[r * 28 + c] == left ? 1 : 2]++;
             }
         }
-        // right > left, so the overlap (rows and columns 6..21) shows the right digit
-        assertEquals(72, counts[0]);
-        assertEquals(484 - 256, counts[1]);
-        assertEquals(484, counts[2]);
+        // output rows/cols 0..21 show canvas 0..27 (left), 5..25 show canvas 6..33 (right), 26..27
+        // show canvas 34..35 (empty): right > left, so the overlap 5..21 shows the right digit
+        assertEquals(28 * 28 - 22 * 22 - 21 * 21 + 17 * 17, counts[0]);
+        assertEquals(22 * 22 - 17 * 17, counts[1]);
+        assertEquals(21 * 21, counts[2]);
         assertArrayEquals(new int[] {trainLabel(0), trainLabel(1)}, labels[0]);
         assertArrayEquals(new int[] {trainLabel(1), trainLabel(0)}, labels[1]);
     }
@@ -204,19 +202,25 @@ class MultiMnistTest {
         IdxWriter.labels(mnist.resolve("t10k-labels-idx1-ubyte"), new byte[] {0});
         int[][] labels = new int[2][2];
         int[] image = pixels(load(dataDir, 0.0, 0, 1), Split.TRAIN, labels)[0];
-        // canvas 0..3 -> output 0..2 (canvas 0, 1, 3); canvas 10..13 -> output 8..10 (10, 12, 13);
-        // canvas 32..35 -> output 25..27 (32, 34, 35); canvas 8..11 -> output 6..8 (8, 9, 10).
+        int[] leftDigit = new int[PIXELS];
+        int[] rightDigit = new int[PIXELS];
+        for (int k = 0; k < PIXELS; k++) {
+            leftDigit[k] = pixels[k] & 0xFF;
+            rightDigit[k] = pixels[PIXELS + k] & 0xFF;
+        }
+        int[] expected = reference(leftDigit, rightDigit);
+        int nonZero = 0;
         for (int r = 0; r < 28; r++) {
             for (int c = 0; c < 28; c++) {
-                int expected = 0;
-                if (r <= 2 && c >= 8 && c <= 10) {
-                    expected = 200;
-                } else if (r >= 25 && c >= 6 && c <= 8) {
-                    expected = 100;
-                }
-                assertEquals(expected, image[r * 28 + c], "pixel (" + r + ", " + c + ")");
+                assertEquals(expected[r * 28 + c], image[r * 28 + c], "pixel (" + r + ", " + c + ")");
+                nonZero += expected[r * 28 + c] != 0 ? 1 : 0;
             }
         }
+        // the left block (top rows, middle columns) stays on top; the right digit's block is at its
+        // rows 24..27 = canvas 30..33, columns 0..3 = canvas 6..9: bottom-left of the image
+        assertEquals(200, image[1 * 28 + 9]);
+        assertEquals(100, image[24 * 28 + 6]);
+        assertTrue(nonZero > 0);
         assertArrayEquals(new int[] {3, 8}, labels[0]);
     }
 
@@ -254,7 +258,7 @@ class MultiMnistTest {
         int[][] images = pixels(data, split, labels);
         for (int i = 0; i < n; i++) {
             int leftDigit = digitWithValue(images[i][0], first, pool, value);
-            int rightDigit = digitWithValue(images[i][PIXELS - 1], first, pool, value);
+            int rightDigit = digitWithValue(images[i][25 * 28 + 25], first, pool, value);
             assertEquals(
                     first + i,
                     leftDigit,
@@ -397,5 +401,38 @@ class MultiMnistTest {
         }
         MultiTaskDataset limited = new MultiMnist(0.1).load(new DatasetContext(real, 256, 1));
         assertEquals(256, limited.size(Split.TRAIN));
+    }
+
+    /** A 28x28 image of one value. */
+    private static int[] uniform(int value) {
+        int[] image = new int[PIXELS];
+        java.util.Arrays.fill(image, value);
+        return image;
+    }
+
+    /**
+     * Sener &amp; Koltun's composition written out directly: a 36x36 canvas, the left digit at rows
+     * and columns 0..27, the right one at 6..33, pixel-wise maximum, then output pixel (r, c) takes
+     * canvas pixel (floor((r + 0.5) * 36 / 28), floor((c + 0.5) * 36 / 28)).
+     */
+    private static int[] reference(int[] left, int[] right) {
+        int[][] canvas = new int[36][36];
+        for (int r = 0; r < 28; r++) {
+            for (int c = 0; c < 28; c++) {
+                canvas[r][c] = left[r * 28 + c];
+            }
+        }
+        for (int r = 0; r < 28; r++) {
+            for (int c = 0; c < 28; c++) {
+                canvas[r + 6][c + 6] = Math.max(canvas[r + 6][c + 6], right[r * 28 + c]);
+            }
+        }
+        int[] out = new int[PIXELS];
+        for (int r = 0; r < 28; r++) {
+            for (int c = 0; c < 28; c++) {
+                out[r * 28 + c] = canvas[(int) Math.floor((r + 0.5) * 36 / 28)][(int) Math.floor((c + 0.5) * 36 / 28)];
+            }
+        }
+        return out;
     }
 }
