@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             EvaluateCommand.class,
             ReportCommand.class,
+            SweepCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -169,6 +169,15 @@ public final class RunConfig {
     }
 
     /**
+     * Whether per-epoch gradient diagnostics are measured.
+     *
+     * @return true to measure
+     */
+    public boolean gradientDiagnostics() {
+        return (Boolean) core.get(RunKeys.DIAGNOSTICS_GRADIENTS);
+    }
+
+    /**
      * How progress is shown.
      *
      * @return {@code auto}, {@code bar}, {@code plain} or {@code none}

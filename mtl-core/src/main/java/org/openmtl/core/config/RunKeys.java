@@ -49,6 +49,8 @@ public final class RunKeys {
     public static final String SELECTION = "selection";
     /** How training-set metrics are measured. */
     public static final String TRAIN_METRICS = "train.metrics";
+    /** Per-epoch gradient diagnostics. */
+    public static final String DIAGNOSTICS_GRADIENTS = "diagnostics.gradients";
     /** How progress is shown. */
     public static final String PROGRESS = "progress";
 
@@ -73,6 +75,7 @@ public final class RunKeys {
                     ConfigKey.bool(CHECKPOINT, true, "Write a checkpoint at the end of every epoch."),
                     ConfigKey.choice(SELECTION, "best-validation", "Which epoch's model is reported: the best on validation, or the last.", "best-validation", "last"),
                     ConfigKey.choice(TRAIN_METRICS, "running", "Training-set metrics per epoch: running (each task's primary metric over the epoch's training batches, no extra pass), full (an evaluation pass over the training set after each epoch) or none (loss only).", "running", "full", "none"),
+                    ConfigKey.bool(DIAGNOSTICS_GRADIENTS, true, "After each epoch, measure the tasks' shared-parameter gradients on a fixed training batch (pairwise cosines, norms, Pareto-stationarity gap) into the history."),
                     ConfigKey.choice(PROGRESS, "auto", "Progress display: a bar in a terminal, plain log lines otherwise.", "auto", "bar", "plain", "none"));
 
     private RunKeys() {}

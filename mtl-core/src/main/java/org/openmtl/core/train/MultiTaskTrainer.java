@@ -199,7 +199,9 @@ public final class MultiTaskTrainer {
             selector.initialize(new SelectorContext(taskNames, dataset.size(Split.TRAIN), labelled, config.batchSize()));
             int stepsPerEpoch = selector.planEpoch(1).size();
             Weighting weighting = plugins.weighting();
-            weighting.initialize(new WeightingContext(taskNames, trainSizes, parameterManager, stepsPerEpoch));
+            Map<String, org.openmtl.api.task.TaskType> types = new LinkedHashMap<>();
+            tasks.forEach(t -> types.put(t.name(), t.type()));
+            weighting.initialize(new WeightingContext(taskNames, trainSizes, parameterManager, stepsPerEpoch, types));
             gradients = new GradientService(network, weighting, tasksByName);
             updater = plugins.optimizer().create(new OptimizerContext(stepsPerEpoch, config.epochs()));
             List<TrainingPhase> phases = network.phases(config.epochs());
@@ -366,6 +368,13 @@ public final class MultiTaskTrainer {
                     weights.put(taskNames.get(t), weightSums[t] / weightCount);
                 }
                 record.put("weights", weights);
+            }
+            if (config.gradientDiagnostics()) {
+                Map<String, Object> diagnostics = new GradientDiagnostics(dataset, config.batchSize())
+                        .measure(engine, network, parameterStore, base, tasks);
+                if (!diagnostics.isEmpty()) {
+                    record.put("gradients", diagnostics);
+                }
             }
             if (!network.structure().isEmpty()) {
                 record.put("structure", network.structure());
@@ -584,6 +593,8 @@ public final class MultiTaskTrainer {
                 state.put("best_epoch", bestEpoch);
                 state.put("best_score", bestScore);
                 state.put("identity", config.identity());
+                Map<String, double[]> weightingState = plugins.weighting().state();
+                state.put("weighting_state", weightingState == null ? Map.of() : weightingState);
                 state.put("history", history);
                 ResultFiles.writeJson(tmp.resolve("state.json"), state);
                 deleteTree(old);
@@ -624,6 +635,18 @@ public final class MultiTaskTrainer {
                 h.put("epoch", ((Number) h.get("epoch")).intValue());
             }
             readSnapshot(checkpoint.resolve("parameters.bin")).restore(arrays());
+            if (state.has("weighting_state")) {
+                Map<String, double[]> weightingState = new LinkedHashMap<>();
+                state.getAsJsonObject("weighting_state").entrySet().forEach(e -> {
+                    com.google.gson.JsonArray a = e.getValue().getAsJsonArray();
+                    double[] values = new double[a.size()];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = a.get(i).isJsonNull() ? Double.NaN : a.get(i).getAsDouble();
+                    }
+                    weightingState.put(e.getKey(), values);
+                });
+                plugins.weighting().restore(weightingState);
+            }
             if (Files.exists(checkpoint.resolve("best.bin"))) {
                 best = readSnapshot(checkpoint.resolve("best.bin"));
             }

@@ -120,6 +120,66 @@ class GradientServiceTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void diagnosticsMatchGradientsComputedOneTaskAtATime() {
+        Engine engine = EngineOps.engine();
+        MultiTaskDataset dataset = ((DatasetProvider) create(PluginKind.DATASET, "synthetic",
+                Map.of("tasks", "2", "groups", "2", "train.examples", "64", "validation.examples", "8", "test.examples", "8")))
+                .load(new DatasetContext(Path.of("data"), 0, 2));
+        try (NDManager manager = NDManager.newBaseManager(engine.getEngineName())) {
+            engine.setRandomSeed(5);
+            MultiTaskNetwork network = ((Architecture) create(PluginKind.ARCHITECTURE, "hard-sharing", Map.of()))
+                    .build(new NetworkContext(dataset.tasks(), dataset.exampleShape(), manager, 5));
+            ParameterStore store = new ParameterStore(manager, false);
+            int[] examples = new int[32];
+            for (int i = 0; i < examples.length; i++) {
+                examples[i] = i;
+            }
+            MultiTaskBatch batch = dataset.batch(manager, Split.TRAIN, examples, List.of("t0", "t1"));
+            List<double[]> g = new ArrayList<>();
+            for (Task task : dataset.tasks()) {
+                try (GradientCollector c = engine.newGradientCollector()) {
+                    NDList rep = network.encode(store, batch.input(), false);
+                    TaskTarget target = batch.target(task.name());
+                    c.backward(task.loss().compute(network.decode(store, rep, task.name(), false), target.labels(), target.mask()));
+                }
+                float[] f = gradients(network.sharedParameters());
+                double[] d = new double[f.length];
+                for (int i = 0; i < f.length; i++) {
+                    d[i] = f[i];
+                }
+                g.add(d);
+                zero(network);
+            }
+            double g11 = dot(g.get(0), g.get(0));
+            double g12 = dot(g.get(0), g.get(1));
+            double g22 = dot(g.get(1), g.get(1));
+            // two-vector min-norm point in closed form: γ = clip((g2 − g1)·g2 / ‖g1 − g2‖², 0, 1)
+            double gamma = Math.max(0, Math.min(1, (g22 - g12) / (g11 - 2 * g12 + g22)));
+            double gap = Math.sqrt(gamma * gamma * g11 + 2 * gamma * (1 - gamma) * g12 + (1 - gamma) * (1 - gamma) * g22);
+
+            Map<String, Object> measured = new GradientDiagnostics(dataset, 32).measure(engine, network, store, manager, dataset.tasks());
+            double cosine = ((Map<String, Double>) measured.get("cosine")).get("t0|t1");
+            assertEquals(g12 / Math.sqrt(g11 * g22), cosine, 1e-4);
+            assertEquals(Math.sqrt(g11), ((Map<String, Double>) measured.get("norm")).get("t0"), 1e-4 * Math.sqrt(g11));
+            assertEquals(gap, (Double) measured.get("pareto_gap"), 1e-4 * Math.sqrt(g11 + g22));
+            // the diagnostics leave no gradient behind
+            float[] after = gradients(network.sharedParameters());
+            for (float f : after) {
+                assertEquals(0f, f);
+            }
+        }
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
     private static Weighting weighting(GradientRequirement mode) {
         if (mode == GradientRequirement.LOSSES) {
             return new LossWeighting() {

@@ -90,6 +90,43 @@ class TrainerTest {
         verify(weighting, times(16)).objective(any(), any());
         verify(weighting).initialize(any());
         verify(weighting, times(2)).onEpochEnd(any(Integer.class), any());
+        // a weighting that declares only losses is never handed a per-task gradient
+        verify(weighting, org.mockito.Mockito.atLeastOnce()).requirement();
+        verify(weighting, org.mockito.Mockito.atLeastOnce()).lastWeights();
+        verify(weighting, org.mockito.Mockito.atLeastOnce()).parameters();
+        verify(weighting, org.mockito.Mockito.atLeastOnce()).state();
+        org.mockito.Mockito.verifyNoMoreInteractions(weighting);
+    }
+
+    @Test
+    void aGradientWeightingUpdatingEveryFourStepsCombinesOnlyOnThoseSteps() {
+        RunConfig config = config("every", "epochs=1");
+        GradientWeighting weighting = mock(GradientWeighting.class);
+        when(weighting.requirement()).thenReturn(GradientRequirement.PARAMETERS);
+        when(weighting.updateEvery()).thenReturn(4);
+        when(weighting.lastWeights()).thenReturn(new double[] {0.25, 0.75});
+        when(weighting.combine(any(), any())).thenReturn(Combination.weights(0.25, 0.75));
+        assertEquals("completed", train(config, plugins(config, weighting)).get("status"));
+        // 8 steps, global steps 0..7: combined at 0 and 4 only
+        verify(weighting, times(2)).combine(any(), any());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theHistoryHoldsGradientCosinesNormsAndTheParetoGap() {
+        RunConfig config = config("cosine", "epochs=2");
+        Map<String, Object> result = train(config, pluginsOf(config));
+        for (Map<String, Object> epoch : (List<Map<String, Object>>) result.get("history")) {
+            Map<String, Object> gradients = (Map<String, Object>) epoch.get("gradients");
+            double cosine = ((Map<String, Double>) gradients.get("cosine")).get("t0|t1");
+            assertTrue(cosine >= -1 && cosine <= 1, "cosine " + cosine);
+            Map<String, Double> norm = (Map<String, Double>) gradients.get("norm");
+            double gap = (Double) gradients.get("pareto_gap");
+            assertTrue(gap >= 0 && gap <= Math.min(norm.get("t0"), norm.get("t1")) + 1e-9, "gap " + gap);
+        }
+        RunConfig off = config("no-diagnostics", "epochs=1", "diagnostics.gradients=false");
+        Map<String, Object> quiet = train(off, pluginsOf(off));
+        assertFalse(((List<Map<String, Object>>) quiet.get("history")).get(0).containsKey("gradients"));
     }
 
     @Test

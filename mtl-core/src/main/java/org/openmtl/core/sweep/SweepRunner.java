@@ -1,0 +1,162 @@
+package org.openmtl.core.sweep;
+
+import com.google.gson.Gson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openmtl.core.config.ConfigSource;
+import org.openmtl.core.config.RunConfig;
+import org.openmtl.core.config.RunKeys;
+import org.openmtl.core.report.HtmlReport;
+import org.openmtl.core.result.ResultFiles;
+import org.openmtl.core.run.MtlRuntime;
+import org.openmtl.core.train.Progress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a sweep's trials one after another in this JVM. Every trial is validated before the first
+ * one starts (a bad axis value fails the whole sweep at once, with nothing written). A trial whose
+ * {@code result.json} is complete is kept and skipped; an interrupted one continues from its
+ * checkpoint. At the end, {@code summary.md}, {@code summary.json} and {@code report.html}
+ * aggregate the trials over seeds.
+ */
+public final class SweepRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
+
+    /** Keys that say where or how a trial runs, not what it computes: left out of trial ids. */
+    private static final List<String> LOCAL_KEYS = List.of(RunKeys.OUTPUT_DIR, RunKeys.DATA_DIR, RunKeys.PLUGINS_DIR,
+            RunKeys.RESUME, RunKeys.PROGRESS, RunKeys.THREADS, RunKeys.CHECKPOINT, RunKeys.EVAL_BATCH_SIZE);
+
+    private final MtlRuntime mtl;
+
+    /**
+     * Creates a runner.
+     *
+     * @param mtl the runtime with the discovered plugins
+     */
+    public SweepRunner(MtlRuntime mtl) {
+        this.mtl = mtl;
+    }
+
+    /** A validated trial: its id, axis values and configuration. */
+    public record ResolvedTrial(String id, Map<String, String> point, RunConfig config) {}
+
+    /**
+     * Validates every trial of a sweep.
+     *
+     * @param source the sweep configuration
+     * @param outputDirectory the sweep's directory
+     * @return the trials, in plan order
+     */
+    public List<ResolvedTrial> resolve(ConfigSource source, Path outputDirectory) {
+        SweepPlan plan = SweepPlan.of(source);
+        List<ResolvedTrial> trials = new ArrayList<>();
+        for (SweepPlan.Trial t : plan.trials()) {
+            Map<String, String> values = new LinkedHashMap<>(t.values());
+            RunConfig probe = mtl.configure(ConfigSource.of(values));
+            String id = SweepPlan.id(trialIdentity(probe));
+            values.put(RunKeys.OUTPUT_DIR, outputDirectory.resolve("trials").resolve(id).toString());
+            trials.add(new ResolvedTrial(id, t.point(), mtl.configure(ConfigSource.of(values))));
+        }
+        return trials;
+    }
+
+    /**
+     * Runs a sweep.
+     *
+     * @param source the sweep configuration
+     * @param outputDirectory the sweep's directory
+     * @param progressMode the progress display of each trial
+     * @return the summary, as written to {@code summary.json}
+     */
+    public Map<String, Object> run(ConfigSource source, Path outputDirectory, String progressMode) {
+        List<ResolvedTrial> trials = resolve(source, outputDirectory);
+        writePlan(outputDirectory, trials);
+        List<Map.Entry<ResolvedTrial, Map<String, Object>>> results = new ArrayList<>();
+        int index = 0;
+        for (ResolvedTrial trial : trials) {
+            index++;
+            Path dir = outputDirectory.resolve("trials").resolve(trial.id());
+            Map<String, Object> existing = read(dir.resolve("result.json"));
+            if (existing != null && "completed".equals(existing.get("status"))) {
+                LOG.info("trial {}/{} {} {}: completed earlier, kept", index, trials.size(), trial.id(), trial.point());
+                results.add(Map.entry(trial, existing));
+                continue;
+            }
+            boolean resume = Files.isDirectory(dir.resolve("checkpoint"));
+            LOG.info("trial {}/{} {} {}{}", index, trials.size(), trial.id(), trial.point(), resume ? " (resuming)" : "");
+            RunConfig config = trial.config();
+            if (resume) {
+                Map<String, String> values = new LinkedHashMap<>(config.resolved());
+                values.put(RunKeys.RESUME, "true");
+                config = mtl.configure(ConfigSource.of(values));
+            }
+            Map<String, Object> result = mtl.run(config, Progress.forMode(progressMode));
+            results.add(Map.entry(trial, result));
+        }
+        Map<String, Object> summary = SweepSummary.summarize(results);
+        try {
+            ResultFiles.writeJson(outputDirectory.resolve("summary.json"), summary);
+            Files.writeString(outputDirectory.resolve("summary.md.tmp"), SweepSummary.markdown(summary));
+            Files.move(outputDirectory.resolve("summary.md.tmp"), outputDirectory.resolve("summary.md"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            List<HtmlReport.Entry> entries = new ArrayList<>();
+            for (Map.Entry<ResolvedTrial, Map<String, Object>> r : results) {
+                entries.add(new HtmlReport.Entry(label(r.getKey().point()), r.getValue()));
+            }
+            HtmlReport.write(outputDirectory.resolve("report.html"), "OpenMTL sweep: " + outputDirectory.getFileName(),
+                    trials.size() + " trials; summary in summary.md", entries);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the sweep summary in " + outputDirectory, e);
+        }
+        return summary;
+    }
+
+    static String label(Map<String, String> point) {
+        List<String> parts = new ArrayList<>();
+        point.forEach((k, v) -> parts.add(k + "=" + v));
+        return parts.isEmpty() ? "run" : String.join(" ", parts);
+    }
+
+    private static Map<String, String> trialIdentity(RunConfig config) {
+        Map<String, String> id = new TreeMap<>(config.resolved());
+        LOCAL_KEYS.forEach(id::remove);
+        return id;
+    }
+
+    private static void writePlan(Path outputDirectory, List<ResolvedTrial> trials) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ResolvedTrial t : trials) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", t.id());
+            m.put("point", t.point());
+            list.add(m);
+        }
+        try {
+            ResultFiles.writeJson(outputDirectory.resolve("sweep.json"), Map.of("trials", list));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the sweep plan in " + outputDirectory, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return new Gson().fromJson(ResultFiles.readJson(file), Map.class);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{} is unreadable; the trial runs again", file);
+            return null;
+        }
+    }
+}
