@@ -1,0 +1,166 @@
+package org.openmtl.plugins.weighting;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.openmtl.api.weighting.Combination;
+import org.openmtl.api.weighting.GradientRequirement;
+import org.openmtl.api.weighting.GradientWeighting;
+import org.openmtl.api.weighting.StepContext;
+import org.openmtl.api.weighting.TaskGradients;
+import org.openmtl.api.weighting.WeightingContext;
+
+/**
+ * IMTL-G, the gradient balancing of Impartial Multi-Task Learning: Liu, Li, Kuang, Xue, Chen, Yang,
+ * Liao &amp; Zhang, <i>Towards Impartial Multi-task Learning</i>, ICLR 2021.
+ *
+ * <p>The combined gradient g = Σ_i α_i g_i has the same projection onto every task's unit gradient
+ * u_i = g_i/‖g_i‖, and Σ_i α_i = 1. The paper writes the solution with D = [g_1 − g_2, …, g_1 −
+ * g_K]ᵀ and U = [u_1 − u_2, …, u_1 − u_K]ᵀ as α_{2..K} = g_1Uᵀ(DUᵀ)⁻¹, α_1 = 1 − Σ_{i≥2} α_i. From
+ * the Gramian alone: g·u_i = (Gα)_i/n_i with n_i = ‖g_i‖, so the condition is G α = c·n; with C
+ * the Gramian of the unit gradients (C_ij = G_ij/(n_i n_j)) and α_i = y_i/n_i it is C y = c·1, so
+ *
+ * <pre>
+ *     y = C⁻¹ 1,   x_i = y_i / n_i,   α = x / Σ_j x_j,
+ * </pre>
+ *
+ * the paper's α whenever its DUᵀ is invertible (for two tasks α ∝ (n_2, n_1): the bisector of the
+ * unit gradients).
+ *
+ * <p>Deviations, each only where the paper's formula breaks down:
+ *
+ * <ul>
+ *   <li>Rank-deficient gradients (DUᵀ singular): C⁻¹ is replaced by the pseudo-inverse C⁺
+ *       (eigenvalues at or below K·λ_max times single-precision epsilon treated as zero), the
+ *       least-squares choice for equal projections. Quinton &amp; Rey's generalization (torchjd's
+ *       IMTL-G) uses G⁺n instead; C⁺1 keeps IMTL's invariance to each loss's scale there too.
+ *   <li>The paper's normalization Σα = 1 divides by Σx. When Σx &lt; 0 (on random instances with
+ *       three or more tasks this happens about one time in twelve) that turns the common
+ *       projection c = 1/Σx negative: the update would increase every loss to first order. Here α =
+ *       x/|Σx|, so the projections stay equal and positive and Σα = −1 in that case. When Σx is
+ *       zero to rounding the weights are 0 for this step (no shared update), as in torchjd.
+ *   <li>A task whose gradient vanishes this step (norm below a millionth of the largest) has no
+ *       unit gradient: it gets weight 0 and its {@link #lastWeights()} entry keeps its value.
+ * </ul>
+ *
+ * <p>Only IMTL-G is implemented (key {@code variant}, one value {@code g}): IMTL-L's learned loss
+ * scales need the trainer to back-propagate an objective of the weighting's own through the scaled
+ * losses, which the {@link GradientWeighting} SPI does not offer (see the plugin's documentation).
+ * Between updates ({@code update.every} &gt; 1) the trainer reuses the last α as loss weights.
+ */
+public final class ImtlWeighting implements GradientWeighting {
+
+    /** Below this |Σx|/Σ|x| the normalization Σα = ±1 is undefined. */
+    private static final double DEGENERATE = 1e-12;
+
+    private final int updateEvery;
+    private TaskWeightHistory history;
+
+    ImtlWeighting(int updateEvery) {
+        this.updateEvery = updateEvery;
+    }
+
+    @Override
+    public GradientRequirement requirement() {
+        return GradientRequirement.GRAMIAN;
+    }
+
+    @Override
+    public int updateEvery() {
+        return updateEvery;
+    }
+
+    @Override
+    public void initialize(WeightingContext context) {
+        history = new TaskWeightHistory(context.tasks());
+    }
+
+    @Override
+    public Combination combine(TaskGradients gradients, StepContext step) {
+        if (history == null) {
+            throw new IllegalStateException("the weighting is used before initialize()");
+        }
+        List<String> tasks = gradients.losses().tasks();
+        int[] positions = history.positions(tasks);
+        StepGramian gramian = StepGramian.of(gradients.gramian(), tasks.size());
+        int[] active = gramian.nonVanishing();
+        if (active.length == 0) {
+            // every gradient is zero: any weights give the same (zero) update; keep the last ones
+            return Combination.weights(history.get(positions));
+        }
+        double[] alpha = impartialWeights(gramian.restrict(active));
+        double[] weights = new double[tasks.size()];
+        if (alpha == null) {
+            return Combination.weights(weights);
+        }
+        for (int a = 0; a < active.length; a++) {
+            weights[active[a]] = alpha[a];
+            history.set(positions[active[a]], alpha[a]);
+        }
+        return Combination.weights(weights);
+    }
+
+    /**
+     * The IMTL-G weights of tasks whose gradients are all non-zero.
+     *
+     * @param gramian their Gramian
+     * @return α, with equal positive projections of Σα_i g_i onto every u_i and |Σα| = 1; null
+     *     when Σx vanishes and no such normalization exists
+     */
+    static double[] impartialWeights(StepGramian gramian) {
+        int k = gramian.size();
+        double[] norms = gramian.norms();
+        double[] ones = new double[k];
+        Arrays.fill(ones, 1.0);
+        double[] y =
+                SymmetricEigen.of(gramian.correlation())
+                        .pseudoInverseTimes(ones, StepGramian.FLOAT_EPSILON);
+        double sum = 0;
+        double absoluteSum = 0;
+        double[] x = new double[k];
+        for (int i = 0; i < k; i++) {
+            x[i] = y[i] / norms[i];
+            sum += x[i];
+            absoluteSum += Math.abs(x[i]);
+        }
+        if (!(Math.abs(sum) > DEGENERATE * absoluteSum)) {
+            return null;
+        }
+        double[] alpha = new double[k];
+        for (int i = 0; i < k; i++) {
+            alpha[i] = x[i] / Math.abs(sum);
+        }
+        return alpha;
+    }
+
+    @Override
+    public double[] lastWeights() {
+        return history == null ? new double[0] : history.values();
+    }
+
+    /**
+     * The last weight of each task, which the trainer reuses between updates and a step of other
+     * tasks leaves as it was.
+     *
+     * @return {@code weights}; empty before initialize
+     */
+    @Override
+    public Map<String, double[]> state() {
+        return history == null ? Map.of() : history.state();
+    }
+
+    /**
+     * Restores what {@link #state()} saved.
+     *
+     * @param state the saved state
+     * @throws IllegalArgumentException if {@code weights} is missing, another key is present, or
+     *     the weights are not one finite number per task
+     */
+    @Override
+    public void restore(Map<String, double[]> state) {
+        if (history == null) {
+            throw new IllegalStateException("restore() is called before initialize()");
+        }
+        history.restore("imtl", state);
+    }
+}
