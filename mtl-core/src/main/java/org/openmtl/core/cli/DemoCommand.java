@@ -23,13 +23,14 @@ import picocli.CommandLine.Option;
  * sharing on MultiMNIST (fetching MNIST if it is missing), or on the synthetic dataset where MNIST
  * cannot be had, and writes the results and an HTML report.
  */
-@Command(name = "demo", description = "Compare single-task networks with hard sharing on MultiMNIST; writes results and an HTML report.")
+@Command(name = "demo", description = "Compare single-task networks, hard sharing with equal weighting and with MGDA-UB on MultiMNIST; writes results and an HTML report.")
 final class DemoCommand implements Callable<Integer> {
 
     /** The compared methods: a label and the overrides that make it. */
     static final List<Map.Entry<String, List<String>>> METHODS = List.of(
             Map.entry("single-task (independent)", List.of("architecture=independent", "weighting=equal")),
-            Map.entry("hard-sharing + equal", List.of("architecture=hard-sharing", "weighting=equal")));
+            Map.entry("hard-sharing + equal", List.of("architecture=hard-sharing", "weighting=equal")),
+            Map.entry("hard-sharing + mgda-ub", List.of("architecture=hard-sharing", "weighting=mgda-ub")));
 
     static final List<String> MULTIMNIST = List.of(
             "dataset=multimnist", "dataset.train.limit=20000", "epochs=8", "batch.size=256", "optimizer=adam", "seed=1");
@@ -62,7 +63,8 @@ final class DemoCommand implements Callable<Integer> {
         for (Map.Entry<String, List<String>> method : METHODS) {
             List<String> overrides = new ArrayList<>(base);
             overrides.addAll(method.getValue());
-            String slug = method.getValue().get(0).substring(method.getValue().get(0).indexOf('=') + 1);
+            String slug = method.getValue().get(0).substring(method.getValue().get(0).indexOf('=') + 1)
+                    + (method.getValue().get(1).endsWith("=equal") ? "" : "-" + method.getValue().get(1).substring(method.getValue().get(1).indexOf('=') + 1));
             overrides.add("output.dir=" + outputDir.resolve(slug));
             RunConfig config = mtl.configure(null, overrides);
             System.out.println();
@@ -75,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         Path report = outputDir.resolve("report.html");
         try {
             HtmlReport.write(report, "OpenMTL demo: " + dataset,
-                    "Single-task baselines against hard parameter sharing with equal weighting, same budget and seed. "
+                    "Single-task baselines against hard parameter sharing with equal weighting and with MGDA-UB, same budget and seed. "
                             + "Reproduce with ./mtl demo.", entries);
             Map<String, Object> summary = new LinkedHashMap<>();
             for (Map.Entry<String, Map<String, Object>> r : rows) {

@@ -16,11 +16,21 @@ import org.openmtl.core.config.ConfigSource;
  * The trials of a sweep: the cartesian product of its axes ({@code sweep.<key> = v1, v2, ...})
  * over the base configuration. Each trial's id is a hash of its configuration, so the same trial
  * always lands in the same directory.
+ *
+ * <p>Named variants bundle several keys: {@code variant.<name>.<key> = value} defines them and the
+ * axis {@code sweep.variant = a, b} picks them, e.g. a single-task baseline ({@code
+ * variant.single-task.architecture = independent}) beside weightings of one shared network.
  */
 public final class SweepPlan {
 
     /** The prefix of axis keys. */
     public static final String AXIS_PREFIX = "sweep.";
+
+    /** The prefix of variant definitions. */
+    public static final String VARIANT_PREFIX = "variant.";
+
+    /** The axis that picks variants. */
+    public static final String VARIANT_AXIS = "variant";
 
     /** One trial: its id, the axis values that make it, and its full set of values. */
     public record Trial(String id, Map<String, String> point, Map<String, String> values) {}
@@ -43,8 +53,16 @@ public final class SweepPlan {
     public static SweepPlan of(ConfigSource source) {
         Map<String, List<String>> axes = new LinkedHashMap<>();
         Map<String, String> base = new LinkedHashMap<>();
+        Map<String, Map<String, String>> variants = new LinkedHashMap<>();
         source.values().forEach((k, v) -> {
-            if (k.startsWith(AXIS_PREFIX)) {
+            if (k.startsWith(VARIANT_PREFIX)) {
+                String rest = k.substring(VARIANT_PREFIX.length());
+                int dot = rest.indexOf('.');
+                if (dot <= 0) {
+                    throw new ConfigException(k + ": a variant key is variant.<name>.<key> (set in " + source.origin(k) + ")");
+                }
+                variants.computeIfAbsent(rest.substring(0, dot), n -> new LinkedHashMap<>()).put(rest.substring(dot + 1), v);
+            } else if (k.startsWith(AXIS_PREFIX)) {
                 String key = k.substring(AXIS_PREFIX.length());
                 List<String> values = new ArrayList<>();
                 for (String part : v.split(",")) {
@@ -80,6 +98,15 @@ public final class SweepPlan {
         for (Map<String, String> point : points) {
             Map<String, String> values = new LinkedHashMap<>(base);
             values.putAll(point);
+            String variant = values.remove(VARIANT_AXIS);
+            if (variant != null) {
+                Map<String, String> bundle = variants.get(variant);
+                if (bundle == null) {
+                    throw new ConfigException(AXIS_PREFIX + VARIANT_AXIS + ": no variant is named '" + variant
+                            + "'; defined: " + String.join(", ", variants.keySet()));
+                }
+                values.putAll(bundle);
+            }
             values.remove("output.dir");
             values.remove("resume");
             trials.add(new Trial(id(values), point, values));

@@ -46,6 +46,18 @@ class SweepTest {
     }
 
     @Test
+    void variantsBundleKeysAndArePickedByTheirAxis() {
+        SweepPlan plan = SweepPlan.of(ConfigSource.load(null, List.of("variant.single.architecture=independent",
+                "variant.single.weighting=equal", "variant.mgda.weighting=mgda", "sweep.variant=single, mgda", "sweep.seed=1, 2")));
+        assertEquals(4, plan.trials().size());
+        assertEquals("independent", plan.trials().get(0).values().get("architecture"));
+        assertEquals("mgda", plan.trials().get(2).values().get("weighting"));
+        assertEquals(Map.of("variant", "mgda", "seed", "1"), plan.trials().get(2).point());
+        assertTrue(plan.trials().get(0).values().keySet().stream().noneMatch(k -> k.startsWith("variant")));
+        assertThrows(ConfigException.class, () -> SweepPlan.of(ConfigSource.load(null, List.of("sweep.variant=nosuch"))));
+    }
+
+    @Test
     void badAxesAreRejected() {
         assertThrows(ConfigException.class, () -> SweepPlan.of(ConfigSource.load(null, List.of("sweep.seed=1, 1"))));
         assertThrows(ConfigException.class, () -> SweepPlan.of(ConfigSource.load(null, List.of("sweep.seed= , "))));
