@@ -28,6 +28,18 @@
  * <ul>
  *   <li>{@code gradnorm}: weights moved so the weighted gradient norms follow each task's relative
  *       training rate (Chen et al. 2018; {@link org.openmtl.plugins.weighting.GradNormWeighting}).
+ *   <li>{@code mgda}, {@code mgda-ub}: the min-norm point of the convex hull of the (normalized)
+ *       gradients of the shared parameters, or of the shared representation (Sener &amp; Koltun
+ *       2018; {@link org.openmtl.plugins.weighting.MgdaWeighting}).
+ *   <li>{@code pcgrad}: each gradient projected off the others it conflicts with, in random order
+ *       (Yu et al. 2020; {@link org.openmtl.plugins.weighting.PcGradWeighting}).
+ *   <li>{@code cagrad}: the average gradient moved within a ball to raise the worst task's
+ *       improvement (Liu et al. 2021; {@link org.openmtl.plugins.weighting.CaGradWeighting}).
+ *   <li>{@code gradvac}: pairwise cosines pulled up to running targets (Wang et al. 2021; {@link
+ *       org.openmtl.plugins.weighting.GradVacWeighting}).
+ *   <li>{@code graddrop}: per element of the representation gradient, keep one sign with
+ *       probability given by its purity (Chen et al. 2020; {@link
+ *       org.openmtl.plugins.weighting.GradDropWeighting}).
  *   <li>{@code nash-mtl}: the Nash bargaining solution G α = 1/α (Navon et al. 2022; {@link
  *       org.openmtl.plugins.weighting.NashMtlWeighting}).
  *   <li>{@code imtl}: IMTL-G, equal projections of the update onto every unit task gradient (Liu
