@@ -31,7 +31,7 @@ class MultiMnistEndToEndTest {
     void hardSharingWithEqualWeightingLearnsBothDigits() throws Exception {
         Path out = dir.resolve("run");
         Cli.Outcome o = Cli.run("run", "dataset=multimnist", "dataset.train.limit=10000", "architecture=hard-sharing",
-                "weighting=equal", "optimizer=adam", "epochs=10", "batch.size=256", "seed=1", "progress=plain",
+                "weighting=equal", "optimizer=adam", "epochs=15", "batch.size=256", "seed=1", "progress=plain",
                 "data.dir=" + DATA, "output.dir=" + out);
         assertEquals(0, o.exitCode(), o.out() + o.err());
         JsonObject result = ResultFiles.readJson(out.resolve("result.json")).getAsJsonObject();
