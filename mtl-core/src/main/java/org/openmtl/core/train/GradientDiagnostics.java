@@ -111,6 +111,18 @@ final class GradientDiagnostics {
                     cosine.put(measured.get(i) + "|" + measured.get(j), denominator == 0 ? 0 : gram[i][j] / denominator);
                 }
             }
+            boolean finite = true;
+            for (double[] row : gram) {
+                for (double v : row) {
+                    finite &= Double.isFinite(v);
+                }
+            }
+            if (!finite) {
+                // diverging gradients: the training step reports the non-finite loss
+                result.put("cosine", cosine);
+                result.put("norm", norm);
+                return result;
+            }
             double[] alpha = MinNormSolver.weights(gram);
             double squared = 0;
             for (int i = 0; i < k; i++) {

@@ -19,7 +19,8 @@ public final class MgdaUbWeightingFactory implements PluginFactory<Weighting> {
             PluginDescriptor.builder(PluginKind.WEIGHTING, "mgda-ub")
                     .setDescription("MGDA-UB: MGDA on the gradients with respect to the shared representation (the upper-bound approximation).")
                     .optCitation(MgdaWeightingFactory.CITATION)
-                    .addKeys(GradientWeighting.UPDATE_EVERY, MgdaWeightingFactory.normalizationKey())
+                    .addKeys(GradientWeighting.UPDATE_EVERY, MgdaWeightingFactory.normalizationKey(),
+                            MgdaWeightingFactory.normalizedUpdateKey())
                     .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -34,6 +35,7 @@ public final class MgdaUbWeightingFactory implements PluginFactory<Weighting> {
     public Weighting create(PluginConfig config) {
         return new MgdaWeighting("mgda-ub", GradientRequirement.REPRESENTATION,
                 MgdaWeighting.Normalization.of(config.getString("normalization")),
+                config.getBoolean("normalized.update"),
                 config.getInt(GradientWeighting.UPDATE_EVERY.name()));
     }
 }

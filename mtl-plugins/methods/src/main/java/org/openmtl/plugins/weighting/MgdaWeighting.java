@@ -16,10 +16,27 @@ import org.openmtl.api.weighting.WeightingContext;
  * the task weights are the min-norm point α of the convex hull of the (normalized) task gradients,
  * found from their Gramian by {@link MinNormSolver} (exact for two tasks, Frank–Wolfe beyond).
  *
- * <p>Gradients are first scaled by c_i: {@code none} 1, {@code l2} ‖g_i‖, {@code loss} L_i,
- * {@code loss+} L_i‖g_i‖; the normalized Gramian is G_ij/(c_i c_j). As in the authors' code, α
- * then weights the original losses (the update is Σ α_i g_i, not Σ α_i g_i/c_i): the
- * normalization only changes which point of the simplex is chosen.
+ * <p>Gradients are first scaled by 1/c_i (key {@code normalization}, the authors'
+ * {@code gradient_normalizers}): {@code none} c_i = 1, {@code l2} ‖g_i‖, {@code loss} L_i, {@code
+ * loss+} L_i‖g_i‖. Each c_i is a per-task scalar, so the normalized Gramian is G_ij/(c_i c_j) and
+ * the Gramian suffices. A scale that is zero, negative or not finite (a zero gradient, a zero loss)
+ * is replaced by 1: that task's gradient is left as it is rather than divided by zero.
+ *
+ * <p>What is returned (key {@code normalized.update}; both coincide for {@code normalization=none},
+ * the default):
+ *
+ * <ul>
+ *   <li>{@code false} (default): the weights α_i, which the trainer applies to the original
+ *       gradients, Σ α_i g_i. This is what the authors' code does (it scales the original losses by
+ *       α_i), so results with a normalization reproduce theirs; the normalization then only chooses
+ *       the point of the simplex, and Σ α_i g_i is not in general the min-norm point of anything.
+ *   <li>{@code true}: the weights α_i/c_i, so the update Σ (α_i/c_i) g_i is exactly the min-norm
+ *       point of the convex hull of the normalized gradients g_i/c_i, the direction MGDA's theory
+ *       is about: with d that point, d·g_i ≥ c_i‖d‖² &gt; 0 for every task unless d = 0.
+ * </ul>
+ *
+ * <p>{@link #lastWeights()} reports the weights returned, per task in run order (a task a step did
+ * not train keeps its previous weight).
  *
  * <p>With requirement GRAMIAN the gradients are those of the shared
  * parameters ({@code mgda}); with REPRESENTATION they are those of the shared representation, the
@@ -39,13 +56,20 @@ final class MgdaWeighting implements GradientWeighting {
     private final String name;
     private final GradientRequirement requirement;
     private final Normalization normalization;
+    private final boolean normalizedUpdate;
     private final int updateEvery;
     private TaskWeightHistory history;
 
-    MgdaWeighting(String name, GradientRequirement requirement, Normalization normalization, int updateEvery) {
+    MgdaWeighting(
+            String name,
+            GradientRequirement requirement,
+            Normalization normalization,
+            boolean normalizedUpdate,
+            int updateEvery) {
         this.name = name;
         this.requirement = requirement;
         this.normalization = normalization;
+        this.normalizedUpdate = normalizedUpdate;
         this.updateEvery = updateEvery;
     }
 
@@ -71,9 +95,15 @@ final class MgdaWeighting implements GradientWeighting {
         }
         List<String> tasks = gradients.losses().tasks();
         double[][] gramian = gradients.gramian();
-        double[] alpha = minNormWeights(gramian, scales(gramian, gradients.losses().values()));
-        history.set(history.positions(tasks), alpha);
-        return Combination.weights(alpha);
+        double[] c = scales(gramian, gradients.losses().values());
+        double[] weights = minNormWeights(gramian, c);
+        if (normalizedUpdate) {
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] /= c[i];
+            }
+        }
+        history.set(history.positions(tasks), weights);
+        return Combination.weights(weights);
     }
 
     /** The per-task scales c_i of the chosen normalization (zero scales are treated as 1). */

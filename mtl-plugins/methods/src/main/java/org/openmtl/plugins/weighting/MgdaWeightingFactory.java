@@ -23,11 +23,17 @@ public final class MgdaWeightingFactory implements PluginFactory<Weighting> {
                         + " (loss times norm).", "none", "l2", "loss", "loss+");
     }
 
+    static ConfigKey normalizedUpdateKey() {
+        return ConfigKey.bool("normalized.update", false,
+                "false: weights alpha_i on the original gradients, as the authors' code; true: weights alpha_i/c_i, so the"
+                        + " update is exactly the min-norm point of the normalized gradients (same for normalization none).");
+    }
+
     private static final PluginDescriptor DESCRIPTOR =
             PluginDescriptor.builder(PluginKind.WEIGHTING, "mgda")
                     .setDescription("MGDA: task weights at the min-norm point of the convex hull of the shared-parameter gradients.")
                     .optCitation(CITATION)
-                    .addKeys(GradientWeighting.UPDATE_EVERY, normalizationKey())
+                    .addKeys(GradientWeighting.UPDATE_EVERY, normalizationKey(), normalizedUpdateKey())
                     .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -42,6 +48,7 @@ public final class MgdaWeightingFactory implements PluginFactory<Weighting> {
     public Weighting create(PluginConfig config) {
         return new MgdaWeighting("mgda", GradientRequirement.GRAMIAN,
                 MgdaWeighting.Normalization.of(config.getString("normalization")),
+                config.getBoolean("normalized.update"),
                 config.getInt(GradientWeighting.UPDATE_EVERY.name()));
     }
 }

@@ -25,6 +25,14 @@ import org.openmtl.api.weighting.WeightingContext;
  * of the K(K − 1) visits costs O(K) operations on the heap instead of a pass over the D-long
  * gradients.
  *
+ * <p>Key {@code gradients}: {@code parameters} (the default, the paper's setting) works on the
+ * shared-parameter gradients and declares requirement GRAMIAN, since only their inner products
+ * are used: the trainer runs the same K backwards as for PARAMETERS and hands over G = MMᵀ alone.
+ * {@code representation} works on the gradients with respect to the shared representation
+ * (requirement REPRESENTATION, K backwards through the heads only, as LibMTL's {@code rep_grad}),
+ * and takes their Gramian from the matrix. Either way the result is weights, never a direction:
+ * the weights are exact, so no vector-based path is needed.
+ *
  * <p>The orders are drawn from a generator seeded with the plugin's seed and the step's global
  * index ({@link StepRandom}), one shuffle per task: a run is reproducible and a resumed run draws
  * the same orders. As in the paper's description, task i is projected on the other tasks only. A
@@ -45,18 +53,26 @@ public final class PcGradWeighting implements GradientWeighting {
 
     private final int updateEvery;
     private final Reduction reduction;
+    private final GradientRequirement requirement;
     private final long seed;
     private TaskWeightHistory history;
 
-    PcGradWeighting(int updateEvery, Reduction reduction, long seed) {
+    PcGradWeighting(int updateEvery, Reduction reduction, GradientRequirement requirement, long seed) {
+        if (requirement != GradientRequirement.GRAMIAN
+                && requirement != GradientRequirement.REPRESENTATION) {
+            throw new IllegalArgumentException(
+                    "PCGrad works on the Gramian of the shared-parameter gradients or on the"
+                            + " representation gradients, not " + requirement);
+        }
         this.updateEvery = updateEvery;
         this.reduction = reduction;
+        this.requirement = requirement;
         this.seed = seed;
     }
 
     @Override
     public GradientRequirement requirement() {
-        return GradientRequirement.GRAMIAN;
+        return requirement;
     }
 
     @Override

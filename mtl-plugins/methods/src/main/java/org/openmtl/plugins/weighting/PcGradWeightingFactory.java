@@ -6,6 +6,7 @@ import org.openmtl.api.plugin.PluginConfig;
 import org.openmtl.api.plugin.PluginDescriptor;
 import org.openmtl.api.plugin.PluginFactory;
 import org.openmtl.api.plugin.PluginKind;
+import org.openmtl.api.weighting.GradientRequirement;
 import org.openmtl.api.weighting.GradientWeighting;
 import org.openmtl.api.weighting.Weighting;
 
@@ -18,7 +19,7 @@ public final class PcGradWeightingFactory implements PluginFactory<Weighting> {
     private static final PluginDescriptor DESCRIPTOR =
             PluginDescriptor.builder(PluginKind.WEIGHTING, "pcgrad")
                     .setDescription(
-                            "PCGrad: each task's shared-parameter gradient is projected onto the"
+                            "PCGrad: each task's gradient is projected onto the"
                                     + " normal plane of every other task's gradient it conflicts"
                                     + " with, in a random order; the results are summed.")
                     .optCitation(
@@ -32,7 +33,16 @@ public final class PcGradWeightingFactory implements PluginFactory<Weighting> {
                                     "How the projected gradients are combined: sum (the paper's"
                                             + " update) or mean.",
                                     "sum",
-                                    "mean"))
+                                    "mean"),
+                            ConfigKey.choice(
+                                    "gradients",
+                                    "parameters",
+                                    "Which task gradients are projected: parameters (the shared"
+                                            + " parameters', of which only the Gramian is needed)"
+                                            + " or representation (the shared representation's,"
+                                            + " cheaper: no per-task backward through the trunk).",
+                                    "parameters",
+                                    "representation"))
                     .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -49,6 +59,9 @@ public final class PcGradWeightingFactory implements PluginFactory<Weighting> {
                 config.getInt(GradientWeighting.UPDATE_EVERY.name()),
                 PcGradWeighting.Reduction.valueOf(
                         config.getString("reduction").toUpperCase(Locale.ROOT)),
+                config.getString("gradients").equals("representation")
+                        ? GradientRequirement.REPRESENTATION
+                        : GradientRequirement.GRAMIAN,
                 config.seed());
     }
 }

@@ -1,13 +1,31 @@
 package org.openmtl.plugins.weighting;
 
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
 import org.openmtl.api.plugin.PluginFactory;
 import org.openmtl.api.weighting.Weighting;
 import org.openmtl.testkit.WeightingContract;
 
-class MgdaWeightingContractTest extends WeightingContract {
+class MgdaWeightingContractTest {
 
-    @Override
-    protected PluginFactory<Weighting> factory() {
-        return new MgdaWeightingFactory();
+    @Nested
+    class Defaults extends WeightingContract {
+        @Override
+        protected PluginFactory<Weighting> factory() {
+            return new MgdaWeightingFactory();
+        }
+    }
+
+    @Nested
+    class LossPlusNormalizedUpdate extends WeightingContract {
+        @Override
+        protected PluginFactory<Weighting> factory() {
+            return new MgdaWeightingFactory();
+        }
+
+        @Override
+        protected Map<String, String> config() {
+            return Map.of("normalization", "loss+", "normalized.update", "true");
+        }
     }
 }

@@ -30,8 +30,13 @@ class MgdaWeightingTest {
     }
 
     private static GradientWeighting mgda(String normalization) {
+        return mgda(normalization, false);
+    }
+
+    private static GradientWeighting mgda(String normalization, boolean normalizedUpdate) {
         MgdaWeightingFactory f = new MgdaWeightingFactory();
-        GradientWeighting w = (GradientWeighting) f.create(PluginConfigs.of(f.descriptor(), Map.of("normalization", normalization), 1));
+        GradientWeighting w = (GradientWeighting) f.create(PluginConfigs.of(f.descriptor(),
+                Map.of("normalization", normalization, "normalized.update", Boolean.toString(normalizedUpdate)), 1));
         w.initialize(GramianTesting.context(manager, GramianTesting.tasks(2)));
         return w;
     }
@@ -72,6 +77,55 @@ class MgdaWeightingTest {
         // loss+: g1/(1·1) and g2/(2·3) have norms 1 and 0.5 → a = 0.25 / 1.25
         double b = 0.25 / 1.25;
         assertArrayEquals(new double[] {b, 1 - b}, GramianTesting.combine(mgda("loss+"), manager, GramianTesting.tasks(2), g, 0), 1e-9);
+    }
+
+    @Test
+    void aNormalizedUpdateIsTheMinNormPointOfTheNormalizedGradients() {
+        // g1 = (1, 0), g2 = (0, 3), losses 1 and 2; the update Σ w_i g_i must be the min-norm point
+        // of the hull of g1/c1 and g2/c2, computed here by hand
+        double[][] g = {{1, 0}, {0, 3}};
+        List<String> tasks = GramianTesting.tasks(2);
+        // none: c = (1, 1), the plain weights (0.9, 0.1)
+        assertArrayEquals(new double[] {0.9, 0.1}, GramianTesting.combine(mgda("none", true), manager, tasks, g, 0), 1e-9);
+        // l2: unit vectors (1, 0) and (0, 1), min-norm point (½, ½) = ½ g1 + (1/6) g2
+        assertArrayEquals(new double[] {0.5, 0.5 / 3}, GramianTesting.combine(mgda("l2", true), manager, tasks, g, 0), 1e-9);
+        // loss: (1, 0) and (0, 1.5); min-norm point a(1, 0) + (1 − a)(0, 1.5), a = 2.25/3.25
+        double a = 2.25 / 3.25;
+        double[] w = GramianTesting.combine(mgda("loss", true), manager, tasks, g, 0);
+        assertArrayEquals(new double[] {a, (1 - a) / 2}, w, 1e-9);
+        double[] d = GramianTesting.combined(w, g);
+        assertArrayEquals(new double[] {a, 1.5 * (1 - a)}, d, 1e-9);
+        // loss+: (1, 0) and (0, 0.5); b = 0.25/1.25, weights b/1 and (1 − b)/(2·3)
+        double b = 0.25 / 1.25;
+        assertArrayEquals(new double[] {b, (1 - b) / 6}, GramianTesting.combine(mgda("loss+", true), manager, tasks, g, 0), 1e-9);
+    }
+
+    @Test
+    void aNormalizedUpdateDescendsForEveryTask() {
+        // d = Σ α_i g_i/c_i is the min-norm point of the normalized hull: d·g_i ≥ c_i‖d‖² for all i
+        Random random = new Random(12);
+        for (int trial = 0; trial < 100; trial++) {
+            int k = 2 + trial % 4;
+            double[][] g = GramianTesting.randomVectors(random, k, 8, 1.0);
+            List<String> tasks = GramianTesting.tasks(k);
+            GradientWeighting weighting = mgda("l2", true);
+            weighting.initialize(GramianTesting.context(manager, tasks));
+            double[] d = GramianTesting.combined(GramianTesting.combine(weighting, manager, tasks, g, 0), g);
+            double squared = GramianTesting.dot(d, d);
+            for (int i = 0; i < k; i++) {
+                // the normalized vectors are unit vectors: an absolute tolerance fits
+                assertTrue(GramianTesting.dot(d, g[i]) / GramianTesting.norm(g[i]) >= squared - 1e-9,
+                        "trial " + trial + ", task " + i);
+            }
+        }
+    }
+
+    @Test
+    void aZeroGradientOrLossIsLeftUnscaled() {
+        // g2 = 0: the hull contains the origin, all the weight goes to task 2, with c2 = 1
+        double[][] g = {{1, 2}, {0, 0}};
+        assertArrayEquals(new double[] {0, 1}, GramianTesting.combine(mgda("l2", true), manager, GramianTesting.tasks(2), g, 0), 0);
+        assertArrayEquals(new double[] {0, 1}, GramianTesting.combine(mgda("loss+"), manager, GramianTesting.tasks(2), g, 0), 0);
     }
 
     @Test

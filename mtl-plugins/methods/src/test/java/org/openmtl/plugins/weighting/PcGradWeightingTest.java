@@ -200,6 +200,36 @@ class PcGradWeightingTest {
         assertArrayEquals(new double[] {1.5, 1, 2}, weighting.state().get("weights"), 1e-12);
     }
 
+    @Test
+    void onRepresentationGradientsTheGramianOfTheMatrixIsUsed() {
+        PcGradWeighting weighting = initialized(3, "gradients=representation");
+        assertEquals(GradientRequirement.REPRESENTATION, weighting.requirement());
+        assertEquals(GradientRequirement.GRAMIAN, initialized(3).requirement());
+        double[][] g = {{1, 0, 2}, {-1, 1, 0}, {0.5, -2, -1}};
+        List<String> tasks = GramianTesting.tasks(3);
+        long step = 5;
+        float[] flat = new float[9];
+        for (int i = 0; i < 3; i++) {
+            for (int e = 0; e < 3; e++) {
+                flat[3 * i + e] = (float) g[i][e];
+            }
+        }
+        try (NDManager stepManager = manager.newSubManager()) {
+            List<ai.djl.ndarray.NDArray> losses = List.of(
+                    stepManager.create(1f), stepManager.create(2f), stepManager.create(3f));
+            org.openmtl.api.weighting.Combination combination = weighting.combine(
+                    new org.openmtl.testkit.MatrixTaskGradients(
+                            GradientRequirement.REPRESENTATION,
+                            stepManager.create(flat).reshape(3, 3),
+                            new org.openmtl.testkit.ArrayTaskLosses(tasks, losses)),
+                    new org.openmtl.api.weighting.StepContext(1, step, stepManager));
+            // weights, not a direction, equal to PCGrad computed on the vectors
+            double[] expected = plainPcGrad(g, weighting.orders(step, 3));
+            assertArrayEquals(
+                    expected, GramianTesting.combined(combination.taskWeights(), g), 1e-5);
+        }
+    }
+
     private static double[] ones(int k) {
         double[] ones = new double[k];
         Arrays.fill(ones, 1.0);
