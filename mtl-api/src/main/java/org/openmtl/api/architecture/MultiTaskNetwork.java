@@ -88,6 +88,15 @@ public interface MultiTaskNetwork {
     }
 
     /**
+     * Called after the optimizer has updated every parameter in a training step, for work that is
+     * not a gradient: the proximal step of a non-smooth penalty (e.g. group sparsity), a
+     * projection back onto a constraint set. Parameters changed here must be changed in place.
+     *
+     * @param learningRate the step size of the update just applied
+     */
+    default void afterUpdate(double learningRate) {}
+
+    /**
      * The phases this network trains in, covering {@code epochs} epochs in total. A plain network
      * has one phase that trains everything.
      *

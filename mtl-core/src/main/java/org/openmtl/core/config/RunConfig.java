@@ -178,6 +178,16 @@ public final class RunConfig {
     }
 
     /**
+     * The single-task results to compare with.
+     *
+     * @return the {@code result.json} file or run directory, or empty when none is set
+     */
+    public java.util.Optional<Path> transferBaseline() {
+        String value = ((String) core.get(RunKeys.TRANSFER_BASELINE)).strip();
+        return value.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(value));
+    }
+
+    /**
      * How progress is shown.
      *
      * @return {@code auto}, {@code bar}, {@code plain} or {@code none}
@@ -205,7 +215,7 @@ public final class RunConfig {
     public Map<String, String> identity() {
         Map<String, String> id = new TreeMap<>(resolved);
         for (String k : new String[] {RunKeys.OUTPUT_DIR, RunKeys.DATA_DIR, RunKeys.PLUGINS_DIR, RunKeys.RESUME,
-                RunKeys.PROGRESS, RunKeys.CHECKPOINT, RunKeys.EPOCHS, RunKeys.THREADS, RunKeys.EVAL_BATCH_SIZE}) {
+                RunKeys.PROGRESS, RunKeys.TRANSFER_BASELINE, RunKeys.CHECKPOINT, RunKeys.EPOCHS, RunKeys.THREADS, RunKeys.EVAL_BATCH_SIZE}) {
             id.remove(k);
         }
         return id;

@@ -53,6 +53,8 @@ public final class RunKeys {
     public static final String DIAGNOSTICS_GRADIENTS = "diagnostics.gradients";
     /** How progress is shown. */
     public static final String PROGRESS = "progress";
+    /** The single-task results a run is compared with. */
+    public static final String TRANSFER_BASELINE = "transfer.baseline";
 
     private static final List<ConfigKey> KEYS =
             List.of(
@@ -76,6 +78,7 @@ public final class RunKeys {
                     ConfigKey.choice(SELECTION, "best-validation", "Which epoch's model is reported: the best on validation, or the last.", "best-validation", "last"),
                     ConfigKey.choice(TRAIN_METRICS, "running", "Training-set metrics per epoch: running (each task's primary metric over the epoch's training batches, no extra pass), full (an evaluation pass over the training set after each epoch) or none (loss only).", "running", "full", "none"),
                     ConfigKey.bool(DIAGNOSTICS_GRADIENTS, true, "After each epoch, measure the tasks' shared-parameter gradients on a fixed training batch (pairwise cosines, norms, Pareto-stationarity gap) into the history."),
+                    ConfigKey.string(TRANSFER_BASELINE, "", "A single-task run's result.json (or its directory) to compare with: result.json then gets a transfer section (per task the relative gain, negative transfer flagged, and Δm%). Empty: no comparison."),
                     ConfigKey.choice(PROGRESS, "auto", "Progress display: a bar in a terminal, plain log lines otherwise.", "auto", "bar", "plain", "none"));
 
     private RunKeys() {}

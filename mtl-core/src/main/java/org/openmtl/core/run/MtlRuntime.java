@@ -17,6 +17,8 @@ import org.openmtl.core.config.ConfigValidator;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.plugin.PluginRegistry;
+import org.openmtl.core.result.ResultFiles;
+import org.openmtl.core.result.Transfer;
 import org.openmtl.core.train.MultiTaskTrainer;
 import org.openmtl.core.train.Progress;
 
@@ -168,10 +170,61 @@ public final class MtlRuntime {
             registry.find(kind, config.pluginName(kind))
                     .ifPresent(p -> origins.put(kind.configName(), p.descriptor().name() + " (" + p.origin() + ")"));
         }
+        Baseline baseline = config.transferBaseline().map(p -> Baseline.read(p, plugins.dataset())).orElse(null);
+        Map<String, Object> result;
         try {
-            return new MultiTaskTrainer(config, plugins, progress, Map.of("plugins", origins)).train();
+            result = new MultiTaskTrainer(config, plugins, progress, Map.of("plugins", origins)).train();
         } catch (PluginConfigException e) {
             throw new ConfigException(e.getMessage(), e);
+        }
+        if (baseline != null && "completed".equals(result.get("status"))) {
+            Map<String, Object> withTransfer = new LinkedHashMap<>(result);
+            withTransfer.put("transfer", Transfer.section(Transfer.compare(result, baseline.result()),
+                    baseline.file().toString()));
+            try {
+                ResultFiles.writeJson(config.outputDirectory().resolve("result.json"), withTransfer);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot add the transfer section to "
+                        + config.outputDirectory().resolve("result.json"), e);
+            }
+            result = withTransfer;
+        }
+        return result;
+    }
+
+    /**
+     * The single-task results named by {@code transfer.baseline}, read and checked before training
+     * so that a wrong path fails at once rather than after the run.
+     */
+    private record Baseline(Path file, Map<String, Object> result) {
+
+        @SuppressWarnings("unchecked")
+        static Baseline read(Path path, org.openmtl.api.data.MultiTaskDataset dataset) {
+            Path file = java.nio.file.Files.isDirectory(path) ? path.resolve("result.json") : path;
+            String key = RunKeys.TRANSFER_BASELINE;
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                throw new ConfigException(key + ": " + file + " does not exist; expected the result.json of a"
+                        + " single-task run (architecture=independent) or its output directory");
+            }
+            Map<String, Object> result;
+            try {
+                result = new com.google.gson.Gson().fromJson(ResultFiles.readJson(file), Map.class);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new ConfigException(key + ": cannot read " + file + " as a result.json: " + e.getMessage(), e);
+            }
+            if (result == null || !"completed".equals(result.get("status"))) {
+                throw new ConfigException(key + ": " + file + " is not the result of a completed run (status "
+                        + (result == null ? "missing" : result.get("status")) + ")");
+            }
+            Map<String, Map<String, Double>> metrics = Transfer.testMetrics(result);
+            for (org.openmtl.api.task.Task task : dataset.tasks()) {
+                Map<String, Double> m = metrics.get(task.name());
+                if (m == null || !m.containsKey(task.primaryMetric().name())) {
+                    throw new ConfigException(key + ": " + file + " has no test " + task.primaryMetric().name()
+                            + " for task '" + task.name() + "'; its tasks are " + metrics.keySet());
+                }
+            }
+            return new Baseline(file, result);
         }
     }
 }

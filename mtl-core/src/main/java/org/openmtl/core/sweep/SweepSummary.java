@@ -8,12 +8,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.openmtl.core.config.RunKeys;
+import org.openmtl.core.result.Transfer;
 
 /**
  * Aggregates a sweep's trials over seeds: trials that differ only in {@code seed} form a group;
  * for every task metric the group's mean, sample standard deviation and count.
+ *
+ * <p>When the sweep has single-task trials ({@code architecture=independent}), every other trial
+ * is compared with the single-task trial of the same seed, data, optimizer, epochs and batch size:
+ * per task the relative gain of its primary metric, and Δm% (see {@link Transfer}), averaged over
+ * the seeds; a task whose mean gain is negative is listed as negative transfer.
  */
 public final class SweepSummary {
+
+    /** The architecture whose trials are the single-task baseline of the others. */
+    static final String SINGLE_TASK = "independent";
 
     private SweepSummary() {}
 
@@ -26,23 +35,51 @@ public final class SweepSummary {
     @SuppressWarnings("unchecked")
     public static Map<String, Object> summarize(List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> results) {
         Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
+        Map<String, List<Map<String, String>>> configs = new LinkedHashMap<>();
         Map<String, Map<String, String>> points = new LinkedHashMap<>();
         for (Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>> r : results) {
             Map<String, String> point = new LinkedHashMap<>(r.getKey().point());
             point.remove(RunKeys.SEED);
             String key = SweepRunner.label(point);
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r.getValue());
+            configs.computeIfAbsent(key, k -> new ArrayList<>()).add(r.getKey().config().resolved());
             points.put(key, point);
+        }
+        List<Map.Entry<Map<String, String>, Map<String, Object>>> singles = new ArrayList<>();
+        for (Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>> r : results) {
+            Map<String, String> resolved = r.getKey().config().resolved();
+            if (SINGLE_TASK.equals(resolved.get(RunKeys.ARCHITECTURE)) && "completed".equals(r.getValue().get("status"))) {
+                singles.add(Map.entry(resolved, r.getValue()));
+            }
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map.Entry<String, List<Map<String, Object>>> g : groups.entrySet()) {
             Map<String, Map<String, List<Double>>> values = new LinkedHashMap<>();
             List<Double> ms = new ArrayList<>();
+            List<Double> parameters = new ArrayList<>();
+            List<Double> deltas = new ArrayList<>();
+            Map<String, List<Double>> gains = new LinkedHashMap<>();
             int failed = 0;
-            for (Map<String, Object> result : g.getValue()) {
+            for (int i = 0; i < g.getValue().size(); i++) {
+                Map<String, Object> result = g.getValue().get(i);
                 if (!"completed".equals(result.get("status"))) {
                     failed++;
                     continue;
+                }
+                Map<String, String> resolved = configs.get(g.getKey()).get(i);
+                Map<String, Object> single = SINGLE_TASK.equals(resolved.get(RunKeys.ARCHITECTURE)) ? null
+                        : baselineOf(resolved, singles);
+                if (single != null) {
+                    try {
+                        Map<String, Transfer.TaskGain> taskGains = Transfer.compare(result, single);
+                        deltas.add(Transfer.deltaM(taskGains));
+                        taskGains.forEach((t, tg) -> gains.computeIfAbsent(t, k -> new ArrayList<>()).add(tg.gainPercent()));
+                    } catch (IllegalArgumentException e) {
+                        // tasks or metrics that do not match: no comparison for this trial
+                    }
+                }
+                if (result.get("parameters") instanceof Number n) {
+                    parameters.add(n.doubleValue());
                 }
                 Map<String, Map<String, Object>> tasks = (Map<String, Map<String, Object>>) result.getOrDefault("tasks", Map.of());
                 tasks.forEach((task, metrics) -> metrics.forEach((metric, v) -> {
@@ -69,9 +106,62 @@ public final class SweepSummary {
             if (!ms.isEmpty()) {
                 group.put("ms_per_step", stats(ms));
             }
+            if (!parameters.isEmpty()) {
+                group.put("parameters", parameters.get(0).longValue());
+            }
+            if (!deltas.isEmpty()) {
+                Map<String, Object> transfer = new LinkedHashMap<>();
+                transfer.put("delta_m_percent", stats(deltas));
+                Map<String, Object> perTask = new LinkedHashMap<>();
+                List<String> negative = new ArrayList<>();
+                gains.forEach((t, list) -> {
+                    Map<String, Object> st = stats(list);
+                    perTask.put(t, st);
+                    if (((Number) st.get("mean")).doubleValue() < 0) {
+                        negative.add(t);
+                    }
+                });
+                transfer.put("gain_percent", perTask);
+                transfer.put("negative_transfer", negative);
+                group.put("transfer", transfer);
+            }
             out.add(group);
         }
         return Map.of("groups", out);
+    }
+
+    /**
+     * The single-task trial a trial is compared with: architecture {@code independent}, the same
+     * seed, data, optimizer, epochs and batch size.
+     *
+     * @return its result, or null when there is none or more than one
+     */
+    private static Map<String, Object> baselineOf(Map<String, String> resolved,
+            List<Map.Entry<Map<String, String>, Map<String, Object>>> singles) {
+        Map<String, Object> found = null;
+        for (Map.Entry<Map<String, String>, Map<String, Object>> s : singles) {
+            if (sameProtocol(resolved, s.getKey())) {
+                if (found != null) {
+                    return null;
+                }
+                found = s.getValue();
+            }
+        }
+        return found;
+    }
+
+    private static boolean sameProtocol(Map<String, String> a, Map<String, String> b) {
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        for (String k : keys) {
+            boolean protocol = k.equals(RunKeys.SEED) || k.equals(RunKeys.EPOCHS) || k.equals(RunKeys.BATCH_SIZE)
+                    || k.equals(RunKeys.TRAIN_LIMIT) || k.equals(RunKeys.DATASET) || k.startsWith(RunKeys.DATASET + ".")
+                    || k.equals(RunKeys.OPTIMIZER) || k.startsWith(RunKeys.OPTIMIZER + ".");
+            if (protocol && !java.util.Objects.equals(a.get(k), b.get(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, Object> stats(List<Double> list) {
@@ -89,7 +179,8 @@ public final class SweepSummary {
 
     /**
      * The summary as a Markdown table: one row per group, the first metric of each task as mean ± std
-     * (accuracies in percent), and ms/step.
+     * (accuracies in percent), Δm% against the single-task trials and the tasks with negative
+     * transfer (when the sweep has single-task trials), the parameter count, and ms/step.
      *
      * @param summary what {@link #summarize} returned
      * @return the table
@@ -107,9 +198,17 @@ public final class SweepSummary {
             String[] tm = c.split("\u0000");
             sb.append(' ').append(tm[0]).append(' ').append(tm[1]).append(tm[1].equals("accuracy") ? " (%)" : "").append(" |");
         }
+        boolean transfer = groups.stream().anyMatch(g -> g.containsKey("transfer"));
+        boolean parameters = groups.stream().anyMatch(g -> g.containsKey("parameters"));
+        if (transfer) {
+            sb.append(" Δm% vs single-task | negative transfer |");
+        }
+        if (parameters) {
+            sb.append(" parameters |");
+        }
         sb.append(" ms/step |\n|---|---|");
         columns.forEach(c -> sb.append("---|"));
-        sb.append("---|\n");
+        sb.append(transfer ? "---|---|" : "").append(parameters ? "---|" : "").append("---|\n");
         for (Map<String, Object> g : groups) {
             Map<String, String> point = (Map<String, String>) g.get("point");
             int trials = ((Number) g.get("trials")).intValue();
@@ -127,6 +226,21 @@ public final class SweepSummary {
                     sb.append(String.format(Locale.ROOT, " %.2f ± %.2f |", scale * ((Number) s.get("mean")).doubleValue(),
                             scale * ((Number) s.get("std")).doubleValue()));
                 }
+            }
+            if (transfer) {
+                Map<String, Object> t = (Map<String, Object>) g.get("transfer");
+                if (t == null) {
+                    sb.append(" – | – |");
+                } else {
+                    Map<String, Object> d = (Map<String, Object>) t.get("delta_m_percent");
+                    List<String> negative = (List<String>) t.get("negative_transfer");
+                    sb.append(String.format(Locale.ROOT, " %+.2f ± %.2f |", ((Number) d.get("mean")).doubleValue(),
+                            ((Number) d.get("std")).doubleValue()));
+                    sb.append(negative.isEmpty() ? " none |" : " " + String.join(", ", negative) + " |");
+                }
+            }
+            if (parameters) {
+                sb.append(g.get("parameters") instanceof Number n ? String.format(Locale.ROOT, " %,d |", n.longValue()) : " – |");
             }
             Map<String, Object> ms = (Map<String, Object>) g.get("ms_per_step");
             sb.append(ms == null ? " – |" : String.format(Locale.ROOT, " %.1f |", ((Number) ms.get("mean")).doubleValue()));

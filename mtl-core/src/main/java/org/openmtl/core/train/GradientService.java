@@ -162,11 +162,22 @@ final class GradientService {
         // nothing is shared (independent networks): the representation is the input, no trunk to reach
         if (!network.sharedParameters().isEmpty()) {
             int offset = 0;
+            // the raw input, handed on beside computed features, has no graph to go back through:
+            // it is skipped; the graph is kept until the last entry that is differentiated
+            NDArray input = batch.input();
+            int last = -1;
             for (int i = 0; i < representation.size(); i++) {
+                if (representation.get(i) != input) {
+                    last = i;
+                }
+            }
+            for (int i = 0; i <= last; i++) {
                 NDArray r = representation.get(i);
                 int n = (int) r.size();
-                NDArray part = direction.get(new NDIndex("{}:{}", offset, offset + n)).reshape(r.getShape());
-                EngineOps.backward(r, part, i < representation.size() - 1);
+                if (r != input) {
+                    NDArray part = direction.get(new NDIndex("{}:{}", offset, offset + n)).reshape(r.getShape());
+                    EngineOps.backward(r, part, i < last);
+                }
                 offset += n;
             }
         }

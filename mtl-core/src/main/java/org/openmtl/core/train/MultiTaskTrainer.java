@@ -286,6 +286,7 @@ public final class MultiTaskTrainer {
                     for (Parameter p : frozen) {
                         EngineOps.zeroGradient(p.getArray());
                     }
+                    network.afterUpdate(updater.learningRate());
                 }
                 updater.endStep();
                 selector.observe(plan, losses);
@@ -491,6 +492,12 @@ public final class MultiTaskTrainer {
             Map<String, Object> selected = history.isEmpty() ? Map.of() : history.get(bestEpoch - 1);
             result.put("tasks", selected.getOrDefault("test", Map.of()));
             result.put("validation", selected.getOrDefault("validation", Map.of()));
+            Map<String, Object> primary = new LinkedHashMap<>();
+            for (Task task : tasks) {
+                primary.put(task.name(), Map.of("metric", task.primaryMetric().name(),
+                        "higher_is_better", task.primaryMetric().higherIsBetter()));
+            }
+            result.put("primary_metrics", primary);
             result.put("selected_epoch", bestEpoch);
             result.put("epochs_completed", completedEpochs);
             long parameters = 0;

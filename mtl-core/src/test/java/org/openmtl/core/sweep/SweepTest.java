@@ -1,6 +1,7 @@
 package org.openmtl.core.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,5 +101,83 @@ class SweepTest {
         for (int i = 0; i < trials.size(); i++) {
             assertEquals(times.get(i), Files.getLastModifiedTime(out.resolve("trials").resolve(trials.get(i).id()).resolve("result.json")));
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void sharedTrialsAreComparedWithTheSingleTaskTrialOfTheirSeed() throws Exception {
+        Path out = dir.resolve("transfer");
+        ConfigSource source = ConfigSource.load(null, List.of("dataset=synthetic", "dataset.synthetic.tasks=2",
+                "dataset.synthetic.train.examples=128", "dataset.synthetic.validation.examples=32",
+                "dataset.synthetic.test.examples=32", "epochs=1", "batch.size=32", "progress=none",
+                "sweep.architecture=hard-sharing, independent", "sweep.seed=1, 2"));
+        Map<String, Object> summary = new SweepRunner(mtl).run(source, out, "none");
+        List<SweepRunner.ResolvedTrial> trials = new SweepRunner(mtl).resolve(source, out);
+        // Δm% by hand from the result files: mse is lower-is-better, so the gain is -(m - s) / s * 100
+        double[] delta = new double[2];
+        for (int seed = 1; seed <= 2; seed++) {
+            JsonObject shared = null;
+            JsonObject single = null;
+            for (SweepRunner.ResolvedTrial t : trials) {
+                if (t.point().get("seed").equals(Integer.toString(seed))) {
+                    JsonObject r = ResultFiles.readJson(out.resolve("trials").resolve(t.id()).resolve("result.json"))
+                            .getAsJsonObject().getAsJsonObject("tasks");
+                    if (t.point().get("architecture").equals("independent")) {
+                        single = r;
+                    } else {
+                        shared = r;
+                    }
+                }
+            }
+            for (String task : List.of("t0", "t1")) {
+                double m = shared.getAsJsonObject(task).get("mse").getAsDouble();
+                double s = single.getAsJsonObject(task).get("mse").getAsDouble();
+                delta[seed - 1] += -(m - s) / s * 100 / 2;
+            }
+        }
+        List<Map<String, Object>> groups = (List<Map<String, Object>>) summary.get("groups");
+        Map<String, Object> hard = groups.stream().filter(g -> g.get("point").equals(Map.of("architecture", "hard-sharing")))
+                .findFirst().orElseThrow();
+        Map<String, Object> d = (Map<String, Object>) ((Map<String, Object>) hard.get("transfer")).get("delta_m_percent");
+        assertEquals((delta[0] + delta[1]) / 2, (Double) d.get("mean"), 1e-9);
+        assertEquals(2, d.get("n"));
+        Map<String, Object> independent = groups.stream()
+                .filter(g -> g.get("point").equals(Map.of("architecture", "independent"))).findFirst().orElseThrow();
+        assertFalse(independent.containsKey("transfer"));
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("Δm% vs single-task"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRunComparesItselfWithTheBaselineItIsGiven() throws Exception {
+        List<String> common = List.of("dataset=synthetic", "dataset.synthetic.tasks=2",
+                "dataset.synthetic.train.examples=128", "dataset.synthetic.validation.examples=32",
+                "dataset.synthetic.test.examples=32", "epochs=1", "batch.size=32", "progress=none", "checkpoint=false");
+        List<String> single = new ArrayList<>(common);
+        single.addAll(List.of("architecture=independent", "output.dir=" + dir.resolve("single")));
+        Map<String, Object> s = mtl.run(mtl.configure(null, single), org.openmtl.core.train.Progress.forMode("none"));
+
+        List<String> missing = new ArrayList<>(common);
+        missing.addAll(List.of("output.dir=" + dir.resolve("never"), "transfer.baseline=" + dir.resolve("nothing-here")));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> mtl.run(mtl.configure(null, missing), org.openmtl.core.train.Progress.forMode("none")));
+        assertTrue(e.getMessage().contains("transfer.baseline"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("never")), "nothing is written when the baseline is wrong");
+
+        List<String> shared = new ArrayList<>(common);
+        shared.addAll(List.of("output.dir=" + dir.resolve("shared"), "transfer.baseline=" + dir.resolve("single")));
+        mtl.run(mtl.configure(null, shared), org.openmtl.core.train.Progress.forMode("none"));
+        JsonObject written = ResultFiles.readJson(dir.resolve("shared").resolve("result.json")).getAsJsonObject();
+        JsonObject transfer = written.getAsJsonObject("transfer");
+        double expected = 0;
+        for (String task : List.of("t0", "t1")) {
+            double m = written.getAsJsonObject("tasks").getAsJsonObject(task).get("mse").getAsDouble();
+            double b = ((Map<String, Map<String, Number>>) s.get("tasks")).get(task).get("mse").doubleValue();
+            double gain = -(m - b) / b * 100;
+            assertEquals(gain, transfer.getAsJsonObject("tasks").getAsJsonObject(task).get("gain_percent").getAsDouble(), 1e-9);
+            assertEquals(gain < 0, transfer.getAsJsonObject("tasks").getAsJsonObject(task).get("negative_transfer").getAsBoolean());
+            expected += gain / 2;
+        }
+        assertEquals(expected, transfer.get("delta_m_percent").getAsDouble(), 1e-9);
     }
 }

@@ -93,12 +93,16 @@ class GradientServiceTest {
 
             for (GradientRequirement mode : GradientRequirement.values()) {
                 Weighting weighting = weighting(mode);
-                GradientService service = new GradientService(network, weighting, tasks);
+                Map<String, Integer> calls = new LinkedHashMap<>();
+                GradientService service = new GradientService(counting(network, calls), weighting, tasks);
                 try (NDManager step = manager.newSubManager()) {
                     try (GradientCollector c = engine.newGradientCollector()) {
                         service.step(store, batch, new StepContext(1, 0, step));
                     }
                 }
+                // one forward of the shared part and one decode per task, whatever the mode
+                assertEquals(1, calls.getOrDefault("encode", 0), mode + ": forward passes of the shared part");
+                assertEquals(names.size(), calls.getOrDefault("decode", 0), mode + ": task decodes");
                 float[] shared = gradients(network.sharedParameters());
                 float[] expected = new float[shared.length];
                 for (int j = 0; j < expected.length; j++) {
@@ -170,6 +174,19 @@ class GradientServiceTest {
                 assertEquals(0f, f);
             }
         }
+    }
+
+    /** The network, counting the calls of each of its methods by name. */
+    private static MultiTaskNetwork counting(MultiTaskNetwork network, Map<String, Integer> calls) {
+        return (MultiTaskNetwork) java.lang.reflect.Proxy.newProxyInstance(MultiTaskNetwork.class.getClassLoader(),
+                new Class<?>[] {MultiTaskNetwork.class}, (proxy, method, args) -> {
+                    calls.merge(method.getName(), 1, Integer::sum);
+                    try {
+                        return method.invoke(network, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static double dot(double[] a, double[] b) {
