@@ -602,6 +602,8 @@ public final class MultiTaskTrainer {
                 state.put("identity", config.identity());
                 Map<String, double[]> weightingState = plugins.weighting().state();
                 state.put("weighting_state", weightingState == null ? Map.of() : weightingState);
+                Map<String, double[]> selectorState = plugins.selector().state();
+                state.put("selector_state", selectorState == null ? Map.of() : selectorState);
                 state.put("history", history);
                 ResultFiles.writeJson(tmp.resolve("state.json"), state);
                 deleteTree(old);
@@ -613,6 +615,20 @@ public final class MultiTaskTrainer {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the checkpoint in " + target, e);
             }
+        }
+
+        /** Named arrays as {@code state()} writes them; JSON null (a NaN or infinity) reads as NaN. */
+        private static Map<String, double[]> namedArrays(com.google.gson.JsonObject object) {
+            Map<String, double[]> arrays = new LinkedHashMap<>();
+            object.entrySet().forEach(e -> {
+                com.google.gson.JsonArray a = e.getValue().getAsJsonArray();
+                double[] values = new double[a.size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = a.get(i).isJsonNull() ? Double.NaN : a.get(i).getAsDouble();
+                }
+                arrays.put(e.getKey(), values);
+            });
+            return arrays;
         }
 
         @SuppressWarnings("unchecked")
@@ -643,16 +659,10 @@ public final class MultiTaskTrainer {
             }
             readSnapshot(checkpoint.resolve("parameters.bin")).restore(arrays());
             if (state.has("weighting_state")) {
-                Map<String, double[]> weightingState = new LinkedHashMap<>();
-                state.getAsJsonObject("weighting_state").entrySet().forEach(e -> {
-                    com.google.gson.JsonArray a = e.getValue().getAsJsonArray();
-                    double[] values = new double[a.size()];
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = a.get(i).isJsonNull() ? Double.NaN : a.get(i).getAsDouble();
-                    }
-                    weightingState.put(e.getKey(), values);
-                });
-                plugins.weighting().restore(weightingState);
+                plugins.weighting().restore(namedArrays(state.getAsJsonObject("weighting_state")));
+            }
+            if (state.has("selector_state")) {
+                plugins.selector().restore(namedArrays(state.getAsJsonObject("selector_state")));
             }
             if (Files.exists(checkpoint.resolve("best.bin"))) {
                 best = readSnapshot(checkpoint.resolve("best.bin"));

@@ -206,13 +206,16 @@ class TrainerTest {
         assertNotEquals(a.get("tasks"), c.get("tasks"));
     }
 
-    @Test
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"all", "worst-first"})
     @SuppressWarnings("unchecked")
-    void aResumedRunEndsExactlyWhereAnUninterruptedOneDoes() {
-        Map<String, Object> whole = train(config("whole", "epochs=3"), pluginsOf(config("whole", "epochs=3")));
+    void aResumedRunEndsExactlyWhereAnUninterruptedOneDoes(String selector) {
+        // worst-first plans from the losses it observed: its state must travel in the checkpoint
+        String s = "selector=" + selector;
+        Map<String, Object> whole = train(config("whole", "epochs=3", s), pluginsOf(config("whole", "epochs=3", s)));
         // "interrupted" after two epochs, then continued with resume=true
-        train(config("parts", "epochs=2"), pluginsOf(config("parts", "epochs=2")));
-        RunConfig resumed = config("parts", "epochs=3", "resume=true");
+        train(config("parts", "epochs=2", s), pluginsOf(config("parts", "epochs=2", s)));
+        RunConfig resumed = config("parts", "epochs=3", "resume=true", s);
         Map<String, Object> continued = train(resumed, pluginsOf(resumed));
         List<Map<String, Object>> h1 = (List<Map<String, Object>>) whole.get("history");
         List<Map<String, Object>> h2 = (List<Map<String, Object>>) continued.get("history");
