@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,8 @@ class CliTest {
         assertEquals(0, o.exitCode(), o.err());
         List<String> lines = o.out().lines().toList();
         for (String expected : List.of("architecture hard-sharing", "architecture independent", "weighting equal",
-                "weighting static", "selector all", "selector uniform", "optimizer sgd", "optimizer adam", "optimizer adamw",
+                "weighting static", "selector all", "selector uniform", "selector proportional", "selector temperature",
+                "selector round-robin", "selector worst-first", "optimizer sgd", "optimizer adam", "optimizer adamw",
                 "dataset multimnist", "dataset synthetic")) {
             assertTrue(lines.contains(expected), expected + " missing from:\n" + o.out());
         }
@@ -101,5 +103,28 @@ class CliTest {
         assertTrue(Files.exists(dir.resolve("ok/result.json")));
         assertTrue(o.out().contains("t0 accuracy"), o.out());
         assertTrue(o.out().contains("results: "), o.out());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void groupingFindsThePlantedGroupsOfTheSyntheticTasks() throws Exception {
+        // the command: singles and pairs on 3 seeds, the planted groups {t0,t2} and {t1,t3}
+        Path out = dir.resolve("group");
+        Cli.Outcome o = Cli.run("group", "configs/grouping.yaml", "dataset=synthetic", "dataset.synthetic.tasks=4",
+                "dataset.synthetic.groups=2", "grouping.budget=2", "progress=none", "output.dir=" + out);
+        assertEquals(0, o.exitCode(), o.err());
+        Map<String, Object> grouping = new com.google.gson.Gson().fromJson(
+                Files.readString(out.resolve("grouping.json")), Map.class);
+        assertEquals(List.of(List.of("t0", "t2"), List.of("t1", "t3")), grouping.get("groups"));
+        Map<String, Object> alternatives = (Map<String, Object>) grouping.get("alternatives");
+        assertTrue((Double) grouping.get("loss") <= (Double) alternatives.get("all-in-one"));
+        assertEquals(15, ((Map<String, Object>) grouping.get("subsets")).size(), "all 2^4 - 1 subsets");
+        assertTrue(o.out().contains("{t0, t2}") && o.out().contains("all-separate"), o.out());
+
+        // a budget below one network is refused with exit 2, naming the key
+        Cli.Outcome tooSmall = Cli.run("group", "configs/grouping.yaml", "grouping.budget=0.5", "progress=none",
+                "output.dir=" + out);
+        assertEquals(2, tooSmall.exitCode(), tooSmall.err());
+        assertTrue(tooSmall.err().contains("grouping.budget"), tooSmall.err());
     }
 }

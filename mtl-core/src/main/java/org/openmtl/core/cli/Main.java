@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             ReportCommand.class,
             SweepCommand.class,
+            GroupCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -33,6 +33,9 @@ public final class ConfigReference {
                 .append("keys of plugins that are not selected are checked too (so a sweep cannot carry a typo).\n\n")
                 .append("## Framework keys\n\n");
         table(sb, "", RunKeys.keys());
+        sb.append("\n## Task grouping keys (`./mtl group`)\n\n")
+                .append("Read by `./mtl group` only, beside the run keys of the subset trainings.\n\n");
+        table(sb, "", RunKeys.groupingKeys());
         for (PluginKind kind : PluginKind.values()) {
             List<RegisteredPlugin> plugins = registry.plugins(kind);
             if (plugins.isEmpty()) {

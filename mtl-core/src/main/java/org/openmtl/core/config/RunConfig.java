@@ -178,6 +178,16 @@ public final class RunConfig {
     }
 
     /**
+     * The tasks to train.
+     *
+     * @return the task names, or empty for every task of the dataset
+     */
+    @SuppressWarnings("unchecked")
+    public java.util.List<String> tasks() {
+        return (java.util.List<String>) core.get(RunKeys.TASKS);
+    }
+
+    /**
      * The single-task results to compare with.
      *
      * @return the {@code result.json} file or run directory, or empty when none is set

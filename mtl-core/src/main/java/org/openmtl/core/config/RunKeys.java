@@ -53,6 +53,8 @@ public final class RunKeys {
     public static final String DIAGNOSTICS_GRADIENTS = "diagnostics.gradients";
     /** How progress is shown. */
     public static final String PROGRESS = "progress";
+    /** The tasks of the dataset a run trains (empty: all). */
+    public static final String TASKS = "tasks";
     /** The single-task results a run is compared with. */
     public static final String TRANSFER_BASELINE = "transfer.baseline";
 
@@ -68,6 +70,7 @@ public final class RunKeys {
                     ConfigKey.integer(BATCH_SIZE, 256, 1, 1 << 20, "Training examples per step."),
                     ConfigKey.integer(EVAL_BATCH_SIZE, 1024, 1, 1 << 20, "Examples per batch when evaluating."),
                     ConfigKey.string(OUTPUT_DIR, "runs/latest", "Where the run writes result.json, checkpoints and the model."),
+                    ConfigKey.words(TASKS, "", "Train and evaluate only these tasks of the dataset, e.g. t0,t2 (empty: every task); ./mtl group trains one network per subset this way."),
                     ConfigKey.integer(TRAIN_LIMIT, 0, 0, Integer.MAX_VALUE, "Use at most this many training examples (0: all)."),
                     ConfigKey.string(DATA_DIR, "data", "Where datasets' files live (./mtl data fetch writes there)."),
                     ConfigKey.string(PLUGINS_DIR, "plugins", "A directory of extra plugin jars."),
@@ -81,7 +84,28 @@ public final class RunKeys {
                     ConfigKey.string(TRANSFER_BASELINE, "", "A single-task run's result.json (or its directory) to compare with: result.json then gets a transfer section (per task the relative gain, negative transfer flagged, and Δm%). Empty: no comparison."),
                     ConfigKey.choice(PROGRESS, "auto", "Progress display: a bar in a terminal, plain log lines otherwise.", "auto", "bar", "plain", "none"));
 
+    /** The keys of {@code ./mtl group}, kept out of every trial's configuration. */
+    private static final List<ConfigKey> GROUPING_KEYS = List.of(
+            ConfigKey.number("grouping.budget", 2.0, 0.0, 1e9,
+                    "./mtl group: the largest total cost of the chosen networks (each costs 1 under grouping.cost=unit)."),
+            ConfigKey.bool("grouping.exhaustive", false,
+                    "./mtl group: train a network for every subset of the tasks (2^T - 1 trainings) instead of only the"
+                            + " singles and pairs, whose losses then estimate the larger subsets."),
+            ConfigKey.choice("grouping.cost", "unit",
+                    "./mtl group: the cost of a network: unit (1 each, the paper's inference budget) or parameters (its"
+                            + " parameter count over the mean single-task network's; estimated subsets extrapolated"
+                            + " from singles and pairs).", "unit", "parameters"));
+
     private RunKeys() {}
+
+    /**
+     * The keys {@code ./mtl group} reads besides a run's keys.
+     *
+     * @return the grouping keys
+     */
+    public static List<ConfigKey> groupingKeys() {
+        return GROUPING_KEYS;
+    }
 
     /**
      * The framework's keys, in reference order.

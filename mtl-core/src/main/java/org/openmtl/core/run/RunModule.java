@@ -7,6 +7,7 @@ import java.util.Map;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.data.DatasetContext;
 import org.openmtl.api.data.DatasetProvider;
+import org.openmtl.api.data.MultiTaskDataset;
 import org.openmtl.api.optim.Optimizer;
 import org.openmtl.api.plugin.PluginFactory;
 import org.openmtl.api.plugin.PluginKind;
@@ -47,7 +48,11 @@ final class RunModule extends AbstractModule {
         TaskSelector selector = create(config, PluginKind.SELECTOR, selectors, TaskSelector.class);
         Optimizer optimizer = create(config, PluginKind.OPTIMIZER, optimizers, Optimizer.class);
         DatasetContext context = new DatasetContext(config.dataDirectory(), config.trainLimit(), config.seed());
-        return new MultiTaskTrainer.Plugins(datasetProvider.load(context), architecture, weighting, selector, optimizer);
+        MultiTaskDataset dataset = datasetProvider.load(context);
+        if (!config.tasks().isEmpty()) {
+            dataset = TaskSubset.of(dataset, config.tasks());
+        }
+        return new MultiTaskTrainer.Plugins(dataset, architecture, weighting, selector, optimizer);
     }
 
     private static <T> T create(RunConfig config, PluginKind kind, Map<String, PluginFactory<?>> factories, Class<T> type) {

@@ -78,6 +78,19 @@ public final class SweepRunner {
      * @return the summary, as written to {@code summary.json}
      */
     public Map<String, Object> run(ConfigSource source, Path outputDirectory, String progressMode) {
+        return summarize(outputDirectory, runTrials(source, outputDirectory, progressMode));
+    }
+
+    /**
+     * Runs a sweep's trials, keeping those that completed earlier, without summarizing.
+     *
+     * @param source the sweep configuration
+     * @param outputDirectory the sweep's directory
+     * @param progressMode the progress display of each trial
+     * @return every trial with its result, in plan order
+     */
+    public List<Map.Entry<ResolvedTrial, Map<String, Object>>> runTrials(
+            ConfigSource source, Path outputDirectory, String progressMode) {
         List<ResolvedTrial> trials = resolve(source, outputDirectory);
         writePlan(outputDirectory, trials);
         List<Map.Entry<ResolvedTrial, Map<String, Object>>> results = new ArrayList<>();
@@ -102,6 +115,17 @@ public final class SweepRunner {
             Map<String, Object> result = mtl.run(config, Progress.forMode(progressMode));
             results.add(Map.entry(trial, result));
         }
+        return results;
+    }
+
+    /**
+     * Writes {@code summary.json}, {@code summary.md} and {@code report.html} for a sweep's trials.
+     *
+     * @param outputDirectory the sweep's directory
+     * @param results every trial with its result
+     * @return the summary
+     */
+    public Map<String, Object> summarize(Path outputDirectory, List<Map.Entry<ResolvedTrial, Map<String, Object>>> results) {
         Map<String, Object> summary = SweepSummary.summarize(results);
         try {
             ResultFiles.writeJson(outputDirectory.resolve("summary.json"), summary);
@@ -113,7 +137,7 @@ public final class SweepRunner {
                 entries.add(new HtmlReport.Entry(label(r.getKey().point()), r.getValue()));
             }
             HtmlReport.write(outputDirectory.resolve("report.html"), "OpenMTL sweep: " + outputDirectory.getFileName(),
-                    trials.size() + " trials; summary in summary.md", entries);
+                    results.size() + " trials; summary in summary.md", entries);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the sweep summary in " + outputDirectory, e);
         }
