@@ -198,6 +198,15 @@ public final class RunConfig {
     }
 
     /**
+     * Whether per-epoch task affinities are measured.
+     *
+     * @return true to measure
+     */
+    public boolean affinityDiagnostics() {
+        return (Boolean) core.get(RunKeys.DIAGNOSTICS_AFFINITY);
+    }
+
+    /**
      * How progress is shown.
      *
      * @return {@code auto}, {@code bar}, {@code plain} or {@code none}

@@ -51,6 +51,8 @@ public final class RunKeys {
     public static final String TRAIN_METRICS = "train.metrics";
     /** Per-epoch gradient diagnostics. */
     public static final String DIAGNOSTICS_GRADIENTS = "diagnostics.gradients";
+    /** Per-epoch task affinity measures. */
+    public static final String DIAGNOSTICS_AFFINITY = "diagnostics.affinity";
     /** How progress is shown. */
     public static final String PROGRESS = "progress";
     /** The tasks of the dataset a run trains (empty: all). */
@@ -81,6 +83,7 @@ public final class RunKeys {
                     ConfigKey.choice(SELECTION, "best-validation", "Which epoch's model is reported: the best on validation, or the last.", "best-validation", "last"),
                     ConfigKey.choice(TRAIN_METRICS, "running", "Training-set metrics per epoch: running (each task's primary metric over the epoch's training batches, no extra pass), full (an evaluation pass over the training set after each epoch) or none (loss only).", "running", "full", "none"),
                     ConfigKey.bool(DIAGNOSTICS_GRADIENTS, true, "After each epoch, measure the tasks' shared-parameter gradients on a fixed training batch (pairwise cosines, norms, Pareto-stationarity gap) into the history."),
+                    ConfigKey.bool(DIAGNOSTICS_AFFINITY, false, "After each epoch, measure three task-affinity matrices (shared-gradient cosine, lookahead inter-task affinity of Fifty et al. 2021, difficult-example affinity of Lu et al. 2017) into the history; result.json holds their averages under affinity."),
                     ConfigKey.string(TRANSFER_BASELINE, "", "A single-task run's result.json (or its directory) to compare with: result.json then gets a transfer section (per task the relative gain, negative transfer flagged, and Δm%). Empty: no comparison."),
                     ConfigKey.choice(PROGRESS, "auto", "Progress display: a bar in a terminal, plain log lines otherwise.", "auto", "bar", "plain", "none"));
 

@@ -132,7 +132,72 @@ public final class HtmlReport {
             sb.append(chart(entries, "train", tm[0], "loss", "training loss"));
             sb.append("</div>");
         }
+        // task affinity heatmaps
+        boolean anyAffinity = entries.stream().anyMatch(e -> e.result().get("affinity") instanceof Map);
+        if (anyAffinity) {
+            sb.append("<h2>Task affinity</h2><p class=\"sub\">Averaged over the epochs (diagnostics.affinity=true)."
+                    + " Gradient cosine and difficult-example agreement are symmetric; lookahead row i, column j is the"
+                    + " relative drop of task j's loss after a step on task i alone. Blue: positive, red: negative.</p>");
+            for (Entry e : entries) {
+                if (!(e.result().get("affinity") instanceof Map<?, ?> affinity)) {
+                    continue;
+                }
+                sb.append("<h3>").append(esc(e.label())).append("</h3><div class=\"charts\">");
+                for (String[] measure : new String[][] {{"gradient_cosine", "gradient cosine"}, {"lookahead", "lookahead (row → column)"},
+                        {"difficult_examples", "difficult-example agreement"}}) {
+                    if (affinity.get(measure[0]) instanceof Map<?, ?> m) {
+                        sb.append(heatmap((Map<String, Map<String, Object>>) m, measure[1]));
+                    }
+                }
+                sb.append("</div>");
+            }
+        }
         sb.append("</body></html>\n");
+        return sb.toString();
+    }
+
+    /** A task × task matrix as coloured cells with their values, blue for positive, red for negative. */
+    private static String heatmap(Map<String, Map<String, Object>> matrix, String caption) {
+        List<String> tasks = new ArrayList<>(matrix.keySet());
+        double max = 1e-12;
+        for (Map<String, Object> row : matrix.values()) {
+            for (Object v : row.values()) {
+                if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+                    max = Math.max(max, Math.abs(n.doubleValue()));
+                }
+            }
+        }
+        int cell = tasks.size() <= 6 ? 46 : 30;
+        int label = 60;
+        int w = label + cell * tasks.size() + 10;
+        int h = label + cell * tasks.size() + 10;
+        StringBuilder sb = new StringBuilder("<figure><svg width=\"" + w + "\" height=\"" + h + "\" viewBox=\"0 0 " + w + " " + h
+                + "\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\" font-family=\"sans-serif\">");
+        for (int i = 0; i < tasks.size(); i++) {
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", label - 6,
+                    label + i * cell + cell / 2 + 4, esc(tasks.get(i))));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+                    label + i * cell + cell / 2, label - 8, esc(tasks.get(i))));
+            for (int j = 0; j < tasks.size(); j++) {
+                Object v = matrix.get(tasks.get(i)).get(tasks.get(j));
+                double x = v instanceof Number n ? n.doubleValue() : Double.NaN;
+                String fill = "#eee";
+                if (Double.isFinite(x)) {
+                    double a = Math.min(1, Math.abs(x) / max);
+                    fill = x >= 0 ? String.format(Locale.ROOT, "rgba(31,119,180,%.3f)", a)
+                            : String.format(Locale.ROOT, "rgba(214,39,40,%.3f)", a);
+                }
+                sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\""
+                        + " stroke=\"#fff\"><title>%s, %s: %s</title></rect>", label + j * cell, label + i * cell, cell, cell, fill,
+                        esc(tasks.get(i)), esc(tasks.get(j)), Double.isFinite(x) ? String.format(Locale.ROOT, "%.4f", x) : "n/a"));
+                if (cell >= 40 && Double.isFinite(x)) {
+                    sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\">%s</text>",
+                            label + j * cell + cell / 2, label + i * cell + cell / 2 + 4,
+                            Math.abs(x) / max > 0.6 ? "#fff" : "#222", String.format(Locale.ROOT, "%.2f", x)));
+                }
+            }
+        }
+        sb.append("</svg><figcaption>").append(esc(caption)).append("</figcaption></figure>");
         return sb.toString();
     }
 

@@ -377,6 +377,10 @@ public final class MultiTaskTrainer {
                     record.put("gradients", diagnostics);
                 }
             }
+            if (config.affinityDiagnostics()) {
+                record.put("affinity", new AffinityDiagnostics(dataset, config.batchSize(), config.evalBatchSize())
+                        .measure(engine, network, parameterStore, base, tasks, updater.learningRate()));
+            }
             if (!network.structure().isEmpty()) {
                 record.put("structure", network.structure());
             }
@@ -513,6 +517,10 @@ public final class MultiTaskTrainer {
             result.put("seconds", round((System.nanoTime() - started) / 1e9, 2));
             if (!network.structure().isEmpty()) {
                 result.put("structure", network.structure());
+            }
+            Map<String, Object> affinity = AffinityDiagnostics.averages(history);
+            if (!affinity.isEmpty()) {
+                result.put("affinity", affinity);
             }
             result.put("config", new TreeMap<>(config.resolved()));
             Map<String, Object> provenance = Provenance.collect(engine);

@@ -307,4 +307,24 @@ class TrainerTest {
         assertEquals(ai.djl.Device.cpu(), EngineOps.resolveDevice("auto", Engine.getEngine(EngineOps.ENGINE)));
         assertFalse(EngineOps.resolveDevice("cpu", Engine.getEngine(EngineOps.ENGINE)).isGpu());
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void withAffinityDiagnosticsTheResultHoldsTheThreeMatrices() {
+        RunConfig config = config("affinity", "dataset.synthetic.tasks=3", "diagnostics.affinity=true");
+        Map<String, Object> result = train(config, pluginsOf(config));
+        Map<String, Object> affinity = (Map<String, Object>) result.get("affinity");
+        assertEquals(2, affinity.get("epochs"));
+        for (String measure : List.of("gradient_cosine", "lookahead", "difficult_examples")) {
+            Map<String, Map<String, Double>> m = (Map<String, Map<String, Double>>) affinity.get(measure);
+            assertEquals(List.of("t0", "t1", "t2"), List.copyOf(m.keySet()), measure);
+            m.values().forEach(row -> assertEquals(3, row.size(), measure));
+        }
+        // each epoch's record has its own matrices
+        List<Map<String, Object>> history = (List<Map<String, Object>>) result.get("history");
+        assertTrue(((Map<String, Object>) history.get(1).get("affinity")).containsKey("lookahead"));
+        // off by default
+        RunConfig plain = config("plain");
+        assertFalse(train(plain, pluginsOf(plain)).containsKey("affinity"));
+    }
 }

@@ -1,0 +1,2 @@
+/** Measures of how tasks relate, shared by diagnostics and by architectures that decide sharing. */
+package org.openmtl.api.affinity;
