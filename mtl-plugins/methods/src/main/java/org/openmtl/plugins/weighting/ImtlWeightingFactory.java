@@ -18,7 +18,8 @@ public final class ImtlWeightingFactory implements PluginFactory<Weighting> {
             PluginDescriptor.builder(PluginKind.WEIGHTING, "imtl")
                     .setDescription(
                             "IMTL-G: weights summing to 1 whose combined gradient has equal"
-                                    + " projections onto every task's unit gradient.")
+                                    + " projections onto every task's unit gradient; or IMTL-L:"
+                                    + " learned loss scales that equalize the scaled losses.")
                     .optCitation(
                             "Liu, Li, Kuang, Xue, Chen, Yang, Liao & Zhang, Towards Impartial"
                                     + " Multi-task Learning, ICLR 2021")
@@ -27,10 +28,20 @@ public final class ImtlWeightingFactory implements PluginFactory<Weighting> {
                             ConfigKey.choice(
                                     "variant",
                                     "g",
-                                    "g: IMTL-G gradient balancing. (IMTL-L's learned loss scales,"
-                                            + " and the hybrid, need a trainer hook the gradient"
-                                            + " weighting SPI does not have yet.)",
-                                    "g"))
+                                    "g: IMTL-G gradient balancing (needs the shared-parameter"
+                                            + " Gramian); l: IMTL-L, learned loss scales e^s"
+                                            + " trained to make every scaled loss equal (losses"
+                                            + " only, the cost of equal). The paper's hybrid of"
+                                            + " both is not offered: its scales need a gradient"
+                                            + " the gradient-weighting SPI does not pass back.",
+                                    "g",
+                                    "l"),
+                            ConfigKey.number(
+                                    "init",
+                                    0.0,
+                                    null,
+                                    null,
+                                    "variant l: the initial log-scale s of every task."))
                     .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -43,6 +54,9 @@ public final class ImtlWeightingFactory implements PluginFactory<Weighting> {
 
     @Override
     public Weighting create(PluginConfig config) {
+        if (config.getString("variant").equals("l")) {
+            return new ImtlLossWeighting(config.getDouble("init"));
+        }
         return new ImtlWeighting(config.getInt(GradientWeighting.UPDATE_EVERY.name()));
     }
 }
