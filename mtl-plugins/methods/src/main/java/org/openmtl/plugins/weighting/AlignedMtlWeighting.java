@@ -2,11 +2,9 @@ package org.openmtl.plugins.weighting;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.openmtl.api.plugin.PluginConfigException;
 import org.openmtl.api.weighting.Combination;
 import org.openmtl.api.weighting.GradientRequirement;
-import org.openmtl.api.weighting.GradientWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskGradients;
 import org.openmtl.api.weighting.WeightingContext;
@@ -37,7 +35,7 @@ import org.openmtl.api.weighting.WeightingContext;
  * authors' code too). Between updates ({@code update.every} &gt; 1) the trainer reuses the last α
  * as loss weights.
  */
-public final class AlignedMtlWeighting implements GradientWeighting {
+public final class AlignedMtlWeighting extends RecordedWeighting {
 
     /** The scale σ of the aligned gradients. */
     enum Scale {
@@ -49,12 +47,10 @@ public final class AlignedMtlWeighting implements GradientWeighting {
         RMSE
     }
 
-    private final int updateEvery;
     private final List<Double> configuredWeights;
     private final Scale scale;
     private final double rankTolerance;
     private final String weightsKey;
-    private TaskWeightHistory history;
     private double[] preset;
 
     AlignedMtlWeighting(
@@ -63,7 +59,7 @@ public final class AlignedMtlWeighting implements GradientWeighting {
             Scale scale,
             double rankTolerance,
             String weightsKey) {
-        this.updateEvery = updateEvery;
+        super("aligned-mtl", updateEvery);
         this.configuredWeights = List.copyOf(configuredWeights);
         this.scale = scale;
         this.rankTolerance = rankTolerance;
@@ -75,11 +71,6 @@ public final class AlignedMtlWeighting implements GradientWeighting {
         return GradientRequirement.GRAMIAN;
     }
 
-    @Override
-    public int updateEvery() {
-        return updateEvery;
-    }
-
     /**
      * Fixes the pre-set task weights.
      *
@@ -88,7 +79,7 @@ public final class AlignedMtlWeighting implements GradientWeighting {
      *     length is not the number of tasks or every weight is zero
      */
     @Override
-    public void initialize(WeightingContext context) {
+    void initialized(WeightingContext context) {
         int k = context.tasks().size();
         preset = new double[k];
         if (configuredWeights.isEmpty()) {
@@ -117,23 +108,19 @@ public final class AlignedMtlWeighting implements GradientWeighting {
                                 + " one positive weight");
             }
         }
-        history = new TaskWeightHistory(context.tasks());
     }
 
     @Override
     public Combination combine(TaskGradients gradients, StepContext step) {
-        if (history == null) {
-            throw new IllegalStateException("the weighting is used before initialize()");
-        }
         List<String> tasks = gradients.losses().tasks();
-        int[] positions = history.positions(tasks);
+        int[] positions = history().positions(tasks);
         StepGramian gramian = StepGramian.of(gradients.gramian(), tasks.size());
         double[] w = new double[tasks.size()];
         for (int i = 0; i < w.length; i++) {
             w[i] = preset[positions[i]];
         }
         double[] alpha = align(gramian.toArray(), w);
-        history.set(positions, alpha);
+        history().set(positions, alpha);
         return Combination.weights(alpha);
     }
 
@@ -185,34 +172,4 @@ public final class AlignedMtlWeighting implements GradientWeighting {
         }
     }
 
-    @Override
-    public double[] lastWeights() {
-        return history == null ? new double[0] : history.values();
-    }
-
-    /**
-     * The last weight of each task, which the trainer reuses between updates and a step of other
-     * tasks leaves as it was.
-     *
-     * @return {@code weights}; empty before initialize
-     */
-    @Override
-    public Map<String, double[]> state() {
-        return history == null ? Map.of() : history.state();
-    }
-
-    /**
-     * Restores what {@link #state()} saved.
-     *
-     * @param state the saved state
-     * @throws IllegalArgumentException if {@code weights} is missing, another key is present, or
-     *     the weights are not one finite number per task
-     */
-    @Override
-    public void restore(Map<String, double[]> state) {
-        if (history == null) {
-            throw new IllegalStateException("restore() is called before initialize()");
-        }
-        history.restore("aligned-mtl", state);
-    }
 }

@@ -2,13 +2,10 @@ package org.openmtl.plugins.weighting;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.openmtl.api.weighting.Combination;
 import org.openmtl.api.weighting.GradientRequirement;
-import org.openmtl.api.weighting.GradientWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskGradients;
-import org.openmtl.api.weighting.WeightingContext;
 
 /**
  * CAGrad (conflict-averse gradient descent): Liu, Liu, Jin, Stone &amp; Liu, <i>Conflict-Averse
@@ -40,7 +37,7 @@ import org.openmtl.api.weighting.WeightingContext;
  * zero, or g₀ = 0, the weights are 1/K (before the rescaling). Between updates ({@code
  * update.every} &gt; 1) the trainer reuses the last weights as loss weights.
  */
-public final class CaGradWeighting implements GradientWeighting {
+public final class CaGradWeighting extends RecordedWeighting {
 
     /**
      * ‖g_w‖² below this fraction of the mean ‖g_i‖² counts as zero: the Gramian comes in single
@@ -48,19 +45,17 @@ public final class CaGradWeighting implements GradientWeighting {
      */
     static final double UNRESOLVED = 1e-6;
 
-    private final int updateEvery;
     private final double c;
     private final int rescale;
-    private TaskWeightHistory history;
 
     CaGradWeighting(int updateEvery, double c, int rescale) {
+        super("cagrad", updateEvery);
         if (!(c >= 0) || !Double.isFinite(c)) {
             throw new IllegalArgumentException("c must be a finite number ≥ 0, got " + c);
         }
         if (rescale < 0 || rescale > 2) {
             throw new IllegalArgumentException("rescale must be 0, 1 or 2, got " + rescale);
         }
-        this.updateEvery = updateEvery;
         this.c = c;
         this.rescale = rescale;
     }
@@ -71,24 +66,11 @@ public final class CaGradWeighting implements GradientWeighting {
     }
 
     @Override
-    public int updateEvery() {
-        return updateEvery;
-    }
-
-    @Override
-    public void initialize(WeightingContext context) {
-        history = new TaskWeightHistory(context.tasks());
-    }
-
-    @Override
     public Combination combine(TaskGradients gradients, StepContext step) {
-        if (history == null) {
-            throw new IllegalStateException("the weighting is used before initialize()");
-        }
         List<String> tasks = gradients.losses().tasks();
-        int[] positions = history.positions(tasks);
+        int[] positions = history().positions(tasks);
         double[] weights = weights(StepGramian.of(gradients.gramian(), tasks.size()));
-        history.set(positions, weights);
+        history().set(positions, weights);
         return Combination.weights(weights);
     }
 
@@ -143,34 +125,4 @@ public final class CaGradWeighting implements GradientWeighting {
         return weights;
     }
 
-    @Override
-    public double[] lastWeights() {
-        return history == null ? new double[0] : history.values();
-    }
-
-    /**
-     * The last weight of each task, which the trainer reuses between updates and a step of other
-     * tasks leaves as it was.
-     *
-     * @return {@code weights}; empty before initialize
-     */
-    @Override
-    public Map<String, double[]> state() {
-        return history == null ? Map.of() : history.state();
-    }
-
-    /**
-     * Restores what {@link #state()} saved.
-     *
-     * @param state the saved state
-     * @throws IllegalArgumentException if {@code weights} is missing, another key is present, or
-     *     the weights are not one finite number per task
-     */
-    @Override
-    public void restore(Map<String, double[]> state) {
-        if (history == null) {
-            throw new IllegalStateException("restore() is called before initialize()");
-        }
-        history.restore("cagrad", state);
-    }
 }

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import org.openmtl.api.weighting.Combination;
 import org.openmtl.api.weighting.GradientRequirement;
-import org.openmtl.api.weighting.GradientWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskGradients;
 import org.openmtl.api.weighting.WeightingContext;
@@ -44,23 +43,21 @@ import org.openmtl.api.weighting.WeightingContext;
  * is adjusted; the paper's Algorithm 1, torchjd and this class update it at every visit.) Between
  * updates ({@code update.every} &gt; 1) the trainer reuses the last weights as loss weights.
  */
-public final class GradVacWeighting implements GradientWeighting {
+public final class GradVacWeighting extends RecordedWeighting {
 
     /** The state key of the targets: K·K values, φ̂_ij at i·K + j, in run order. */
     static final String TARGETS = "targets";
 
-    private final int updateEvery;
     private final double beta;
     private final long seed;
     private List<String> runTasks;
-    private TaskWeightHistory history;
     private double[][] targets;
 
     GradVacWeighting(int updateEvery, double beta, long seed) {
+        super("gradvac", updateEvery);
         if (!(beta >= 0 && beta <= 1)) {
             throw new IllegalArgumentException("beta must be in [0, 1], got " + beta);
         }
-        this.updateEvery = updateEvery;
         this.beta = beta;
         this.seed = seed;
     }
@@ -71,29 +68,20 @@ public final class GradVacWeighting implements GradientWeighting {
     }
 
     @Override
-    public int updateEvery() {
-        return updateEvery;
-    }
-
-    @Override
-    public void initialize(WeightingContext context) {
+    void initialized(WeightingContext context) {
         runTasks = List.copyOf(context.tasks());
-        history = new TaskWeightHistory(runTasks);
         targets = new double[runTasks.size()][runTasks.size()];
     }
 
     @Override
     public Combination combine(TaskGradients gradients, StepContext step) {
-        if (history == null) {
-            throw new IllegalStateException("the weighting is used before initialize()");
-        }
         List<String> tasks = gradients.losses().tasks();
-        int[] positions = history.positions(tasks);
+        int[] positions = history().positions(tasks);
         StepGramian gramian = StepGramian.of(gradients.gramian(), tasks.size());
         double[][] coefficients =
                 vaccinatedCoefficients(gramian, orders(step.step(), tasks.size()), positions);
         double[] weights = PcGradWeighting.reduce(coefficients, PcGradWeighting.Reduction.SUM);
-        history.set(positions, weights);
+        history().set(positions, weights);
         return Combination.weights(weights);
     }
 
@@ -157,11 +145,6 @@ public final class GradVacWeighting implements GradientWeighting {
         return c;
     }
 
-    @Override
-    public double[] lastWeights() {
-        return history == null ? new double[0] : history.values();
-    }
-
     /**
      * The last weight of each task, and the target cosines.
      *
@@ -170,7 +153,7 @@ public final class GradVacWeighting implements GradientWeighting {
      */
     @Override
     public Map<String, double[]> state() {
-        if (history == null) {
+        if (!initialized()) {
             return Map.of();
         }
         int k = runTasks.size();
@@ -179,7 +162,7 @@ public final class GradVacWeighting implements GradientWeighting {
             System.arraycopy(targets[i], 0, flat, i * k, k);
         }
         Map<String, double[]> state = new LinkedHashMap<>();
-        state.put(TaskWeightHistory.WEIGHTS, history.values());
+        state.put(TaskWeightHistory.WEIGHTS, history().values());
         state.put(TARGETS, flat);
         return state;
     }
@@ -193,9 +176,7 @@ public final class GradVacWeighting implements GradientWeighting {
      */
     @Override
     public void restore(Map<String, double[]> state) {
-        if (history == null) {
-            throw new IllegalStateException("restore() is called before initialize()");
-        }
+        history();
         SavedWeightingState saved =
                 new SavedWeightingState(
                         "gradvac",
@@ -236,7 +217,7 @@ public final class GradVacWeighting implements GradientWeighting {
             }
         }
         for (int i = 0; i < k; i++) {
-            history.set(i, weights[i]);
+            history().set(i, weights[i]);
             System.arraycopy(flat, i * k, targets[i], 0, k);
         }
     }

@@ -2,13 +2,11 @@ package org.openmtl.plugins.weighting;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.openmtl.api.weighting.Combination;
 import org.openmtl.api.weighting.GradientRequirement;
 import org.openmtl.api.weighting.GradientWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskGradients;
-import org.openmtl.api.weighting.WeightingContext;
 
 /**
  * IMTL-G, the gradient balancing of Impartial Multi-Task Learning: Liu, Li, Kuang, Xue, Chen, Yang,
@@ -48,16 +46,14 @@ import org.openmtl.api.weighting.WeightingContext;
  * losses, which the {@link GradientWeighting} SPI does not offer (see the plugin's documentation).
  * Between updates ({@code update.every} &gt; 1) the trainer reuses the last α as loss weights.
  */
-public final class ImtlWeighting implements GradientWeighting {
+public final class ImtlWeighting extends RecordedWeighting {
 
     /** Below this |Σx|/Σ|x| the normalization Σα = ±1 is undefined. */
     private static final double DEGENERATE = 1e-12;
 
-    private final int updateEvery;
-    private TaskWeightHistory history;
 
     ImtlWeighting(int updateEvery) {
-        this.updateEvery = updateEvery;
+        super("imtl", updateEvery);
     }
 
     @Override
@@ -66,27 +62,14 @@ public final class ImtlWeighting implements GradientWeighting {
     }
 
     @Override
-    public int updateEvery() {
-        return updateEvery;
-    }
-
-    @Override
-    public void initialize(WeightingContext context) {
-        history = new TaskWeightHistory(context.tasks());
-    }
-
-    @Override
     public Combination combine(TaskGradients gradients, StepContext step) {
-        if (history == null) {
-            throw new IllegalStateException("the weighting is used before initialize()");
-        }
         List<String> tasks = gradients.losses().tasks();
-        int[] positions = history.positions(tasks);
+        int[] positions = history().positions(tasks);
         StepGramian gramian = StepGramian.of(gradients.gramian(), tasks.size());
         int[] active = gramian.nonVanishing();
         if (active.length == 0) {
             // every gradient is zero: any weights give the same (zero) update; keep the last ones
-            return Combination.weights(history.get(positions));
+            return Combination.weights(history().get(positions));
         }
         double[] alpha = impartialWeights(gramian.restrict(active));
         double[] weights = new double[tasks.size()];
@@ -95,7 +78,7 @@ public final class ImtlWeighting implements GradientWeighting {
         }
         for (int a = 0; a < active.length; a++) {
             weights[active[a]] = alpha[a];
-            history.set(positions[active[a]], alpha[a]);
+            history().set(positions[active[a]], alpha[a]);
         }
         return Combination.weights(weights);
     }
@@ -133,34 +116,4 @@ public final class ImtlWeighting implements GradientWeighting {
         return alpha;
     }
 
-    @Override
-    public double[] lastWeights() {
-        return history == null ? new double[0] : history.values();
-    }
-
-    /**
-     * The last weight of each task, which the trainer reuses between updates and a step of other
-     * tasks leaves as it was.
-     *
-     * @return {@code weights}; empty before initialize
-     */
-    @Override
-    public Map<String, double[]> state() {
-        return history == null ? Map.of() : history.state();
-    }
-
-    /**
-     * Restores what {@link #state()} saved.
-     *
-     * @param state the saved state
-     * @throws IllegalArgumentException if {@code weights} is missing, another key is present, or
-     *     the weights are not one finite number per task
-     */
-    @Override
-    public void restore(Map<String, double[]> state) {
-        if (history == null) {
-            throw new IllegalStateException("restore() is called before initialize()");
-        }
-        history.restore("imtl", state);
-    }
 }

@@ -2,14 +2,11 @@ package org.openmtl.plugins.weighting;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.openmtl.api.weighting.Combination;
 import org.openmtl.api.weighting.GradientRequirement;
-import org.openmtl.api.weighting.GradientWeighting;
 import org.openmtl.api.weighting.MinNormSolver;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskGradients;
-import org.openmtl.api.weighting.WeightingContext;
 
 /**
  * MGDA (Sener &amp; Koltun, "Multi-Task Learning as Multi-Objective Optimization", NeurIPS 2018):
@@ -42,7 +39,7 @@ import org.openmtl.api.weighting.WeightingContext;
  * parameters ({@code mgda}); with REPRESENTATION they are those of the shared representation, the
  * cheaper "upper bound" variant MGDA-UB ({@code mgda-ub}).
  */
-final class MgdaWeighting implements GradientWeighting {
+final class MgdaWeighting extends RecordedWeighting {
 
     /** How task gradients are scaled before the min-norm problem. */
     enum Normalization {
@@ -57,8 +54,6 @@ final class MgdaWeighting implements GradientWeighting {
     private final GradientRequirement requirement;
     private final Normalization normalization;
     private final boolean normalizedUpdate;
-    private final int updateEvery;
-    private TaskWeightHistory history;
 
     MgdaWeighting(
             String name,
@@ -66,11 +61,11 @@ final class MgdaWeighting implements GradientWeighting {
             Normalization normalization,
             boolean normalizedUpdate,
             int updateEvery) {
+        super(name, updateEvery);
         this.name = name;
         this.requirement = requirement;
         this.normalization = normalization;
         this.normalizedUpdate = normalizedUpdate;
-        this.updateEvery = updateEvery;
     }
 
     @Override
@@ -79,20 +74,7 @@ final class MgdaWeighting implements GradientWeighting {
     }
 
     @Override
-    public int updateEvery() {
-        return updateEvery;
-    }
-
-    @Override
-    public void initialize(WeightingContext context) {
-        history = new TaskWeightHistory(context.tasks());
-    }
-
-    @Override
     public Combination combine(TaskGradients gradients, StepContext step) {
-        if (history == null) {
-            throw new IllegalStateException("the weighting is used before initialize()");
-        }
         List<String> tasks = gradients.losses().tasks();
         double[][] gramian = gradients.gramian();
         double[] c = scales(gramian, gradients.losses().values());
@@ -102,7 +84,7 @@ final class MgdaWeighting implements GradientWeighting {
                 weights[i] /= c[i];
             }
         }
-        history.set(history.positions(tasks), weights);
+        history().set(history().positions(tasks), weights);
         return Combination.weights(weights);
     }
 
@@ -138,21 +120,4 @@ final class MgdaWeighting implements GradientWeighting {
         return MinNormSolver.weights(scaled);
     }
 
-    @Override
-    public double[] lastWeights() {
-        return history == null ? new double[0] : history.values();
-    }
-
-    @Override
-    public Map<String, double[]> state() {
-        return history == null ? Map.of() : history.state();
-    }
-
-    @Override
-    public void restore(Map<String, double[]> state) {
-        if (history == null) {
-            throw new IllegalStateException("restore() is called before initialize()");
-        }
-        history.restore(name, state);
-    }
 }

@@ -1,13 +1,10 @@
 package org.openmtl.plugins.weighting;
 
 import java.util.List;
-import java.util.Map;
 import org.openmtl.api.weighting.Combination;
 import org.openmtl.api.weighting.GradientRequirement;
-import org.openmtl.api.weighting.GradientWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskGradients;
-import org.openmtl.api.weighting.WeightingContext;
 
 /**
  * Nash-MTL: Navon, Shamsian, Achituve, Maron, Kawaguchi, Chechik &amp; Fetaya, <i>Multi-Task
@@ -48,7 +45,7 @@ import org.openmtl.api.weighting.WeightingContext;
  * <p>Between updates ({@code update.every} &gt; 1, the paper's experiments use 25 for speed) the
  * trainer reuses the last α as loss weights, as the authors' code does.
  */
-public final class NashMtlWeighting implements GradientWeighting {
+public final class NashMtlWeighting extends RecordedWeighting {
 
     /** How α is scaled. */
     enum Normalization {
@@ -58,17 +55,15 @@ public final class NashMtlWeighting implements GradientWeighting {
         GRAMIAN_NORM
     }
 
-    private final int updateEvery;
     private final int maxIterations;
     private final double ridge;
     private final Normalization normalization;
-    private TaskWeightHistory history;
     private int lastIterations;
     private boolean lastConverged = true;
 
     NashMtlWeighting(
             int updateEvery, int maxIterations, double ridge, Normalization normalization) {
-        this.updateEvery = updateEvery;
+        super("nash-mtl", updateEvery);
         this.maxIterations = maxIterations;
         this.ridge = ridge;
         this.normalization = normalization;
@@ -80,33 +75,20 @@ public final class NashMtlWeighting implements GradientWeighting {
     }
 
     @Override
-    public int updateEvery() {
-        return updateEvery;
-    }
-
-    @Override
-    public void initialize(WeightingContext context) {
-        history = new TaskWeightHistory(context.tasks());
-    }
-
-    @Override
     public Combination combine(TaskGradients gradients, StepContext step) {
-        if (history == null) {
-            throw new IllegalStateException("the weighting is used before initialize()");
-        }
         List<String> tasks = gradients.losses().tasks();
-        int[] positions = history.positions(tasks);
+        int[] positions = history().positions(tasks);
         StepGramian gramian = StepGramian.of(gradients.gramian(), tasks.size());
         double[] weights = new double[tasks.size()];
         int[] active = gramian.nonVanishing();
         if (active.length == 0) {
             // every gradient is zero: any weights give the same (zero) update; keep the last ones
-            return Combination.weights(history.get(positions));
+            return Combination.weights(history().get(positions));
         }
         double[] alpha = solve(gramian.restrict(active));
         for (int a = 0; a < active.length; a++) {
             weights[active[a]] = alpha[a];
-            history.set(positions[active[a]], alpha[a]);
+            history().set(positions[active[a]], alpha[a]);
         }
         return Combination.weights(weights);
     }
@@ -155,34 +137,4 @@ public final class NashMtlWeighting implements GradientWeighting {
         return lastIterations;
     }
 
-    @Override
-    public double[] lastWeights() {
-        return history == null ? new double[0] : history.values();
-    }
-
-    /**
-     * The last weight of each task, which the trainer reuses between updates and a step of other
-     * tasks leaves as it was.
-     *
-     * @return {@code weights}; empty before initialize
-     */
-    @Override
-    public Map<String, double[]> state() {
-        return history == null ? Map.of() : history.state();
-    }
-
-    /**
-     * Restores what {@link #state()} saved.
-     *
-     * @param state the saved state
-     * @throws IllegalArgumentException if {@code weights} is missing, another key is present, or
-     *     the weights are not one finite number per task
-     */
-    @Override
-    public void restore(Map<String, double[]> state) {
-        if (history == null) {
-            throw new IllegalStateException("restore() is called before initialize()");
-        }
-        history.restore("nash-mtl", state);
-    }
 }

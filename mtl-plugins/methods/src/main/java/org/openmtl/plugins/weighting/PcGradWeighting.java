@@ -1,13 +1,10 @@
 package org.openmtl.plugins.weighting;
 
 import java.util.List;
-import java.util.Map;
 import org.openmtl.api.weighting.Combination;
 import org.openmtl.api.weighting.GradientRequirement;
-import org.openmtl.api.weighting.GradientWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskGradients;
-import org.openmtl.api.weighting.WeightingContext;
 
 /**
  * PCGrad (projecting conflicting gradients): Yu, Kumar, Gupta, Levine, Hausman &amp; Finn,
@@ -41,7 +38,7 @@ import org.openmtl.api.weighting.WeightingContext;
  * Between updates ({@code update.every} &gt; 1) the trainer reuses the last weights as loss
  * weights.
  */
-public final class PcGradWeighting implements GradientWeighting {
+public final class PcGradWeighting extends RecordedWeighting {
 
     /** How the projected gradients are combined. */
     enum Reduction {
@@ -51,20 +48,18 @@ public final class PcGradWeighting implements GradientWeighting {
         MEAN
     }
 
-    private final int updateEvery;
     private final Reduction reduction;
     private final GradientRequirement requirement;
     private final long seed;
-    private TaskWeightHistory history;
 
     PcGradWeighting(int updateEvery, Reduction reduction, GradientRequirement requirement, long seed) {
+        super("pcgrad", updateEvery);
         if (requirement != GradientRequirement.GRAMIAN
                 && requirement != GradientRequirement.REPRESENTATION) {
             throw new IllegalArgumentException(
                     "PCGrad works on the Gramian of the shared-parameter gradients or on the"
                             + " representation gradients, not " + requirement);
         }
-        this.updateEvery = updateEvery;
         this.reduction = reduction;
         this.requirement = requirement;
         this.seed = seed;
@@ -76,26 +71,13 @@ public final class PcGradWeighting implements GradientWeighting {
     }
 
     @Override
-    public int updateEvery() {
-        return updateEvery;
-    }
-
-    @Override
-    public void initialize(WeightingContext context) {
-        history = new TaskWeightHistory(context.tasks());
-    }
-
-    @Override
     public Combination combine(TaskGradients gradients, StepContext step) {
-        if (history == null) {
-            throw new IllegalStateException("the weighting is used before initialize()");
-        }
         List<String> tasks = gradients.losses().tasks();
-        int[] positions = history.positions(tasks);
+        int[] positions = history().positions(tasks);
         StepGramian gramian = StepGramian.of(gradients.gramian(), tasks.size());
         double[][] coefficients = projectedCoefficients(gramian, orders(step.step(), tasks.size()));
         double[] weights = reduce(coefficients, reduction);
-        history.set(positions, weights);
+        history().set(positions, weights);
         return Combination.weights(weights);
     }
 
@@ -155,34 +137,4 @@ public final class PcGradWeighting implements GradientWeighting {
         return weights;
     }
 
-    @Override
-    public double[] lastWeights() {
-        return history == null ? new double[0] : history.values();
-    }
-
-    /**
-     * The last weight of each task, which the trainer reuses between updates and a step of other
-     * tasks leaves as it was.
-     *
-     * @return {@code weights}; empty before initialize
-     */
-    @Override
-    public Map<String, double[]> state() {
-        return history == null ? Map.of() : history.state();
-    }
-
-    /**
-     * Restores what {@link #state()} saved.
-     *
-     * @param state the saved state
-     * @throws IllegalArgumentException if {@code weights} is missing, another key is present, or
-     *     the weights are not one finite number per task
-     */
-    @Override
-    public void restore(Map<String, double[]> state) {
-        if (history == null) {
-            throw new IllegalStateException("restore() is called before initialize()");
-        }
-        history.restore("pcgrad", state);
-    }
 }

@@ -1,13 +1,10 @@
 package org.openmtl.plugins.weighting;
 
 import java.util.List;
-import java.util.Map;
 import org.openmtl.api.weighting.Combination;
 import org.openmtl.api.weighting.GradientRequirement;
-import org.openmtl.api.weighting.GradientWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskGradients;
-import org.openmtl.api.weighting.WeightingContext;
 
 /**
  * UPGrad (unconflicting projection of gradients): Quinton &amp; Rey, <i>Jacobian Descent for
@@ -37,7 +34,7 @@ import org.openmtl.api.weighting.WeightingContext;
  * gradients. Between updates ({@code update.every} &gt; 1) the trainer reuses the last weights as
  * loss weights.
  */
-public final class UpgradWeighting implements GradientWeighting {
+public final class UpgradWeighting extends RecordedWeighting {
 
     /** How the projected gradients are combined. */
     enum Reduction {
@@ -47,13 +44,11 @@ public final class UpgradWeighting implements GradientWeighting {
         SUM
     }
 
-    private final int updateEvery;
     private final Reduction reduction;
     private final double ridge;
-    private TaskWeightHistory history;
 
     UpgradWeighting(int updateEvery, Reduction reduction, double ridge) {
-        this.updateEvery = updateEvery;
+        super("upgrad", updateEvery);
         this.reduction = reduction;
         this.ridge = ridge;
     }
@@ -64,25 +59,12 @@ public final class UpgradWeighting implements GradientWeighting {
     }
 
     @Override
-    public int updateEvery() {
-        return updateEvery;
-    }
-
-    @Override
-    public void initialize(WeightingContext context) {
-        history = new TaskWeightHistory(context.tasks());
-    }
-
-    @Override
     public Combination combine(TaskGradients gradients, StepContext step) {
-        if (history == null) {
-            throw new IllegalStateException("the weighting is used before initialize()");
-        }
         List<String> tasks = gradients.losses().tasks();
-        int[] positions = history.positions(tasks);
+        int[] positions = history().positions(tasks);
         StepGramian gramian = StepGramian.of(gradients.gramian(), tasks.size());
         double[] weights = weights(gramian);
-        history.set(positions, weights);
+        history().set(positions, weights);
         return Combination.weights(weights);
     }
 
@@ -127,34 +109,4 @@ public final class UpgradWeighting implements GradientWeighting {
         return q;
     }
 
-    @Override
-    public double[] lastWeights() {
-        return history == null ? new double[0] : history.values();
-    }
-
-    /**
-     * The last weight of each task, which the trainer reuses between updates and a step of other
-     * tasks leaves as it was.
-     *
-     * @return {@code weights}; empty before initialize
-     */
-    @Override
-    public Map<String, double[]> state() {
-        return history == null ? Map.of() : history.state();
-    }
-
-    /**
-     * Restores what {@link #state()} saved.
-     *
-     * @param state the saved state
-     * @throws IllegalArgumentException if {@code weights} is missing, another key is present, or
-     *     the weights are not one finite number per task
-     */
-    @Override
-    public void restore(Map<String, double[]> state) {
-        if (history == null) {
-            throw new IllegalStateException("restore() is called before initialize()");
-        }
-        history.restore("upgrad", state);
-    }
 }
