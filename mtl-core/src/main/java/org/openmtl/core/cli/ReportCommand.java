@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./mtl report DIR}: (re)builds the HTML report of the runs under a directory. */
-@Command(name = "report", description = "(Re)build DIR/report.html from the result.json files under DIR.")
+@Command(name = "report", description = "(Re)build DIR/report.html from the result.json files under DIR; for a"
+        + " sweep directory also summary.md and summary.json.")
 final class ReportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR", description = "A run directory, or a directory of runs.")
@@ -28,6 +29,15 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         if (!Files.isDirectory(directory)) {
             throw new ConfigException(directory + " is not a directory");
+        }
+        if (Files.isRegularFile(directory.resolve("sweep.json"))) {
+            // a sweep: summary and report again from its trials, with the current summary's columns
+            org.openmtl.core.run.MtlRuntime mtl = org.openmtl.core.run.MtlRuntime.discover(java.nio.file.Path.of("plugins"));
+            Map<String, Object> summary = new org.openmtl.core.sweep.SweepRunner(mtl).resummarize(directory);
+            System.out.print(org.openmtl.core.sweep.SweepSummary.markdown(summary));
+            System.out.println("summary: " + directory.resolve("summary.md"));
+            System.out.println("report:  " + directory.resolve("report.html"));
+            return Main.OK;
         }
         List<Path> results;
         try (Stream<Path> walk = Files.walk(directory, 4)) {

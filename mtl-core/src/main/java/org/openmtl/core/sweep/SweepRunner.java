@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.openmtl.api.plugin.ConfigKey;
+import org.openmtl.api.plugin.PluginKind;
+import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
@@ -150,9 +153,38 @@ public final class SweepRunner {
         return parts.isEmpty() ? "run" : String.join(" ", parts);
     }
 
-    private static Map<String, String> trialIdentity(RunConfig config) {
+    /**
+     * What identifies a trial: its resolved configuration without the keys that do not change what
+     * it computes ({@link #LOCAL_KEYS}), the keys of plugins the trial does not use, and the keys
+     * at their declared defaults, so a trial
+     * keeps its id when a key is written out at its default value or when a later version of the
+     * framework or a plugin adds a key. (A change of a default value therefore does not change the
+     * id; the result's provenance records the versions.)
+     */
+    private Map<String, String> trialIdentity(RunConfig config) {
         Map<String, String> id = new TreeMap<>(config.resolved());
         LOCAL_KEYS.forEach(id::remove);
+        for (ConfigKey key : RunKeys.keys()) {
+            if (key.defaultValue().trim().equals(id.get(key.name()))) {
+                id.remove(key.name());
+            }
+        }
+        java.util.Set<String> coreKeys = new java.util.HashSet<>();
+        RunKeys.keys().forEach(k -> coreKeys.add(k.name()));
+        for (PluginKind kind : PluginKind.values()) {
+            // keys of the plugins of this kind that the trial does not use change nothing
+            String selectedPrefix = kind.configName() + "." + config.pluginName(kind) + ".";
+            id.keySet().removeIf(k -> k.startsWith(kind.configName() + ".") && !k.startsWith(selectedPrefix)
+                    && !coreKeys.contains(k));
+            mtl.registry().find(kind, config.pluginName(kind)).ifPresent(plugin -> {
+                for (ConfigKey key : plugin.descriptor().keys()) {
+                    String full = plugin.descriptor().keyPrefix() + key.name();
+                    if (key.defaultValue().trim().equals(id.get(full))) {
+                        id.remove(full);
+                    }
+                }
+            });
+        }
         return id;
     }
 
@@ -169,6 +201,43 @@ public final class SweepRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the sweep plan in " + outputDirectory, e);
         }
+    }
+
+    /**
+     * Summarizes a finished (or partly finished) sweep again from its directory: the plan in
+     * {@code sweep.json}, each trial's {@code result.json} and the configuration recorded in it.
+     * Rewrites {@code summary.json}, {@code summary.md} and {@code report.html}, e.g. after the
+     * summary gained a column.
+     *
+     * @param outputDirectory the sweep's directory
+     * @return the summary
+     * @throws ConfigException if the directory holds no sweep plan or no finished trial
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> resummarize(Path outputDirectory) {
+        Map<String, Object> plan = read(outputDirectory.resolve("sweep.json"));
+        if (plan == null || !(plan.get("trials") instanceof List<?> planned)) {
+            throw new ConfigException(outputDirectory + " holds no sweep plan (sweep.json); run ./mtl sweep first");
+        }
+        List<Map.Entry<ResolvedTrial, Map<String, Object>>> results = new ArrayList<>();
+        for (Object o : planned) {
+            Map<String, Object> trial = (Map<String, Object>) o;
+            String id = (String) trial.get("id");
+            Map<String, Object> result = read(outputDirectory.resolve("trials").resolve(id).resolve("result.json"));
+            if (result == null || !(result.get("config") instanceof Map<?, ?> recorded)) {
+                LOG.warn("trial {} has no result yet; left out of the summary", id);
+                continue;
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            ((Map<String, Object>) recorded).forEach((k, v) -> values.put(k, String.valueOf(v)));
+            Map<String, String> point = new LinkedHashMap<>();
+            ((Map<String, Object>) trial.get("point")).forEach((k, v) -> point.put(k, String.valueOf(v)));
+            results.add(Map.entry(new ResolvedTrial(id, point, mtl.configure(ConfigSource.of(values))), result));
+        }
+        if (results.isEmpty()) {
+            throw new ConfigException(outputDirectory + " has no finished trial to summarize");
+        }
+        return summarize(outputDirectory, results);
     }
 
     @SuppressWarnings("unchecked")

@@ -96,6 +96,12 @@ class SweepTest {
         assertTrue(Files.readString(out.resolve("summary.md")).contains("| weighting=equal | 2 |"));
         assertTrue(Files.exists(out.resolve("report.html")));
 
+        // the summary can be made again from the directory alone
+        String written = Files.readString(out.resolve("summary.md"));
+        Files.delete(out.resolve("summary.md"));
+        new SweepRunner(mtl).resummarize(out);
+        assertEquals(written, Files.readString(out.resolve("summary.md")));
+
         // a second run keeps every finished trial untouched
         new SweepRunner(mtl).run(sweep(), out, "none");
         for (int i = 0; i < trials.size(); i++) {
@@ -179,5 +185,19 @@ class SweepTest {
             expected += gain / 2;
         }
         assertEquals(expected, transfer.get("delta_m_percent").getAsDouble(), 1e-9);
+    }
+
+    @Test
+    void aKeyWrittenOutAtItsDefaultKeepsTheTrialIds() {
+        List<SweepRunner.ResolvedTrial> implicit = new SweepRunner(mtl).resolve(sweep(), dir.resolve("a"));
+        // keys of the framework and of a plugin written out at their (empty or false) defaults:
+        // spelled out, they are the same trials
+        List<SweepRunner.ResolvedTrial> explicit = new SweepRunner(mtl).resolve(sweep("diagnostics.affinity=false",
+                "tasks=", "weighting.static.weights="), dir.resolve("a"));
+        for (int i = 0; i < implicit.size(); i++) {
+            assertEquals(implicit.get(i).id(), explicit.get(i).id(), implicit.get(i).point().toString());
+        }
+        List<SweepRunner.ResolvedTrial> other = new SweepRunner(mtl).resolve(sweep("batch.size=16"), dir.resolve("a"));
+        assertNotEquals(implicit.get(0).id(), other.get(0).id());
     }
 }
