@@ -133,6 +133,15 @@ final class TrunkHeadDesign {
     }
 
     /**
+     * The same design with the mlp trunk whatever the examples' rank (inputs flattened).
+     *
+     * @return the design
+     */
+    TrunkHeadDesign withMlpTrunk() {
+        return new TrunkHeadDesign(Trunk.MLP, mlpHidden, headHidden, trunkKey);
+    }
+
+    /**
      * Builds a trunk for examples of the given shape.
      *
      * @param exampleShape one example's shape, without the batch axis
@@ -143,6 +152,58 @@ final class TrunkHeadDesign {
         return resolve(exampleShape) == Trunk.LENET
                 ? lenetTrunk(exampleShape)
                 : mlpTrunk(exampleShape);
+    }
+
+    /**
+     * The trunk as consecutive stages, the points after which multi-task architectures mix, gate or
+     * condition: for lenet [conv, pool, relu], [conv, pool, relu, flatten], [fc, relu]; for mlp one
+     * stage per hidden layer ([flatten,] fc, relu for the first, fc, relu after). The layers and their
+     * initialization are those of {@link #trunk}; run one after another the stages compute it.
+     *
+     * @param exampleShape one example's shape, without the batch axis
+     * @return the uninitialized stages
+     * @throws PluginConfigException if the trunk does not fit the examples
+     */
+    List<Block> trunkStages(Shape exampleShape) {
+        List<Block> stages = new ArrayList<>();
+        if (resolve(exampleShape) == Trunk.LENET) {
+            long channels = exampleShape.get(0);
+            long height = afterConvPool(afterConvPool(exampleShape.get(1)));
+            long width = afterConvPool(afterConvPool(exampleShape.get(2)));
+            if (height < 1 || width < 1) {
+                throw new PluginConfigException(trunkKey,
+                        "lenet needs examples of at least 16x16 pixels, but they have shape " + exampleShape + "; use mlp");
+            }
+            long kernelArea = (long) LENET_KERNEL * LENET_KERNEL;
+            Shape pool = new Shape(LENET_POOL, LENET_POOL);
+            stages.add(new SequentialBlock().add(conv(LENET_FILTERS_1, channels * kernelArea))
+                    .add(Pool.maxPool2dBlock(pool)).add(Activation.reluBlock()));
+            stages.add(new SequentialBlock().add(conv(LENET_FILTERS_2, LENET_FILTERS_1 * kernelArea))
+                    .add(Pool.maxPool2dBlock(pool)).add(Activation.reluBlock()).add(Blocks.batchFlattenBlock()));
+            stages.add(new SequentialBlock().add(linear(LENET_WIDTH, LENET_FILTERS_2 * height * width))
+                    .add(Activation.reluBlock()));
+            return stages;
+        }
+        long fanIn = exampleShape.size();
+        for (int i = 0; i < mlpHidden.size(); i++) {
+            SequentialBlock stage = new SequentialBlock();
+            if (i == 0 && exampleShape.dimension() != 1) {
+                stage.add(Blocks.batchFlattenBlock());
+            }
+            stages.add(stage.add(linear(mlpHidden.get(i), fanIn)).add(Activation.reluBlock()));
+            fanIn = mlpHidden.get(i);
+        }
+        return stages;
+    }
+
+    /**
+     * Whether the examples get the lenet trunk.
+     *
+     * @param exampleShape one example's shape
+     * @return true for lenet, false for mlp
+     */
+    boolean isLenet(Shape exampleShape) {
+        return resolve(exampleShape) == Trunk.LENET;
     }
 
     /**
@@ -162,6 +223,49 @@ final class TrunkHeadDesign {
             fanIn = width;
         }
         return head.add(linear(outputs, fanIn));
+    }
+
+    /**
+     * The hidden layers of a head (relu after each), without its output layer; empty for an mlp
+     * design with no {@code head.hidden}.
+     *
+     * @param exampleShape one example's shape
+     * @return the layers, reading the trunk's representation
+     */
+    SequentialBlock headHiddenLayers(Shape exampleShape) {
+        SequentialBlock layers = new SequentialBlock();
+        long fanIn = representationSize(exampleShape);
+        for (int width : headHiddenWidths(exampleShape)) {
+            layers.add(linear(width, fanIn)).add(Activation.reluBlock());
+            fanIn = width;
+        }
+        return layers;
+    }
+
+    /**
+     * The width a head's output layer reads.
+     *
+     * @param exampleShape one example's shape
+     * @return the last hidden width, or the representation size when there is no hidden layer
+     */
+    long headOutputFanIn(Shape exampleShape) {
+        List<Integer> hidden = headHiddenWidths(exampleShape);
+        return hidden.isEmpty() ? representationSize(exampleShape) : hidden.get(hidden.size() - 1);
+    }
+
+    /**
+     * A head's output layer.
+     *
+     * @param fanIn its input width
+     * @param outputs the task's outputs
+     * @return the uninitialized layer
+     */
+    static Block outputLayer(long fanIn, int outputs) {
+        return linear(outputs, fanIn);
+    }
+
+    private List<Integer> headHiddenWidths(Shape exampleShape) {
+        return resolve(exampleShape) == Trunk.LENET ? List.of(LENET_WIDTH) : headHidden;
     }
 
     /**

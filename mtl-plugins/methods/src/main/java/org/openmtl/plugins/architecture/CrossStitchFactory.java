@@ -1,0 +1,53 @@
+package org.openmtl.plugins.architecture;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.openmtl.api.architecture.Architecture;
+import org.openmtl.api.plugin.ConfigKey;
+import org.openmtl.api.plugin.PluginConfig;
+import org.openmtl.api.plugin.PluginConfigException;
+import org.openmtl.api.plugin.PluginDescriptor;
+import org.openmtl.api.plugin.PluginFactory;
+import org.openmtl.api.plugin.PluginKind;
+
+/** Registers {@link CrossStitch} as architecture {@code cross-stitch} (Misra et al., CVPR 2016). */
+public final class CrossStitchFactory implements PluginFactory<Architecture> {
+
+    private static final PluginDescriptor DESCRIPTOR = PluginDescriptor.builder(PluginKind.ARCHITECTURE, "cross-stitch")
+            .setDescription("One network column per task; after chosen trunk stages, learned linear combinations of"
+                    + " the columns' activations (cross-stitch units) initialized near the identity.")
+            .optCitation("Misra, Shrivastava, Gupta & Hebert, Cross-stitch Networks for Multi-task Learning, CVPR 2016")
+            .addKeys(TrunkHeadDesign.configKeys())
+            .addKeys(
+                    ConfigKey.number("alpha.self", 0.9, 0.0, 1.0,
+                            "Initial weight of a column on itself in every unit; the rest is shared equally among the"
+                                    + " other columns (the paper's near-identity start)."),
+                    ConfigKey.numbers("units.after", "",
+                            "The trunk stages (1-based) followed by a cross-stitch unit; empty: every stage. Stages: lenet"
+                                    + " 1 conv-pool-relu, 2 conv-pool-relu, 3 fc-relu; mlp one per hidden layer."))
+            .build();
+
+    /** Creates the factory (called by {@link java.util.ServiceLoader}). */
+    public CrossStitchFactory() {}
+
+    @Override
+    public PluginDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public Architecture create(PluginConfig config) {
+        List<Integer> units = new ArrayList<>();
+        for (double u : config.getDoubleList("units.after")) {
+            if (u != Math.rint(u) || u < 1) {
+                throw new PluginConfigException(config.qualifiedKey("units.after"),
+                        "'" + config.getString("units.after") + "' is not a list of stage numbers from 1");
+            }
+            if (!units.contains((int) u)) {
+                units.add((int) u);
+            }
+        }
+        return new CrossStitch(TrunkHeadDesign.from(config), config.getDouble("alpha.self"), units,
+                config.qualifiedKey("units.after"));
+    }
+}
