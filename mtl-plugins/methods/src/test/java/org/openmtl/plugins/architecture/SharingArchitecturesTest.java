@@ -368,4 +368,119 @@ class SharingArchitecturesTest {
             }
         }
     }
+
+    @Test
+    void mtanAndPleParameterCountsMatchAHandCount() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            MultiTaskNetwork mtan = build(manager, new MtanFactory(), VECTOR);
+            // per task: attention at stage 1 (64→64→64) and stage 2 ([p ; f(â)] 128→64→64); f^2 a copy of stage 2
+            long attention = 2 * (64 * 64 + 64) + (128 * 64 + 64) + (64 * 64 + 64);
+            assertEquals(TRUNK + (64 * 64 + 64) + 3 * attention + HEADS, count(mtan));
+            assertEquals(TRUNK + (64 * 64 + 64), count(mtan.sharedParameters()));
+            assertEquals(attention + head(2), count(mtan.taskParameters("b")));
+
+            MultiTaskNetwork ple = build(manager, new PleFactory(), VECTOR);
+            // level 1: 3 task experts + 1 shared (8→64), task gates 8→2, shared gate 8→4;
+            // level 2: 3 task experts + 1 shared (64→64), task gates 64→2
+            long level1 = 4 * (8 * 64 + 64) + 3 * (8 * 2 + 2) + (8 * 4 + 4);
+            long level2 = 4 * (64 * 64 + 64) + 3 * (64 * 2 + 2);
+            assertEquals(level1 + level2 + HEADS, count(ple));
+            assertEquals(level1 + (64 * 64 + 64), count(ple.sharedParameters()));
+            assertEquals((64 * 64 + 64) + (64 * 2 + 2) + head(3), count(ple.taskParameters("a")));
+            // one level (CGC): experts are whole trunks, no shared gate; only the shared expert is shared
+            MultiTaskNetwork cgc = build(manager, new PleFactory(), VECTOR, "levels=1");
+            assertEquals(4 * TRUNK + 3 * (8 * 2 + 2) + HEADS, count(cgc));
+            assertEquals(TRUNK, count(cgc.sharedParameters()));
+        }
+    }
+
+    @Test
+    void mtanWithEveryMaskAtOneIsHardSharing() {
+        for (Shape example : List.of(VECTOR, IMAGE)) {
+            try (NDManager manager = ContractTensors.newManager()) {
+                Mtan.Network mtan = (Mtan.Network) build(manager, new MtanFactory(), example);
+                MultiTaskNetwork hard = build(manager, new HardSharingFactory(), example);
+                // trunk and heads copied from the hard-sharing network
+                List<Parameter> trunk = new ArrayList<>();
+                Map<String, List<Parameter>> heads = new HashMap<>();
+                for (Pair<String, Parameter> p : mtan.block().getParameters()) {
+                    String key = p.getKey().replaceFirst("^[0-9]+", "");
+                    if (key.startsWith("stage")) {
+                        trunk.add(p.getValue());
+                    }
+                    for (Task t : TASKS) {
+                        if (key.startsWith(t.name() + "_head")) {
+                            heads.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(p.getValue());
+                        }
+                    }
+                }
+                copy(hard.sharedParameters(), trunk);
+                for (Task t : TASKS) {
+                    copy(hard.taskParameters(t.name()), heads.get(t.name()));
+                }
+                // every attention module's last layer: weight 0, bias 40, so σ(·) = 1 in float
+                for (Pair<String, Parameter> p : mtan.block().getParameters()) {
+                    String key = p.getKey().replaceFirst("^[0-9]+", "");
+                    if (key.contains("_attention") && key.contains("03")) {
+                        NDArray a = p.getValue().getArray();
+                        a.set(manager.full(a.getShape(), p.getValue().getType() == Parameter.Type.BIAS ? 40f : 0f)
+                                .toFloatArray());
+                    }
+                }
+                ParameterStore store = new ParameterStore(manager, false);
+                NDArray x = manager.randomNormal(new Shape(4).addAll(example));
+                NDList a = mtan.encode(store, x, false);
+                NDList b = hard.encode(store, x, false);
+                for (Task t : TASKS) {
+                    for (NDArray mask : mtan.masks(store, a, t.name(), false)) {
+                        assertEquals(mask.size(), mask.eq(1f).sum().getLong(), "every mask is 1");
+                    }
+                    assertArrayEquals(hard.decode(store, b, t.name(), false).toFloatArray(),
+                            mtan.decode(store, a, t.name(), false).toFloatArray(), 1e-5f, example + " " + t.name());
+                }
+                // with the initial weights the masks are strictly between 0 and 1
+                Mtan.Network fresh = (Mtan.Network) build(manager, new MtanFactory(), example);
+                for (NDArray mask : fresh.masks(store, fresh.encode(store, x, false), "a", false)) {
+                    assertTrue(mask.gt(0f).all().getBoolean() && mask.lt(1f).all().getBoolean());
+                }
+            }
+        }
+    }
+
+    private static void copy(List<Parameter> from, List<Parameter> to) {
+        assertEquals(from.size(), to.size());
+        for (int i = 0; i < from.size(); i++) {
+            assertEquals(from.get(i).getArray().getShape(), to.get(i).getArray().getShape());
+            to.get(i).getArray().set(from.get(i).getArray().toFloatArray());
+        }
+    }
+
+    @Test
+    void pleGatesAreDistributionsAndTheMixtureIsTheirWeightedSum() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            for (String levels : List.of("1", "2")) {
+                Ple.Network ple = (Ple.Network) build(manager, new PleFactory(), VECTOR, "levels=" + levels,
+                        "experts.task=2", "experts.shared=3");
+                ParameterStore store = new ParameterStore(manager, false);
+                NDList rep = ple.encode(store, manager.randomNormal(new Shape(6, 8)), false);
+                for (Task t : TASKS) {
+                    float[] g = ple.lastGate(store, rep, t.name()).toFloatArray();
+                    assertEquals(6 * 5, g.length);
+                    for (int b = 0; b < 6; b++) {
+                        double sum = 0;
+                        for (int e = 0; e < 5; e++) {
+                            assertTrue(g[b * 5 + e] >= 0);
+                            sum += g[b * 5 + e];
+                        }
+                        assertEquals(1.0, sum, 1e-5);
+                    }
+                }
+            }
+            NDArray logits = manager.create(new float[] {0, (float) Math.log(3)}, new Shape(1, 2));
+            NDArray mixed = Ple.mixture(logits, List.of(manager.create(new float[] {4, 8}, new Shape(1, 2)),
+                    manager.create(new float[] {0, 4}, new Shape(1, 2))));
+            // weights 1/4 and 3/4
+            assertArrayEquals(new float[] {1, 5}, mixed.toFloatArray(), 1e-5f);
+        }
+    }
 }

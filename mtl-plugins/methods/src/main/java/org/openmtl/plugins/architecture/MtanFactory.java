@@ -1,0 +1,31 @@
+package org.openmtl.plugins.architecture;
+
+import org.openmtl.api.architecture.Architecture;
+import org.openmtl.api.plugin.PluginConfig;
+import org.openmtl.api.plugin.PluginDescriptor;
+import org.openmtl.api.plugin.PluginFactory;
+import org.openmtl.api.plugin.PluginKind;
+
+/** Registers {@link Mtan} as architecture {@code mtan} (Liu, Johns &amp; Davison, CVPR 2019). */
+public final class MtanFactory implements PluginFactory<Architecture> {
+
+    private static final PluginDescriptor DESCRIPTOR = PluginDescriptor.builder(PluginKind.ARCHITECTURE, "mtan")
+            .setDescription("A shared trunk with a task-specific soft-attention module at every stage that masks the"
+                    + " shared features for its task.")
+            .optCitation("Liu, Johns & Davison, End-to-End Multi-Task Learning with Attention, CVPR 2019")
+            .addKeys(TrunkHeadDesign.configKeys())
+            .build();
+
+    /** Creates the factory (called by {@link java.util.ServiceLoader}). */
+    public MtanFactory() {}
+
+    @Override
+    public PluginDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public Architecture create(PluginConfig config) {
+        return new Mtan(TrunkHeadDesign.from(config));
+    }
+}
