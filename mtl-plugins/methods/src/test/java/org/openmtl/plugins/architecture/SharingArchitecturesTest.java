@@ -483,4 +483,65 @@ class SharingArchitecturesTest {
             assertArrayEquals(new float[] {1, 5}, mixed.toFloatArray(), 1e-5f);
         }
     }
+
+    @Test
+    void sluiceCountsAndIdentityMixingWithTheLastLayerIsIndependentNetworks() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            MultiTaskNetwork sluice = build(manager, new SluiceFactory(), VECTOR);
+            // α: (3 tasks · 2 subspaces)² after each of the 2 stages; β: 2 equal-width stages per task
+            assertEquals(3 * TRUNK + HEADS + 2 * 36 + 3 * 2, count(sluice));
+            assertEquals(2 * 36 + 3 * 2, count(sluice.extraParameters()));
+        }
+        for (Shape example : List.of(VECTOR, IMAGE)) {
+            try (NDManager manager = ContractTensors.newManager()) {
+                MultiTaskNetwork sluice = build(manager, new SluiceFactory(), example);
+                MultiTaskNetwork independent = build(manager, new IndependentFactory(), example);
+                for (Parameter p : sluice.extraParameters()) {
+                    if (p.getName().startsWith("alpha")) {
+                        p.getArray().set(manager.eye(6).toFloatArray());
+                    }
+                }
+                for (Task t : TASKS) {
+                    List<Parameter> mine = new ArrayList<>();
+                    for (Pair<String, Parameter> p : sluice.block().getParameters()) {
+                        String key = p.getKey().replaceFirst("^[0-9]+", "");
+                        if (key.startsWith(t.name() + "_") && !key.contains("beta")) {
+                            mine.add(p.getValue());
+                        }
+                    }
+                    copy(independent.taskParameters(t.name()), mine);
+                }
+                ParameterStore store = new ParameterStore(manager, false);
+                NDArray x = manager.randomNormal(new Shape(5).addAll(example));
+                NDList a = sluice.encode(store, x, false);
+                NDList b = independent.encode(store, x, false);
+                for (Task t : TASKS) {
+                    assertArrayEquals(independent.decode(store, b, t.name(), false).toFloatArray(),
+                            sluice.decode(store, a, t.name(), false).toFloatArray(), 1e-5f, example + " " + t.name());
+                }
+            }
+        }
+    }
+
+    @Test
+    void sluiceOrthogonalityPenaltyIsTheSquaredFrobeniusNormOfTheSubspaceProducts() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            // G1 = [[1, 2], [3, 4]], G2 = [[0, 1], [1, 0]]: G1ᵀG2 = [[3, 1], [4, 2]], squared norm 9 + 1 + 16 + 4
+            NDArray g1 = manager.create(new float[] {1, 2, 3, 4}, new Shape(2, 2));
+            NDArray g2 = manager.create(new float[] {0, 1, 1, 0}, new Shape(2, 2));
+            assertEquals(30f, Sluice.orthogonality(List.of(g1, g2)).getFloat(), 1e-5f);
+            // three subspaces: every pair
+            NDArray g3 = manager.create(new float[] {1, 0, 0, 0}, new Shape(2, 2));
+            // G1ᵀG3 = [[1, 0], [2, 0]] → 5; G2ᵀG3 = [[0, 0], [1, 0]] → 1
+            assertEquals(36f, Sluice.orthogonality(List.of(g1, g2, g3)).getFloat(), 1e-5f);
+            // in a network: zero weight gives no penalty, a positive weight a positive one
+            MultiTaskNetwork plain = build(manager, new SluiceFactory(), VECTOR);
+            ParameterStore store = new ParameterStore(manager, false);
+            plain.encode(store, manager.randomNormal(new Shape(4, 8)), false);
+            assertTrue(plain.penalty(store).isEmpty());
+            MultiTaskNetwork penalized = build(manager, new SluiceFactory(), VECTOR, "orthogonality=0.5");
+            penalized.encode(store, manager.randomNormal(new Shape(4, 8)), false);
+            assertTrue(penalized.penalty(store).orElseThrow().getFloat() > 0);
+        }
+    }
 }
