@@ -36,7 +36,27 @@ public final class HtmlReport {
      * @throws IOException if writing fails
      */
     public static void write(Path file, String title, String subtitle, List<Entry> entries) throws IOException {
+        write(file, title, subtitle, entries, null);
+    }
+
+    /**
+     * Writes the report with a summary table first (a sweep's mean ± std over seeds, Δm% and
+     * negative transfer), atomically.
+     *
+     * @param file the HTML file
+     * @param title the page title
+     * @param subtitle a line under the title
+     * @param entries the runs
+     * @param summaryTable a Markdown pipe table (as {@code summary.md} holds), or null for none
+     * @throws IOException if writing fails
+     */
+    public static void write(Path file, String title, String subtitle, List<Entry> entries, String summaryTable)
+            throws IOException {
         String html = render(title, subtitle, entries);
+        if (summaryTable != null && !summaryTable.isBlank()) {
+            String marker = "<h2>Test metrics at the selected epoch</h2>";
+            html = html.replace(marker, "<h2>Summary over seeds</h2>" + table(summaryTable) + marker);
+        }
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".report", ".tmp");
@@ -154,6 +174,31 @@ public final class HtmlReport {
         }
         sb.append("</body></html>\n");
         return sb.toString();
+    }
+
+    /** A Markdown pipe table as an HTML table (the header row, the separator row skipped, the body). */
+    static String table(String markdown) {
+        StringBuilder sb = new StringBuilder("<table>");
+        int row = 0;
+        for (String line : markdown.strip().split("\n")) {
+            String l = line.strip();
+            if (!l.startsWith("|")) {
+                continue;
+            }
+            if (row == 1 && l.replaceAll("[|\\-: ]", "").isEmpty()) {
+                row++;
+                continue;
+            }
+            String[] cells = l.substring(1, l.endsWith("|") ? l.length() - 1 : l.length()).split("\\|", -1);
+            String tag = row == 0 ? "th" : "td";
+            sb.append("<tr>");
+            for (String cell : cells) {
+                sb.append('<').append(tag).append('>').append(esc(cell.strip())).append("</").append(tag).append('>');
+            }
+            sb.append("</tr>");
+            row++;
+        }
+        return sb.append("</table>").toString();
     }
 
     /** A task × task matrix as coloured cells with their values, blue for positive, red for negative. */

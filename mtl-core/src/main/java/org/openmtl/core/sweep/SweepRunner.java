@@ -140,7 +140,7 @@ public final class SweepRunner {
                 entries.add(new HtmlReport.Entry(label(r.getKey().point()), r.getValue()));
             }
             HtmlReport.write(outputDirectory.resolve("report.html"), "OpenMTL sweep: " + outputDirectory.getFileName(),
-                    results.size() + " trials; summary in summary.md", entries);
+                    results.size() + " trials; summary in summary.md", entries, SweepSummary.markdown(summary));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the sweep summary in " + outputDirectory, e);
         }

@@ -42,4 +42,11 @@ class HtmlReportTest {
         assertTrue(html.contains("rgba(214,39,40,0.500)"), html);
         assertTrue(html.contains("rgba(31,119,180,1.000)"), html);
     }
+
+    @Test
+    void aMarkdownSummaryBecomesATableAboveTheRuns() {
+        String html = HtmlReport.table("| configuration | Δm% |\n|---|---|\n| a=1 | -2.10 ± 0.08 |\n");
+        assertTrue(html.equals("<table><tr><th>configuration</th><th>Δm%</th></tr><tr><td>a=1</td><td>-2.10 ± 0.08</td></tr></table>"),
+                html);
+    }
 }
