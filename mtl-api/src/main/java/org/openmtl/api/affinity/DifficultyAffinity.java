@@ -1,5 +1,9 @@
 package org.openmtl.api.affinity;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import org.openmtl.api.task.TaskType;
+
 /**
  * Task affinity from co-occurring difficult examples (Lu, Kumar, Zhai, Cheng, Javidi &amp; Feris,
  * <i>Fully-adaptive Feature Sharing in Multi-Task Networks</i>, CVPR 2017): example n is difficult
@@ -67,5 +71,24 @@ public final class DifficultyAffinity {
             }
         }
         return a;
+    }
+
+    /**
+     * Each example's loss, the error margin the affinity uses: the cross-entropy of the true class
+     * for a classification task, the mean squared error over the outputs for a regression task.
+     *
+     * @param type the task's type
+     * @param prediction (batch, outputs)
+     * @param labels class indices (batch) or targets (batch[, outputs])
+     * @return (batch) losses
+     */
+    public static NDArray perExampleLoss(TaskType type, NDArray prediction, NDArray labels) {
+        if (type == TaskType.CLASSIFICATION) {
+            NDArray index = labels.toType(DataType.INT64, false).reshape(-1, 1);
+            return prediction.logSoftmax(1).gather(index, 1).reshape(-1).neg();
+        }
+        NDArray target = labels.toType(DataType.FLOAT32, false).reshape(prediction.getShape());
+        NDArray squared = prediction.sub(target).square();
+        return squared.getShape().dimension() > 1 ? squared.mean(new int[] {1}) : squared;
     }
 }

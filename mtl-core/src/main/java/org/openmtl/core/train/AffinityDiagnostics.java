@@ -21,7 +21,6 @@ import org.openmtl.api.data.MultiTaskDataset;
 import org.openmtl.api.data.Split;
 import org.openmtl.api.data.TaskTarget;
 import org.openmtl.api.task.Task;
-import org.openmtl.api.task.TaskType;
 
 /**
  * Three task × task affinity measures, taken once per epoch outside the training steps
@@ -238,7 +237,7 @@ final class AffinityDiagnostics {
                     for (int t = 0; t < k; t++) {
                         TaskTarget target = batch.target(names.get(t));
                         NDArray prediction = network.decode(store, representation, names.get(t), false);
-                        float[] loss = perExampleLoss(tasks.get(t), prediction, target.labels()).toFloatArray();
+                        float[] loss = DifficultyAffinity.perExampleLoss(tasks.get(t).type(), prediction, target.labels()).toFloatArray();
                         float[] mask = target.mask() == null ? null : target.mask().toType(DataType.FLOAT32, false).toFloatArray();
                         for (int i = 0; i < loss.length; i++) {
                             margins[t][start + i] = loss[i];
@@ -255,18 +254,6 @@ final class AffinityDiagnostics {
             difficult[t] = DifficultyAffinity.difficult(margins[t], labelled[t]);
         }
         return DifficultyAffinity.matrix(difficult, labelled);
-    }
-
-    /** Each example's loss: cross-entropy for classification, mean squared error over outputs for regression. */
-    private static NDArray perExampleLoss(Task task, NDArray prediction, NDArray labels) {
-        if (task.type() == TaskType.CLASSIFICATION) {
-            NDArray logProbabilities = prediction.logSoftmax(1);
-            NDArray index = labels.toType(DataType.INT64, false).reshape(-1, 1);
-            return logProbabilities.gather(index, 1).reshape(-1).neg();
-        }
-        NDArray target = labels.toType(DataType.FLOAT32, false).reshape(prediction.getShape());
-        NDArray squared = prediction.sub(target).square();
-        return squared.getShape().dimension() > 1 ? squared.mean(new int[] {1}) : squared;
     }
 
     private static Map<String, Map<String, Double>> named(List<String> tasks, double[][] matrix) {
