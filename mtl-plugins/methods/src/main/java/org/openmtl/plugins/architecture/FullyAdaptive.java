@@ -296,10 +296,14 @@ public final class FullyAdaptive implements Architecture {
             NDArray x = representation.singletonOrThrow();
             for (int j = depth; j < stages.size(); j++) {
                 Node node = nodeOf(j, task);
-                NDArray done = cache.get(node);
+                // a node shared by several tasks runs once per evaluation forward; in training each task
+                // runs its own path, since the trainer may backward one task before decoding the next
+                NDArray done = training ? null : cache.get(node);
                 if (done == null) {
                     done = node.block.forward(parameters, new NDList(x), training).singletonOrThrow();
-                    cache.put(node, done);
+                    if (!training) {
+                        cache.put(node, done);
+                    }
                 }
                 x = done;
             }
