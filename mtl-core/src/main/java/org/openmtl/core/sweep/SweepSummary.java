@@ -222,9 +222,11 @@ public final class SweepSummary {
                 if (s == null) {
                     sb.append(" – |");
                 } else {
-                    double scale = tm[1].equals("accuracy") ? 100 : 1;
-                    sb.append(String.format(Locale.ROOT, " %.2f ± %.2f |", scale * ((Number) s.get("mean")).doubleValue(),
-                            scale * ((Number) s.get("std")).doubleValue()));
+                    // accuracies in percent with 2 decimals; losses and errors with 4
+                    boolean percent = tm[1].equals("accuracy");
+                    double scale = percent ? 100 : 1;
+                    sb.append(String.format(Locale.ROOT, percent ? " %.2f ± %.2f |" : " %.4f ± %.4f |",
+                            scale * ((Number) s.get("mean")).doubleValue(), scale * ((Number) s.get("std")).doubleValue()));
                 }
             }
             if (transfer) {
