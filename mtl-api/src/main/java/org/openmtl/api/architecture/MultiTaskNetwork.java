@@ -131,6 +131,23 @@ public interface MultiTaskNetwork {
     }
 
     /**
+     * Called when a run resumes from a checkpoint, before the checkpoint's parameters are loaded,
+     * with the {@link #structure()} the network reported at the end of the last completed epoch. A
+     * network that changes its structure during training rebuilds that structure here (the same
+     * parameter names, so the saved values load into them) and restores whatever else its later
+     * phases depend on; a phase start that already happened before the checkpoint must then not
+     * change the structure again.
+     *
+     * @param structure the saved structure, as read back from JSON (numbers as doubles, lists and
+     *     maps)
+     * @param context access to the data and parameters
+     * @return true when the parameters changed
+     */
+    default boolean restoreStructure(Map<String, Object> structure, PhaseContext context) {
+        return false;
+    }
+
+    /**
      * The sharing structure the network has now (which tasks share which layer, a policy matrix),
      * written into {@code result.json} under {@code structure}.
      *

@@ -665,6 +665,17 @@ public final class MultiTaskTrainer {
             for (Map<String, Object> h : history) {
                 h.put("epoch", ((Number) h.get("epoch")).intValue());
             }
+            Object structure = history.isEmpty() ? null : history.get(history.size() - 1).get("structure");
+            if (structure instanceof Map<?, ?> savedStructure) {
+                boolean changed;
+                try (NDManager temporary = base.newSubManager()) {
+                    changed = network.restoreStructure((Map<String, Object>) savedStructure,
+                            phaseContext(completedEpochs, temporary));
+                }
+                if (changed) {
+                    refreshParameters();
+                }
+            }
             readSnapshot(checkpoint.resolve("parameters.bin")).restore(arrays());
             if (state.has("weighting_state")) {
                 plugins.weighting().restore(namedArrays(state.getAsJsonObject("weighting_state")));

@@ -327,4 +327,40 @@ class TrainerTest {
         RunConfig plain = config("plain");
         assertFalse(train(plain, pluginsOf(plain)).containsKey("affinity"));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"fully-adaptive, 6, 3", "learn-to-branch, 6, 4", "adashare, 10, 4"})
+    @SuppressWarnings("unchecked")
+    void anAdaptiveNetworkResumesWithTheStructureItHadAndEndsAsAnUninterruptedRun(String architecture, int epochs, int cut) {
+        // interrupted mid-phase, after the structure changed: the resumed run rebuilds the structure,
+        // loads the parameters into it, and does not change it again
+        String[] keys = {"architecture=" + architecture, "dataset.synthetic.tasks=4", "dataset.synthetic.groups=2",
+            "optimizer.adam.lr=0.01"};
+        java.util.function.BiFunction<String, String[], RunConfig> make = (out, extra) -> {
+            List<String> all = new ArrayList<>(List.of(keys));
+            all.addAll(List.of(extra));
+            return config(out, all.toArray(new String[0]));
+        };
+        RunConfig whole = make.apply("whole", new String[] {"epochs=" + epochs});
+        Map<String, Object> a = train(whole, pluginsOf(whole));
+        // the same run, killed when epoch cut + 1 starts (its checkpoint holds epoch cut)
+        RunConfig first = make.apply("parts", new String[] {"epochs=" + epochs});
+        Progress killer = new Progress() {
+            @Override
+            public void epochStarted(int epoch, int total, int steps, String phase) {
+                if (epoch == cut + 1) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+        assertThrows(IllegalStateException.class,
+                () -> new MultiTaskTrainer(first, pluginsOf(first), killer, Map.of()).train());
+        RunConfig resumed = make.apply("parts", new String[] {"epochs=" + epochs, "resume=true"});
+        Map<String, Object> b = train(resumed, pluginsOf(resumed));
+        assertEquals("completed", b.get("status"), String.valueOf(b.get("reason")));
+        assertEquals(a.get("structure"), b.get("structure"));
+        List<Map<String, Object>> h1 = (List<Map<String, Object>>) a.get("history");
+        List<Map<String, Object>> h2 = (List<Map<String, Object>>) b.get("history");
+        assertEquals(h1.get(epochs - 1).get("test"), h2.get(epochs - 1).get("test"));
+    }
 }

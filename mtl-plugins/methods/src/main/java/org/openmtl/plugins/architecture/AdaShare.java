@@ -98,7 +98,8 @@ public final class AdaShare implements Architecture {
         private final Map<String, Block> heads = new LinkedHashMap<>();
         private final Parameter logits;
         private final Settings settings;
-        private final SplittableRandom random;
+        private final long baseSeed;
+        private SplittableRandom random;
         private String mode = "warmup";
         private int curriculum;
         private double tau;
@@ -108,7 +109,8 @@ public final class AdaShare implements Architecture {
             this.tasks = context.tasks().stream().map(Task::name).toList();
             this.settings = settings;
             this.tau = settings.tau();
-            this.random = new SplittableRandom(context.seed() * 0x9E3779B97F4A7C15L + 17);
+            this.baseSeed = context.seed() * 0x9E3779B97F4A7C15L + 17;
+            this.random = new SplittableRandom(baseSeed);
             NDManager manager = context.manager();
             Shape example = context.exampleShape();
             SequentialBlock stemBlock = new SequentialBlock();
@@ -305,10 +307,11 @@ public final class AdaShare implements Architecture {
         public boolean onPhaseStart(TrainingPhase phase, PhaseContext context) {
             if (phase.name().startsWith("policy")) {
                 mode = "policy";
-                curriculum++;
+                // the curriculum is the policy phase's number among the policy phases
+                curriculum = (Integer.parseInt(phase.name().substring("policy-".length())) + 1) / 2;
             } else if (phase.name().startsWith("weights")) {
                 mode = "weights";
-            } else if (phase.name().equals("retrain")) {
+            } else if (phase.name().equals("retrain") && !mode.equals("retrain")) {
                 fixed = decisions(settings.sampleFinal());
                 mode = "retrain";
             }
@@ -316,7 +319,36 @@ public final class AdaShare implements Architecture {
         }
 
         @Override
+        @SuppressWarnings("unchecked")
+        public boolean restoreStructure(Map<String, Object> structure, PhaseContext context) {
+            random = new SplittableRandom(baseSeed + 1_000_003L * context.epoch());
+            if (structure.get("curriculum") instanceof Number c) {
+                curriculum = c.intValue();
+            }
+            if (structure.get("tau") instanceof Number t) {
+                tau = t.doubleValue();
+            }
+            if (structure.get("mode") instanceof String m) {
+                mode = m;
+            }
+            if ("retrain".equals(mode) && structure.get("policy") instanceof List<?> policy) {
+                int k = blocks.size();
+                fixed = new float[tasks.size() * k];
+                for (int t = 0; t < tasks.size(); t++) {
+                    List<Number> row = (List<Number>) policy.get(t);
+                    for (int i = 0; i < k; i++) {
+                        fixed[t * k + i] = row.get(i).floatValue();
+                    }
+                }
+            }
+            return false;
+        }
+
+        @Override
         public boolean onEpochEnd(PhaseContext context) {
+            // the samples of each epoch follow from the seed and the epoch, so a resumed run draws
+            // what an uninterrupted one would
+            random = new SplittableRandom(baseSeed + 1_000_003L * context.epoch());
             if (mode.equals("policy") || mode.equals("weights")) {
                 tau = Math.max(0.1, tau * settings.tauDecay());
             }
@@ -399,6 +431,8 @@ public final class AdaShare implements Architecture {
             s.put("select_probability", probabilities);
             s.put("policy", policy);
             s.put("mode", mode);
+            s.put("curriculum", curriculum);
+            s.put("tau", tau);
             return s;
         }
     }

@@ -53,8 +53,8 @@ import org.openmtl.api.task.Task;
  * number of stages). A node serving every task is shared, a node serving one task is that task's,
  * a node serving several but not all tasks is an extra parameter (gradient methods combine only
  * what every task shares). {@code structure()} gives the tree, per stage the task groups, and each
- * round's affinity and choice. A run that widened cannot be resumed from its checkpoint (the
- * rebuilt network is thin again).
+ * round's affinity and choice; a resumed run rebuilds the tree from it before loading the saved
+ * parameters, and does not widen a stage again.
  */
 public final class FullyAdaptive implements Architecture {
 
@@ -219,6 +219,7 @@ public final class FullyAdaptive implements Architecture {
         private final double alpha;
         private final List<Map<String, Object>> history = new ArrayList<>();
         private int widened;
+        private final Set<Integer> widenedStages = new java.util.HashSet<>();
         private int copies;
         private final Map<Node, NDArray> cache = new IdentityHashMap<>();
         private NDList cachedFor;
@@ -381,7 +382,35 @@ public final class FullyAdaptive implements Architecture {
                 return false;
             }
             int stage = Integer.parseInt(phase.name().substring("widen-stage".length())) - 1;
+            if (widenedStages.contains(stage)) {
+                // a resumed run: this round happened before the checkpoint
+                return false;
+            }
             return widen(stage, context);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public boolean restoreStructure(Map<String, Object> structure, PhaseContext context) {
+            if (!(structure.get("rounds") instanceof List<?> rounds)) {
+                return false;
+            }
+            boolean changed = false;
+            for (Object o : rounds) {
+                Map<String, Object> round = (Map<String, Object>) o;
+                int stage = ((Number) round.get("stage")).intValue() - 1;
+                List<List<String>> groups = (List<List<String>>) round.get("groups");
+                Map<String, Object> record = new LinkedHashMap<>(round);
+                record.put("stage", stage + 1);
+                history.add(record);
+                widened++;
+                widenedStages.add(stage);
+                if (groups.size() > 1) {
+                    apply(stage, groups, context.parameterManager());
+                    changed = true;
+                }
+            }
+            return changed;
         }
 
         /**
@@ -438,12 +467,19 @@ public final class FullyAdaptive implements Architecture {
             record.put("groups", groups);
             history.add(record);
             widened++;
+            widenedStages.add(stage);
             if (grouping.size() == 1) {
                 return false;
             }
+            apply(stage, groups, manager);
+            return true;
+        }
+
+        /** Replaces the single node of a stage by one node per group (the first keeps the original block). */
+        private void apply(int stage, List<List<String>> groups, NDManager manager) {
             Node original = stages.get(stage).get(0);
             List<Node> nodes = new ArrayList<>();
-            for (int g = 0; g < grouping.size(); g++) {
+            for (int g = 0; g < groups.size(); g++) {
                 Set<String> served = new LinkedHashSet<>(groups.get(g));
                 Node node;
                 if (g == 0) {
@@ -473,7 +509,6 @@ public final class FullyAdaptive implements Architecture {
             }
             cache.clear();
             cachedFor = null;
-            return true;
         }
 
         private double[][] taskAffinity(PhaseContext context) {

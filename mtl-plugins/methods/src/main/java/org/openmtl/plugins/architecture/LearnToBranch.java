@@ -74,7 +74,8 @@ public final class LearnToBranch implements Architecture {
         private final double searchFraction;
         private final boolean sampleFinal;
         private final double tauDecay;
-        private final SplittableRandom random;
+        private final long baseSeed;
+        private SplittableRandom random;
         private double tau;
         /** The fixed tree: parents.get(l)[c] for stage l ≥ 1 and the heads; null while searching. */
         private List<int[]> parents;
@@ -85,7 +86,8 @@ public final class LearnToBranch implements Architecture {
             this.sampleFinal = spec.sampleFinal;
             this.tauDecay = spec.tauDecay;
             this.tau = spec.tau;
-            this.random = new SplittableRandom(context.seed() * 0x9E3779B97F4A7C15L + 29);
+            this.baseSeed = context.seed() * 0x9E3779B97F4A7C15L + 29;
+            this.random = new SplittableRandom(baseSeed);
             int n = spec.branches > 0 ? spec.branches : tasks.size();
             NDManager manager = context.manager();
             Shape shape = new Shape(1).addAll(context.exampleShape());
@@ -196,10 +198,34 @@ public final class LearnToBranch implements Architecture {
 
         @Override
         public boolean onPhaseStart(TrainingPhase phase, PhaseContext context) {
-            if (!phase.name().equals("tree")) {
+            if (!phase.name().equals("tree") || parents != null) {
+                // a resumed run whose tree was fixed before the checkpoint keeps it
                 return false;
             }
             fixTree();
+            return true;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public boolean restoreStructure(Map<String, Object> structure, PhaseContext context) {
+            random = new SplittableRandom(baseSeed + 1_000_003L * context.epoch());
+            if (structure.get("tau") instanceof Number t) {
+                tau = t.doubleValue();
+            }
+            if (!Boolean.TRUE.equals(structure.get("fixed")) || !(structure.get("parents") instanceof List<?> saved)) {
+                return false;
+            }
+            List<int[]> chosen = new ArrayList<>();
+            for (Object row : saved) {
+                List<Number> values = (List<Number>) row;
+                int[] c = new int[values.size()];
+                for (int i = 0; i < c.length; i++) {
+                    c[i] = values.get(i).intValue();
+                }
+                chosen.add(c);
+            }
+            parents = chosen;
             return true;
         }
 
@@ -239,6 +265,9 @@ public final class LearnToBranch implements Architecture {
 
         @Override
         public boolean onEpochEnd(PhaseContext context) {
+            // the samples of each epoch follow from the seed and the epoch, so a resumed run draws
+            // what an uninterrupted one would
+            random = new SplittableRandom(baseSeed + 1_000_003L * context.epoch());
             if (parents == null) {
                 tau = Math.max(0.1, tau * tauDecay);
             }
@@ -369,6 +398,18 @@ public final class LearnToBranch implements Architecture {
                 probabilities.add(m);
             }
             out.put("parent_probability", probabilities);
+            out.put("tau", tau);
+            if (parents != null) {
+                List<List<Integer>> saved = new ArrayList<>();
+                for (int[] c : parents) {
+                    List<Integer> row = new ArrayList<>();
+                    for (int v : c) {
+                        row.add(v);
+                    }
+                    saved.add(row);
+                }
+                out.put("parents", saved);
+            }
             return out;
         }
     }
