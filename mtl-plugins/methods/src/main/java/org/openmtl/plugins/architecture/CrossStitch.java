@@ -1,7 +1,6 @@
 package org.openmtl.plugins.architecture;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -24,14 +23,17 @@ import org.openmtl.api.task.Task;
  * Multi-task Learning</i>, CVPR 2016): one column per task, each with the layers of the
  * hard-sharing network's trunk and head ({@link TrunkHeadDesign}), and after chosen trunk stages a
  * cross-stitch unit that replaces every column's activation by a learned linear combination of all
- * columns' activations, x̃_t = Σ_s α_ts x_s, one T×T matrix α per unit. α starts near the identity:
+ * columns' activations, x̃_t = Σ_s α_ts x_s, one T×T matrix α per unit (the paper's simplest
+ * form), or with {@code alpha.per-channel} one T×T matrix per channel of the stage's output
+ * (convolutional channels, or features of a fully connected stage). α starts near the identity:
  * α_tt = {@code alpha.self}, α_ts = (1 − alpha.self)/(T − 1), so each column starts mostly itself.
  *
  * <p>{@code encode} runs every column through the trunk with its units and returns the T column
  * outputs; {@code decode(t)} runs head t on column t's. A column's stage is shared when a unit
  * follows it (from there its output reaches every task), and belongs to its task otherwise; the
  * units are extra parameters; heads are their task's. With every α equal to the identity the
- * network computes exactly independent networks.
+ * network computes exactly independent networks. {@code structure()} reports each unit's α
+ * (rounded; a per-channel unit's mean over its channels).
  */
 public final class CrossStitch implements Architecture {
 
@@ -39,12 +41,15 @@ public final class CrossStitch implements Architecture {
     private final double alphaSelf;
     private final List<Integer> unitsAfter;
     private final String unitsKey;
+    private final boolean perChannel;
 
-    CrossStitch(TrunkHeadDesign design, double alphaSelf, List<Integer> unitsAfter, String unitsKey) {
+    CrossStitch(TrunkHeadDesign design, double alphaSelf, List<Integer> unitsAfter, String unitsKey,
+            boolean perChannel) {
         this.design = design;
         this.alphaSelf = alphaSelf;
         this.unitsAfter = List.copyOf(unitsAfter);
         this.unitsKey = unitsKey;
+        this.perChannel = perChannel;
     }
 
     @Override
@@ -65,12 +70,17 @@ public final class CrossStitch implements Architecture {
         }
         Shape input = new Shape(1).addAll(context.exampleShape());
         Shape representation = null;
+        // the channels of each stage's output, for per-channel units
+        List<Long> channels = new ArrayList<>();
         for (Task task : tasks) {
             List<Block> stages = design.trunkStages(context.exampleShape());
             Shape shape = input;
+            channels.clear();
             for (int j = 0; j < stages.size(); j++) {
                 holder.child(task.name() + "_stage" + (j + 1), stages.get(j));
+                Shape stageInput = shape;
                 shape = NetworkHolder.initializeChild(stages.get(j), manager, shape)[0];
+                channels.add(CrossStitchUnit.channels(stages.get(j), stageInput));
             }
             representation = shape;
             columns.add(stages);
@@ -80,7 +90,14 @@ public final class CrossStitch implements Architecture {
         }
         Map<Integer, Parameter> alphas = new LinkedHashMap<>();
         for (int u : units) {
-            alphas.put(u, holder.parameter("alpha_after_stage" + u, new Shape(t, t), nearIdentity(t, alphaSelf), manager));
+            if (perChannel) {
+                int c = Math.toIntExact(channels.get(u - 1));
+                alphas.put(u, holder.parameter("alpha_after_stage" + u, new Shape(c, t, t),
+                        CrossStitchUnit.nearIdentityPerChannel(c, t, alphaSelf), manager));
+            } else {
+                alphas.put(u, holder.parameter("alpha_after_stage" + u, new Shape(t, t), nearIdentity(t, alphaSelf),
+                        manager));
+            }
         }
         return new Network(holder, tasks, columns, heads, alphas);
     }
@@ -101,15 +118,7 @@ public final class CrossStitch implements Architecture {
      * @return the initializer
      */
     static Initializer nearIdentity(int t, double self) {
-        return (manager, shape, dataType) -> {
-            float[] values = new float[t * t];
-            for (int i = 0; i < t; i++) {
-                for (int j = 0; j < t; j++) {
-                    values[i * t + j] = (float) (t == 1 ? 1.0 : i == j ? self : (1 - self) / (t - 1));
-                }
-            }
-            return manager.create(values, shape).toType(dataType, false);
-        };
+        return CrossStitchUnit.nearIdentity(t, self);
     }
 
     /**
@@ -120,15 +129,7 @@ public final class CrossStitch implements Architecture {
      * @return the T mixed activations
      */
     static NDList mix(NDArray alpha, NDList columns) {
-        Shape shape = columns.get(0).getShape();
-        int t = columns.size();
-        NDArray stacked = NDArrays.stack(columns).reshape(t, -1);
-        NDArray mixed = alpha.matMul(stacked);
-        NDList out = new NDList(t);
-        for (int i = 0; i < t; i++) {
-            out.add(mixed.get(i).reshape(shape));
-        }
-        return out;
+        return CrossStitchUnit.mix(alpha, columns);
     }
 
     /** The built network. */
@@ -183,7 +184,12 @@ public final class CrossStitch implements Architecture {
                     next.add(columns.get(c).get(j).forward(parameters, new NDList(x.get(c)), training).singletonOrThrow());
                 }
                 Parameter alpha = alphas.get(j + 1);
-                x = alpha == null ? next : mix(parameters.getValue(alpha, input.getDevice(), training), next);
+                if (alpha == null) {
+                    x = next;
+                } else {
+                    NDArray a = parameters.getValue(alpha, input.getDevice(), training);
+                    x = a.getShape().dimension() == 3 ? CrossStitchUnit.mixPerChannel(a, next) : mix(a, next);
+                }
             }
             return x;
         }
@@ -217,26 +223,15 @@ public final class CrossStitch implements Architecture {
         }
 
         /**
-         * The units' current α, rounded to 4 decimals, by the stage they follow.
+         * The units' current α, rounded to 4 decimals (a per-channel unit's mean over its channels),
+         * by the stage they follow.
          *
-         * @return {@code {"alpha": {"after_stage1": [[...], ...], ...}}}
+         * @return {@code {"tasks": [...], "alpha": {"after_stage1": [[...], ...], ...}}}
          */
         @Override
         public Map<String, Object> structure() {
             Map<String, Object> units = new LinkedHashMap<>();
-            alphas.forEach((stage, p) -> {
-                float[] a = p.getArray().toFloatArray();
-                int t = tasks.size();
-                List<List<Double>> rows = new ArrayList<>();
-                for (int i = 0; i < t; i++) {
-                    List<Double> row = new ArrayList<>();
-                    for (int j = 0; j < t; j++) {
-                        row.add(Math.round(a[i * t + j] * 1e4) / 1e4);
-                    }
-                    rows.add(row);
-                }
-                units.put("after_stage" + stage, rows);
-            });
+            alphas.forEach((stage, p) -> units.put("after_stage" + stage, CrossStitchUnit.rounded(p.getArray())));
             return Map.of("tasks", tasks, "alpha", units);
         }
     }

@@ -24,7 +24,10 @@ public final class CrossStitchFactory implements PluginFactory<Architecture> {
                                     + " other columns (the paper's near-identity start)."),
                     ConfigKey.numbers("units.after", "",
                             "The trunk stages (1-based) followed by a cross-stitch unit; empty: every stage. Stages: lenet"
-                                    + " 1 conv-pool-relu, 2 conv-pool-relu, 3 fc-relu; mlp one per hidden layer."))
+                                    + " 1 conv-pool-relu, 2 conv-pool-relu, 3 fc-relu; mlp one per hidden layer."),
+                    ConfigKey.bool("alpha.per-channel", false,
+                            "One T x T alpha per channel of the stage's output (convolution channels, or features of a"
+                                    + " fully connected stage) instead of one per unit shared over the channels."))
             .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -48,6 +51,6 @@ public final class CrossStitchFactory implements PluginFactory<Architecture> {
             }
         }
         return new CrossStitch(TrunkHeadDesign.from(config), config.getDouble("alpha.self"), units,
-                config.qualifiedKey("units.after"));
+                config.qualifiedKey("units.after"), config.getBoolean("alpha.per-channel"));
     }
 }

@@ -29,13 +29,18 @@ import org.openmtl.api.task.Task;
  * combination Σ_l β_{t,l} h_{t,l} of its column's stage outputs, over the stages whose output has
  * the representation's shape (for the mlp trunk every hidden layer of the last layer's width; for
  * lenet only the last stage, whose outputs are the only ones of that shape), initialized to the
- * last stage alone. An optional penalty ({@code orthogonality} λ) pushes the two subspaces of each
- * column apart: λ·Σ_{t,l} ‖G_{t,l,1}ᵀ G_{t,l,2}‖_F² over the subspace activations of the batch
- * (with S subspaces, every pair).
+ * last stage alone. β is a weighted sum, as in the paper (h̃_t = Σ_l β_{t,l} h_{t,l}) and the
+ * authors' layer-stitch units; a weighted concatenation would change the head's input width. An
+ * optional penalty ({@code orthogonality} λ) pushes the two subspaces of each column apart:
+ * λ·Σ_{t,l} ‖G_{t,l,1}ᵀ G_{t,l,2}‖_F² over the subspace activations of the batch (before α mixes
+ * them; with S subspaces, every pair). The penalty runs the columns again on the last encoded
+ * batch, so that it has a graph of its own: the trainer may already have back-propagated the task
+ * losses, releasing the graph of {@code encode}, when it back-propagates the penalty.
  *
  * <p>{@code encode} returns each task's β-combined representation; {@code decode(t)} runs head t.
  * Column stages are shared, α and β extra, heads their task's. With α = I and β on the last stage
- * alone it computes independent networks.
+ * alone it computes independent networks. {@code structure()} reports α per stage and β per task,
+ * rounded.
  */
 public final class Sluice implements Architecture {
 
@@ -83,7 +88,7 @@ public final class Sluice implements Architecture {
         int n = t * subspaces;
         List<Parameter> alphas = new ArrayList<>();
         for (int j = 0; j < shapes.size(); j++) {
-            alphas.add(holder.parameter("alpha_after_stage" + (j + 1), new Shape(n, n), CrossStitch.nearIdentity(n, alphaSelf),
+            alphas.add(holder.parameter("alpha_after_stage" + (j + 1), new Shape(n, n), CrossStitchUnit.nearIdentity(n, alphaSelf),
                     manager));
         }
         Shape last = shapes.get(shapes.size() - 1);
@@ -111,10 +116,10 @@ public final class Sluice implements Architecture {
     }
 
     /**
-     * λ·Σ over every pair of subspaces (a, b) of ‖G_aᵀ G_b‖_F², G the (batch × features) activations.
+     * Σ over every pair of subspaces (a, b) of ‖G_aᵀ G_b‖_F², G the (batch × features) activations.
      *
      * @param subspaceActivations one column-stage's subspaces, each (batch, ...)
-     * @return the unweighted penalty
+     * @return the unweighted penalty; null for fewer than two subspaces
      */
     static NDArray orthogonality(List<NDArray> subspaceActivations) {
         NDArray total = null;
@@ -140,8 +145,9 @@ public final class Sluice implements Architecture {
         private final List<Integer> mixed;
         private final int subspaces;
         private final double orthogonality;
-        /** The subspace activations of the last forward, for the penalty (step-local arrays). */
-        private final List<List<NDArray>> lastSubspaces = new ArrayList<>();
+        /** The input of the last forward (a step-local array), from which the penalty runs again. */
+        private NDArray lastInput;
+        private boolean lastTraining;
 
         Network(NetworkHolder holder, List<String> tasks, List<List<Block>> columns, Map<String, Block> heads,
                 List<Parameter> alphas, Map<String, Parameter> betas, List<Integer> mixed, int subspaces,
@@ -162,25 +168,33 @@ public final class Sluice implements Architecture {
             return holder;
         }
 
-        @Override
-        public NDList encode(ParameterStore parameters, NDArray input, boolean training) {
+        /**
+         * The columns' forward pass.
+         *
+         * @param stageOutputs per stage, each column's output after α
+         * @param subspaces per stage and column, the subspaces of the stage output before α
+         */
+        private record Pass(List<NDList> stageOutputs, List<NDList> subspaces) {}
+
+        private Pass columns(ParameterStore parameters, NDArray input, boolean training) {
             int t = tasks.size();
             NDList x = new NDList(t);
             for (int c = 0; c < t; c++) {
                 x.add(input);
             }
-            lastSubspaces.clear();
             List<NDList> outputs = new ArrayList<>();
+            List<NDList> split = new ArrayList<>();
             for (int j = 0; j < columns.get(0).size(); j++) {
                 NDList parts = new NDList(t * subspaces);
                 for (int c = 0; c < t; c++) {
                     NDArray y = columns.get(c).get(j).forward(parameters, new NDList(x.get(c)), training).singletonOrThrow();
-                    NDList split = y.split(subspaces, 1);
-                    lastSubspaces.add(new ArrayList<>(split));
-                    parts.addAll(split);
+                    NDList own = y.split(subspaces, 1);
+                    split.add(own);
+                    parts.addAll(own);
                 }
                 NDArray alpha = parameters.getValue(alphas.get(j), input.getDevice(), training);
-                NDList mixedParts = CrossStitch.mix(alpha, parts);
+                // rows and columns of α are task-major: subspace s of column t at t·S + s
+                NDList mixedParts = CrossStitchUnit.mix(alpha, parts);
                 NDList next = new NDList(t);
                 for (int c = 0; c < t; c++) {
                     NDList own = new NDList(subspaces);
@@ -192,6 +206,15 @@ public final class Sluice implements Architecture {
                 x = next;
                 outputs.add(next);
             }
+            return new Pass(outputs, split);
+        }
+
+        @Override
+        public NDList encode(ParameterStore parameters, NDArray input, boolean training) {
+            lastInput = input;
+            lastTraining = training;
+            List<NDList> outputs = columns(parameters, input, training).stageOutputs();
+            int t = tasks.size();
             NDList representation = new NDList(t);
             for (int c = 0; c < t; c++) {
                 NDArray beta = parameters.getValue(betas.get(tasks.get(c)), input.getDevice(), training);
@@ -216,11 +239,12 @@ public final class Sluice implements Architecture {
 
         @Override
         public Optional<NDArray> penalty(ParameterStore parameters) {
-            if (orthogonality == 0 || lastSubspaces.isEmpty()) {
+            // one subspace has no pair to keep apart
+            if (orthogonality == 0 || subspaces < 2 || lastInput == null) {
                 return Optional.empty();
             }
             NDArray total = null;
-            for (List<NDArray> parts : lastSubspaces) {
+            for (NDList parts : columns(parameters, lastInput, lastTraining).subspaces()) {
                 NDArray term = orthogonality(parts);
                 total = total == null ? term : total.add(term);
             }
@@ -251,9 +275,10 @@ public final class Sluice implements Architecture {
         }
 
         /**
-         * Each task's β, rounded.
+         * Each stage's α and each task's β, rounded to 4 decimals.
          *
-         * @return {@code {"beta": {task: [...]}, "beta_stages": [...]}}
+         * @return {@code {"alpha": {"after_stage1": [[...], ...], ...}, "beta": {task: [...]},
+         *     "beta_stages": [...]}}
          */
         @Override
         public Map<String, Object> structure() {
@@ -266,7 +291,11 @@ public final class Sluice implements Architecture {
                 beta.put(task, values);
             });
             List<Integer> stages = mixed.stream().map(j -> j + 1).toList();
-            return Map.of("beta", beta, "beta_stages", stages);
+            Map<String, Object> alpha = new LinkedHashMap<>();
+            for (int j = 0; j < alphas.size(); j++) {
+                alpha.put("after_stage" + (j + 1), CrossStitchUnit.rounded(alphas.get(j).getArray()));
+            }
+            return Map.of("alpha", alpha, "beta", beta, "beta_stages", stages);
         }
     }
 }
