@@ -279,9 +279,15 @@ class TrainerTest {
         assertEquals(result.get("validation"), evaluated.get("validation"));
     }
 
-    @Test
-    void liveArraysStayFlatOver200Steps() {
-        RunConfig config = config("memory", "epochs=1", "batch.size=8", "dataset.synthetic.train.examples=1600", "checkpoint=false");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"hard-sharing", "independent", "conditioned", "cross-stitch",
+        "sluice", "mmoe", "ple", "mtan", "soft-l2", "group-sparse", "fully-adaptive", "adashare", "learn-to-branch"})
+    void liveArraysStayFlatOver200Steps(String architecture) {
+        // every array a step makes must belong to the step: one attached to a parameter's manager
+        // (the result of an operation whose first operand is a parameter) would pile up
+        RunConfig config = config("memory", "epochs=1", "batch.size=8", "dataset.synthetic.train.examples=1600",
+                "checkpoint=false", "architecture=" + architecture, "architecture.sluice.orthogonality=0.01",
+                "architecture.soft-l2.lambda.mean=0.01");
         List<Integer> live = new ArrayList<>();
         NDManager system;
         try (NDManager probe = NDManager.newBaseManager(EngineOps.ENGINE)) {

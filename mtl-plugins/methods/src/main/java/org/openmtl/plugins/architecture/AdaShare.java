@@ -83,7 +83,8 @@ public final class AdaShare implements Architecture {
      * @return hard samples with soft gradients
      */
     static NDArray gumbelHard(NDArray logits, NDArray gumbel, double tau) {
-        NDArray soft = logits.add(gumbel).div((float) tau).softmax(-1);
+        // noise first: the result takes the noise's (the step's) manager, not the parameter's
+        NDArray soft = gumbel.add(logits).div((float) tau).softmax(-1);
         NDArray hard = soft.argMax(-1).oneHot((int) logits.getShape().get(logits.getShape().dimension() - 1))
                 .toType(soft.getDataType(), false);
         return hard.sub(soft.stopGradient()).add(soft);
@@ -104,6 +105,7 @@ public final class AdaShare implements Architecture {
         private int curriculum;
         private double tau;
         private float[] fixed;
+        private NDManager stepManager;
 
         Network(TrunkHeadDesign design, NetworkContext context, Settings settings) {
             this.tasks = context.tasks().stream().map(Task::name).toList();
@@ -161,6 +163,7 @@ public final class AdaShare implements Architecture {
 
         @Override
         public NDList encode(ParameterStore parameters, NDArray input, boolean training) {
+            stepManager = input.getManager();
             return stem.forward(parameters, new NDList(input), training);
         }
 
@@ -181,6 +184,8 @@ public final class AdaShare implements Architecture {
                 return m.create(row);
             }
             NDArray l = parameters.getValue(logits, like.getDevice(), training).get(t);
+            // the slice is made in the parameters' manager: move it to the step's
+            l.attach(m);
             NDArray s;
             if (training) {
                 float[] g = new float[k * 2];
@@ -280,7 +285,9 @@ public final class AdaShare implements Architecture {
             if (!mode.equals("policy")) {
                 return Optional.empty();
             }
-            NDArray l = parameters.getValue(logits, logits.getArray().getDevice(), true);
+            NDArray l = parameters.getValue(logits, logits.getArray().getDevice(), true).mul(1f);
+            // made in the parameters' manager: move it to the step's (the last encoded input's)
+            l.attach(stepManager);
             return Optional.of(penaltyFromLogits(l, settings.sparsity(), settings.sharing()));
         }
 
@@ -355,8 +362,18 @@ public final class AdaShare implements Architecture {
             return false;
         }
 
+        /** p_{t,k}(select) computed on the heap from the logits (no arrays in the parameters' manager). */
+        private float[] selectProbabilitiesOnHeap() {
+            float[] l = logits.getArray().toFloatArray();
+            float[] p = new float[l.length / 2];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = (float) (1 / (1 + Math.exp(l[2 * i + 1] - l[2 * i])));
+            }
+            return p;
+        }
+
         private float[] decisions(boolean sample) {
-            float[] p = selectProbabilities(logits.getArray()).toFloatArray();
+            float[] p = selectProbabilitiesOnHeap();
             float[] d = new float[p.length];
             for (int i = 0; i < p.length; i++) {
                 d[i] = sample ? (random.nextDouble() < p[i] ? 1f : 0f) : (p[i] > 0.5f ? 1f : 0f);
@@ -412,7 +429,7 @@ public final class AdaShare implements Architecture {
         @Override
         public Map<String, Object> structure() {
             int k = blocks.size();
-            float[] p = selectProbabilities(logits.getArray()).toFloatArray();
+            float[] p = selectProbabilitiesOnHeap();
             float[] d = fixed != null ? fixed : decisions(false);
             List<List<Double>> probabilities = new ArrayList<>();
             List<List<Integer>> policy = new ArrayList<>();

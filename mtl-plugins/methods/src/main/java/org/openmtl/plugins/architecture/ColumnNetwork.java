@@ -27,6 +27,7 @@ abstract class ColumnNetwork implements MultiTaskNetwork {
     private final List<String> tasks;
     private final Map<String, List<Block>> stages = new LinkedHashMap<>();
     private final Map<String, Block> heads = new LinkedHashMap<>();
+    private NDManager stepManager;
 
     /**
      * Builds and initializes one column per task.
@@ -87,7 +88,21 @@ abstract class ColumnNetwork implements MultiTaskNetwork {
 
     @Override
     public final NDList encode(ParameterStore parameters, NDArray input, boolean training) {
+        stepManager = input.getManager();
         return new NDList(input);
+    }
+
+    /**
+     * The manager of the step in progress (the last encoded input's), for arrays a penalty makes.
+     *
+     * @return the manager
+     * @throws IllegalStateException before the first forward pass
+     */
+    final NDManager stepManager() {
+        if (stepManager == null) {
+            throw new IllegalStateException("the network has not run a forward pass yet");
+        }
+        return stepManager;
     }
 
     @Override

@@ -228,7 +228,10 @@ public final class Conditioned implements Architecture {
                 if (isLayer && conditioned && mode != Mode.CONCAT) {
                     Parameter[] p = conditioning.get(j);
                     NDArray w = parameters.getValue(p[0], x.getDevice(), training);
-                    NDArray effect = w.matMul(zt.reshape(-1, 1)).reshape(-1);
+                    NDArray product = w.matMul(zt.reshape(-1, 1));
+                    // made in the parameters' manager (first operand): move it to the step's
+                    product.attach(x.getManager());
+                    NDArray effect = product.reshape(-1);
                     if (mode == Mode.SUM) {
                         x = x.add(perUnit(effect, x));
                     } else {

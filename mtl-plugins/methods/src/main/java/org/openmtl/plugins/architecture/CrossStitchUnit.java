@@ -65,7 +65,11 @@ final class CrossStitchUnit {
     static NDList mix(NDArray alpha, NDList activations) {
         Shape shape = activations.get(0).getShape();
         int n = activations.size();
-        NDArray mixed = alpha.matMul(NDArrays.stack(activations).reshape(n, -1));
+        NDArray stacked = NDArrays.stack(activations).reshape(n, -1);
+        NDArray mixed = alpha.matMul(stacked);
+        // an operation takes its first operand's manager: move the product from the parameters'
+        // long-lived manager into the step's
+        mixed.attach(stacked.getManager());
         NDList out = new NDList(n);
         for (int i = 0; i < n; i++) {
             out.add(mixed.get(i).reshape(shape));
@@ -90,7 +94,9 @@ final class CrossStitchUnit {
         NDArray stacked = NDArrays.stack(activations).reshape(n, batch, channels, -1);
         long rest = stacked.getShape().get(3);
         NDArray perChannel = stacked.transpose(2, 0, 1, 3).reshape(channels, n, batch * rest);
-        NDArray mixed = alpha.matMul(perChannel).reshape(channels, n, batch, rest).transpose(1, 2, 0, 3);
+        NDArray product = alpha.matMul(perChannel);
+        product.attach(perChannel.getManager());
+        NDArray mixed = product.reshape(channels, n, batch, rest).transpose(1, 2, 0, 3);
         NDList out = new NDList(n);
         for (int i = 0; i < n; i++) {
             out.add(mixed.get(i).reshape(shape));

@@ -137,7 +137,47 @@ public final class LearnToBranch implements Architecture {
                 }
                 return AdaShare.gumbelHard(logits, m.create(g, new Shape(rows, cols)), tau);
             }
-            return logits.argMax(1).oneHot((int) cols).toType(like.getDataType(), false);
+            return fixed(m, argMax(parentLogits.get(index)), cols);
+        }
+
+        /** Each row's most likely parent, computed on the heap (no arrays in the parameters' manager). */
+        private static int[] argMax(Parameter p) {
+            NDArray a = p.getArray();
+            int rows = (int) a.getShape().get(0);
+            int cols = (int) a.getShape().get(1);
+            float[] v = a.toFloatArray();
+            int[] out = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 1; c < cols; c++) {
+                    if (v[r * cols + c] > v[r * cols + out[r]]) {
+                        out[r] = c;
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Row-wise softmax on the heap. */
+        private static float[] softmax(Parameter p) {
+            NDArray a = p.getArray();
+            int rows = (int) a.getShape().get(0);
+            int cols = (int) a.getShape().get(1);
+            float[] v = a.toFloatArray();
+            float[] out = new float[v.length];
+            for (int r = 0; r < rows; r++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < cols; c++) {
+                    max = Math.max(max, v[r * cols + c]);
+                }
+                double sum = 0;
+                for (int c = 0; c < cols; c++) {
+                    sum += Math.exp(v[r * cols + c] - max);
+                }
+                for (int c = 0; c < cols; c++) {
+                    out[r * cols + c] = (float) (Math.exp(v[r * cols + c] - max) / sum);
+                }
+            }
+            return out;
         }
 
         private static NDArray fixed(NDManager m, int[] choice, long cols) {
@@ -236,7 +276,7 @@ public final class LearnToBranch implements Architecture {
                 NDArray logits = p.getArray();
                 int rows = (int) logits.getShape().get(0);
                 int cols = (int) logits.getShape().get(1);
-                float[] probabilities = logits.softmax(1).toFloatArray();
+                float[] probabilities = softmax(p);
                 int[] choice = new int[rows];
                 for (int r = 0; r < rows; r++) {
                     if (sampleFinal) {
@@ -280,12 +320,7 @@ public final class LearnToBranch implements Architecture {
             if (tree == null) {
                 tree = new ArrayList<>();
                 for (Parameter p : parentLogits) {
-                    long[] arg = p.getArray().argMax(1).toLongArray();
-                    int[] c = new int[arg.length];
-                    for (int i = 0; i < c.length; i++) {
-                        c[i] = (int) arg[i];
-                    }
-                    tree.add(c);
+                    tree.add(argMax(p));
                 }
             }
             int stages = nodes.size();
@@ -383,10 +418,9 @@ public final class LearnToBranch implements Architecture {
             out.put("fixed", parents != null);
             List<List<List<Double>>> probabilities = new ArrayList<>();
             for (Parameter p : parentLogits) {
-                NDArray sm = p.getArray().softmax(1);
-                int rows = (int) sm.getShape().get(0);
-                int cols = (int) sm.getShape().get(1);
-                float[] v = sm.toFloatArray();
+                int rows = (int) p.getArray().getShape().get(0);
+                int cols = (int) p.getArray().getShape().get(1);
+                float[] v = softmax(p);
                 List<List<Double>> m = new ArrayList<>();
                 for (int r = 0; r < rows; r++) {
                     List<Double> row = new ArrayList<>();

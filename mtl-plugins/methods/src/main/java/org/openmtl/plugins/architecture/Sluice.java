@@ -220,7 +220,10 @@ public final class Sluice implements Architecture {
                 NDArray beta = parameters.getValue(betas.get(tasks.get(c)), input.getDevice(), training);
                 NDArray combined = null;
                 for (int i = 0; i < mixed.size(); i++) {
-                    NDArray term = outputs.get(mixed.get(i)).get(c).mul(beta.get(i));
+                    NDArray weight = beta.get(i);
+                    // the slice of the parameter is made in the parameters' manager: move it to the step's
+                    weight.attach(input.getManager());
+                    NDArray term = outputs.get(mixed.get(i)).get(c).mul(weight);
                     combined = combined == null ? term : combined.add(term);
                 }
                 representation.add(combined);

@@ -1,6 +1,7 @@
 package org.openmtl.plugins.architecture;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -96,13 +97,17 @@ public final class SoftL2 implements Architecture {
                 return Optional.empty();
             }
             int t = tasks().size();
+            NDManager manager = stepManager();
             NDArray total = null;
             for (List<Parameter> group : groups) {
                 List<NDArray> arrays = new ArrayList<>(group.size());
                 for (Parameter p : group) {
                     arrays.add(parameters.getValue(p, p.getArray().getDevice(), true));
                 }
-                NDArray mean = arrays.get(0);
+                // the first operation on a parameter is made in the parameters' long-lived manager:
+                // move its result to the step's, so every later result lands there too
+                NDArray mean = arrays.get(0).mul(1f);
+                mean.attach(manager);
                 for (int i = 1; i < arrays.size(); i++) {
                     mean = mean.add(arrays.get(i));
                 }
@@ -110,7 +115,7 @@ public final class SoftL2 implements Architecture {
                 NDArray term = mean.square().sum().mul((float) lambdaMean);
                 NDArray spread = null;
                 for (NDArray a : arrays) {
-                    NDArray s = a.sub(mean).square().sum();
+                    NDArray s = mean.sub(a).square().sum();
                     spread = spread == null ? s : spread.add(s);
                 }
                 term = term.add(spread.mul((float) (lambdaSpread / t)));

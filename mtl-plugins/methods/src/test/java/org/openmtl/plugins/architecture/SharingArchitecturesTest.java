@@ -310,6 +310,8 @@ class SharingArchitecturesTest {
                     "lambda.mean=" + lambdaMean, "lambda.spread=" + lambdaSpread);
             ParameterStore store = new ParameterStore(manager, false);
             network.block().getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(true));
+            // the penalty's arrays belong to the step of the last forward pass
+            network.encode(store, manager.randomNormal(new Shape(2, 8)), true);
             double expectedValue = 0;
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
                 NDArray omega = network.penalty(store).orElseThrow();
