@@ -645,6 +645,8 @@ public final class MultiTaskTrainer {
             Map<String, String> saved = new TreeMap<>();
             state.getAsJsonObject("identity").entrySet().forEach(e -> saved.put(e.getKey(), e.getValue().getAsString()));
             Map<String, String> now = config.identity();
+            // a key the checkpoint does not know was added by a later version and has its default
+            now.keySet().removeIf(k -> !saved.containsKey(k));
             if (!saved.equals(now)) {
                 List<String> differences = new ArrayList<>();
                 for (String k : new java.util.TreeSet<>(concat(saved.keySet(), now.keySet()))) {
