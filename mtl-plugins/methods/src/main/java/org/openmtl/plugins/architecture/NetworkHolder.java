@@ -70,12 +70,12 @@ final class NetworkHolder extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        throw new UnsupportedOperationException("this network runs through MultiTaskNetwork.encode and decode");
+        throw new IllegalStateException("this block only holds the network's parameters; the network runs through MultiTaskNetwork.encode and decode");
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        throw new UnsupportedOperationException("this network runs through MultiTaskNetwork.encode and decode");
+        throw new IllegalStateException("this block only holds the network's parameters; the network runs through MultiTaskNetwork.encode and decode");
     }
 
     @Override
