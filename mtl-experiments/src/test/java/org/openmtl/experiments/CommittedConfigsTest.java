@@ -45,6 +45,7 @@ class CommittedConfigsTest {
         Map<String, String> values = new LinkedHashMap<>(source.values());
         // ./mtl group's own keys are not run keys
         RunKeys.groupingKeys().forEach(k -> values.remove(k.name()));
+        RunKeys.sweepKeys().forEach(k -> values.remove(k.name()));
         MtlRuntime mtl = MtlRuntime.discover(dir.resolve("no-plugins"));
         List<SweepRunner.ResolvedTrial> trials = new SweepRunner(mtl).resolve(ConfigSource.of(values), dir.resolve("out"));
         assertFalse(trials.isEmpty(), file.toString());

@@ -36,6 +36,10 @@ public final class ConfigReference {
         sb.append("\n## Task grouping keys (`./mtl group`)\n\n")
                 .append("Read by `./mtl group` only, beside the run keys of the subset trainings.\n\n");
         table(sb, "", RunKeys.groupingKeys());
+        sb.append("\n## Sweep keys (`./mtl sweep`)\n\n")
+                .append("Read by `./mtl sweep` only: where and how the trials run. They never change what a trial computes ")
+                .append("and are not part of trial ids.\n\n");
+        table(sb, "", RunKeys.sweepKeys());
         for (PluginKind kind : PluginKind.values()) {
             List<RegisteredPlugin> plugins = registry.plugins(kind);
             if (plugins.isEmpty()) {

@@ -60,6 +60,31 @@ public final class RunKeys {
     /** The single-task results a run is compared with. */
     public static final String TRANSFER_BASELINE = "transfer.baseline";
 
+    /** Where a sweep runs its trials. */
+    public static final String EXECUTOR = "executor";
+    /** How many trials a local sweep runs at once. */
+    public static final String WORKERS = "workers";
+    /** Intra-op threads of each trial of a sweep. */
+    public static final String THREADS_PER_TRIAL = "threads.per.trial";
+    /** How many times a sweep retries a failed trial. */
+    public static final String RETRIES = "retries";
+    /** The results database of a sweep. */
+    public static final String RESULTS_URL = "results.url";
+    /** The Spark master of executor=spark. */
+    public static final String SPARK_MASTER = "spark.master";
+
+    /**
+     * The sweep keys: where and how a sweep runs its trials. They never change what a trial
+     * computes, so they are left out of trial ids.
+     */
+    private static final List<ConfigKey> SWEEP_KEYS = List.of(
+            ConfigKey.string(EXECUTOR, "local", "./mtl sweep: where trials run: local (a pool of worker JVMs on this machine) or spark (the executors of a Spark application; needs the mtl-spark module)."),
+            ConfigKey.integer(WORKERS, 0, 0, 4096, "./mtl sweep, executor=local: worker JVMs running trials at once (0: the number of cores divided by threads.per.trial)."),
+            ConfigKey.integer(THREADS_PER_TRIAL, 1, 1, 1024, "./mtl sweep: intra-op threads of each trial (sets each trial's threads)."),
+            ConfigKey.integer(RETRIES, 1, 0, 100, "./mtl sweep: how many times a failed or lost trial is tried again before it is recorded as failed."),
+            ConfigKey.string(RESULTS_URL, "", "./mtl sweep: the results database: empty for SQLite at <output.dir>/results.db, or a jdbc:sqlite: or jdbc:postgresql: URL."),
+            ConfigKey.string(SPARK_MASTER, "local[*]", "./mtl sweep, executor=spark: the Spark master URL (local[N], local-cluster[N,cores,MB], spark://host:port, yarn, k8s://...)."));
+
     private static final List<ConfigKey> KEYS =
             List.of(
                     ConfigKey.string(DATASET, "multimnist", "The dataset plugin (see ./mtl plugins)."),
@@ -108,6 +133,15 @@ public final class RunKeys {
      */
     public static List<ConfigKey> groupingKeys() {
         return GROUPING_KEYS;
+    }
+
+    /**
+     * The keys of {@code ./mtl sweep} that say where and how trials run.
+     *
+     * @return the sweep keys
+     */
+    public static List<ConfigKey> sweepKeys() {
+        return SWEEP_KEYS;
     }
 
     /**

@@ -64,6 +64,7 @@ public final class SweepRunner {
         List<ResolvedTrial> trials = new ArrayList<>();
         for (SweepPlan.Trial t : plan.trials()) {
             Map<String, String> values = new LinkedHashMap<>(t.values());
+            RunKeys.sweepKeys().forEach(k -> values.remove(k.name()));
             RunConfig probe = mtl.configure(ConfigSource.of(values));
             String id = SweepPlan.id(trialIdentity(probe));
             values.put(RunKeys.OUTPUT_DIR, outputDirectory.resolve("trials").resolve(id).toString());
