@@ -9,6 +9,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
@@ -16,6 +17,7 @@ import ai.djl.training.initializer.UniformInitializer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -28,40 +30,90 @@ import org.openmtl.api.task.Task;
 
 /**
  * AdaShare (Sun, Panda, Feris &amp; Saenko, <i>AdaShare: Learning What To Share For Efficient Deep
- * Multi-Task Learning</i>, NeurIPS 2020): a shared stem and a chain of {@code blocks} residual
- * blocks x ↦ x + f(x) (f = linear, relu, linear of width {@code width}); every task decides per
- * block whether to execute it or skip it (identity), from two learned logits per task and block.
+ * Multi-Task Learning</i>, NeurIPS 2020): a chain of {@code blocks} residual blocks x ↦ x + f(x)
+ * shared by all tasks, where every task decides per block whether to execute it or skip it (the
+ * identity), from two learned logits per task and block.
+ *
+ * <h2>Layers</h2>
+ *
+ * Built on {@link TrunkHeadDesign}. For vectors the stem is the mlp trunk ({@code mlp.hidden}; its
+ * last width R is the chain's width), each block's f is linear R→{@code width}, relu, linear
+ * {@code width}→R, and the heads are the design's. For images the stem is the lenet trunk's two
+ * convolutional stages (20 channels of 4&times;4 for 28&times;28 inputs), each block's f is a 3&times;3
+ * convolution to {@code width} channels, relu, and a 3&times;3 convolution back (padding 1), and the
+ * lenet trunk's fully connected stage (shared) and the design's heads follow the chain. With every
+ * block skipped the network is exactly {@code hard-sharing} on the same design; with every block
+ * executed it is a plain residual network.
+ *
+ * <h2>Policy</h2>
  *
  * <ul>
- *   <li>During the policy search the decision is sampled with the straight-through Gumbel-softmax
- *       (hard one-hot forward, soft gradient) at temperature τ, annealed by {@code tau.decay} per
- *       epoch from {@code tau}; the block's output for task t is x + s_t·f(x), s_t the select
- *       sample.
- *   <li>Curriculum: in search epoch e only the last e blocks' policies are learned and sampled; the
- *       blocks before them are executed by every task.
- *   <li>Penalties during the search: sparsity λ_sparsity·Σ_{t,k} log p_{t,k}(select) (encourages
- *       skipping) and sharing λ_sharing·Σ_{i&lt;j} Σ_k ((K − k)/K)·|p_{i,k} − p_{j,k}| (tasks agree
- *       on the lower blocks).
- *   <li>Schedule (phases): warm-up of the shared weights with every block executed; the search,
- *       alternating one epoch of policy updates (weights frozen) and one of weight updates (policy
- *       frozen) — the paper alternates per iteration, the phase SPI per epoch; then re-training of
- *       the weights with the policy fixed ({@code final.policy}: the most likely decision, or one
- *       sample).
+ *   <li>p<sub>t,k</sub>(select) = softmax(logits<sub>t,k</sub>)<sub>0</sub>. The logits are stored
+ *       divided by {@code policy.scale}: under Adam-like (scale-invariant) updates their learning
+ *       rate is then {@code policy.scale} times the run's, standing in for the paper's separate
+ *       policy optimizer.
+ *   <li>While the policy is learned, a training forward samples each decision with the
+ *       straight-through Gumbel-softmax (the one-hot of argmax(logits + g) forward, the gradient of
+ *       softmax((logits + g)/τ)); block k of task t computes x + s<sub>t,k</sub>·f<sub>k</sub>(x).
+ *       τ starts at {@code tau} and is multiplied by {@code tau.decay} after each policy epoch, down
+ *       to {@code tau.min}. Evaluation takes the likelier decision.
+ *   <li>Curriculum: in the j-th policy epoch only the last ⌈j / {@code curriculum}⌉ blocks are
+ *       searched (one more block every {@code curriculum} policy epochs); the blocks before them are
+ *       executed by every task.
+ *   <li>Penalties while the policy learns: sparsity λ<sub>sparsity</sub>·Σ<sub>t</sub>
+ *       Σ<sub>k searched</sub> log p<sub>t,k</sub> (pushes towards skipping; over the searched blocks
+ *       as in the authors' code, so that a block's logits do not drift before it is searched) and
+ *       sharing λ<sub>sharing</sub>·Σ<sub>i&lt;j</sub> Σ<sub>k=1..K</sub> ((K − k)/K)·|p<sub>i,k</sub>
+ *       − p<sub>j,k</sub>| (tasks agree most on the lowest blocks).
  * </ul>
  *
- * <p>{@code encode} runs the stem (a lenet trunk's convolutional stages then a projection for
- * images, a projection for vectors); {@code decode(t)} runs the blocks under task t's policy and
- * head t. Stem and blocks are shared, heads their task's, the policy logits extra. {@code
- * structure()} holds the select probabilities and the decisions (tasks × blocks).
+ * <h2>Schedule (phases)</h2>
+ *
+ * {@code warmup} (a fraction of the epochs): the weights train with every block executed, the
+ * policy frozen. The search: alternating epochs {@code policy-j} (only the logits train) and {@code
+ * weights-j} (only the weights train, with sampled policies), as the authors' code alternates a
+ * pass over one half of the training data for the weights with one over the other half for the
+ * policy (here both passes see the whole training split). {@code retrain} (a
+ * fraction of the epochs): the policy is fixed ({@code final.policy}: the likelier decision or one
+ * sample; blocks never searched stay executed), the forward is deterministic and skipped blocks are
+ * not computed, and the weights continue training (the paper re-trains from scratch instead).
+ *
+ * <h2>Interface</h2>
+ *
+ * {@code encode} runs the stem only: each task routes through its own blocks, so there is no common
+ * representation after the stem; {@code decode(t)} runs the chain under task t's policy, then the
+ * rest and head t. Stem, blocks (and for images the fully connected stage) are shared, heads are
+ * their task's, the logits are extra. {@code structure()} holds the select probabilities and the
+ * decisions (tasks &times; blocks) and the schedule's state.
  */
 public final class AdaShare implements Architecture {
+
+    private static final int CONV_KERNEL = 3;
+    private static final int LENET_KERNEL = 5;
+    private static final int LENET_POOL = 2;
 
     private final TrunkHeadDesign design;
     private final Settings settings;
 
-    /** The keys' values. */
-    record Settings(int blocks, int width, double tau, double tauDecay, double sparsity, double sharing,
-            double warmup, double retrain, boolean sampleFinal) {}
+    /**
+     * The keys' values.
+     *
+     * @param blocks K, the residual blocks
+     * @param width the hidden width (mlp) or channels (images) of each block's f
+     * @param tau the initial temperature
+     * @param tauDecay the temperature factor per policy epoch
+     * @param tauMin the temperature floor
+     * @param curriculum policy epochs per additional searched block; 0 searches all blocks at once
+     * @param sparsity λ_sparsity
+     * @param sharing λ_sharing
+     * @param warmup the fraction of epochs for the warm-up
+     * @param retrain the fraction of epochs for the re-training
+     * @param policyScale the factor the stored logits are multiplied by
+     * @param sampleFinal whether the fixed policy is one sample instead of the likelier decisions
+     */
+    record Settings(int blocks, int width, double tau, double tauDecay, double tauMin, int curriculum,
+            double sparsity, double sharing, double warmup, double retrain, double policyScale,
+            boolean sampleFinal) {}
 
     AdaShare(TrunkHeadDesign design, Settings settings) {
         this.design = design;
@@ -77,17 +129,91 @@ public final class AdaShare implements Architecture {
      * Straight-through Gumbel-softmax samples over the last axis: the forward value is the one-hot
      * of argmax((logits + g)/τ), the gradient that of softmax((logits + g)/τ).
      *
-     * @param logits (..., 2)
+     * @param logits (..., n)
      * @param gumbel Gumbel(0, 1) noise of the same shape
      * @param tau the temperature
      * @return hard samples with soft gradients
      */
     static NDArray gumbelHard(NDArray logits, NDArray gumbel, double tau) {
-        // noise first: the result takes the noise's (the step's) manager, not the parameter's
-        NDArray soft = gumbel.add(logits).div((float) tau).softmax(-1);
+        // noise first: the result takes the noise's (the step's) manager, not the parameter's. The
+        // temperature is an array of that manager, not a number: DJL's div(Number) makes a scalar
+        // array and frees it right away, while the graph keeps it for the backward pass, which then
+        // reads freed memory (garbage, sometimes infinite gradients)
+        NDArray inverse = gumbel.getManager().create((float) (1 / tau));
+        NDArray soft = gumbel.add(logits).mul(inverse).softmax(-1);
         NDArray hard = soft.argMax(-1).oneHot((int) logits.getShape().get(logits.getShape().dimension() - 1))
                 .toType(soft.getDataType(), false);
         return hard.sub(soft.stopGradient()).add(soft);
+    }
+
+    /**
+     * The number of blocks searched in the j-th policy epoch: the last ⌈j / curriculum⌉ (all
+     * with curriculum 0), none before the first.
+     *
+     * @param policyEpoch j, 0 before the search
+     * @param curriculum policy epochs per additional block, 0 for none
+     * @param blocks K
+     * @return the number of searched blocks, at the end of the chain
+     */
+    static int searchedBlocks(int policyEpoch, int curriculum, int blocks) {
+        if (policyEpoch <= 0) {
+            return 0;
+        }
+        return curriculum == 0 ? blocks : Math.min(blocks, (policyEpoch - 1) / curriculum + 1);
+    }
+
+    /**
+     * The penalties from the logits: λ_sparsity·Σ_t Σ_{k searched} log p_t,k + λ_sharing·Σ_{i<j}
+     * Σ_k ((K − k)/K)·|p_i,k − p_j,k|, log p from a log-softmax so that a vanishing select
+     * probability cannot make it infinite.
+     *
+     * @param logits (tasks × blocks × 2), in the manager the result should live in
+     * @param searched how many of the last blocks the sparsity term covers
+     * @param sparsity λ_sparsity
+     * @param sharing λ_sharing
+     * @return the penalty, a scalar
+     */
+    static NDArray penaltyOf(NDArray logits, int searched, double sparsity, double sharing) {
+        int t = (int) logits.getShape().get(0);
+        int k = (int) logits.getShape().get(1);
+        NDArray logP = logits.logSoftmax(-1).get(new NDIndex(":, :, 0"));
+        NDArray p = logP.exp();
+        NDManager m = logits.getManager();
+        // every factor is an array of the logits' manager, never a Number (see gumbelHard)
+        NDArray total = m.zeros(new Shape());
+        if (sparsity > 0 && searched > 0) {
+            total = total.add(logP.get(new NDIndex(":, {}:", k - searched)).sum().mul(m.create((float) sparsity)));
+        }
+        if (t > 1 && sharing > 0) {
+            float[] w = new float[k];
+            for (int i = 0; i < k; i++) {
+                // blocks counted from 1: weight (K − k)/K, so the lowest block counts most
+                w[i] = (float) (sharing * (k - (i + 1)) / k);
+            }
+            NDArray weights = m.create(w);
+            for (int i = 0; i < t; i++) {
+                for (int j = i + 1; j < t; j++) {
+                    total = total.add(p.get(i).sub(p.get(j)).abs().mul(weights).sum());
+                }
+            }
+        }
+        return total;
+    }
+
+    /** What the network does in the current epoch. */
+    enum Mode {
+        /** Every block executed; the weights train. */
+        WARMUP,
+        /** Policies sampled; only the logits train. */
+        POLICY,
+        /** Policies sampled; only the weights train. */
+        WEIGHTS,
+        /** The policy fixed; the weights train. */
+        RETRAIN;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** The built network. */
@@ -95,15 +221,21 @@ public final class AdaShare implements Architecture {
         private final NetworkHolder holder = new NetworkHolder();
         private final List<String> tasks;
         private final Block stem;
+        /** (channels, height, width) of the stem's output for images; null for vectors. */
+        private final Shape featureShape;
         private final List<Block> blocks = new ArrayList<>();
+        /** The lenet trunk's fully connected stage after the chain (images); null for vectors. */
+        private final Block post;
         private final Map<String, Block> heads = new LinkedHashMap<>();
         private final Parameter logits;
         private final Settings settings;
         private final long baseSeed;
         private SplittableRandom random;
-        private String mode = "warmup";
-        private int curriculum;
+        private Mode mode = Mode.WARMUP;
+        /** How many policy epochs have begun (the curriculum's clock). */
+        private int policyEpochs;
         private double tau;
+        /** The fixed decisions (tasks × blocks, row-major) once re-training. */
         private float[] fixed;
         private NDManager stepManager;
 
@@ -115,32 +247,52 @@ public final class AdaShare implements Architecture {
             this.random = new SplittableRandom(baseSeed);
             NDManager manager = context.manager();
             Shape example = context.exampleShape();
+            List<Block> stages = design.trunkStages(example);
+            boolean lenet = design.isLenet(example);
             SequentialBlock stemBlock = new SequentialBlock();
-            long fanIn = example.size();
-            if (design.isLenet(example)) {
-                // the lenet trunk's two convolutional stages (they end flattened), then the projection
-                List<Block> stages = design.trunkStages(example);
+            if (lenet) {
                 stemBlock.add(stages.get(0)).add(stages.get(1));
-                Shape probe = new Shape(1).addAll(example);
-                Shape afterFirst = stages.get(0).getOutputShapes(new Shape[] {probe})[0];
-                fanIn = stages.get(1).getOutputShapes(new Shape[] {afterFirst})[0].get(1);
-            } else if (example.dimension() != 1) {
-                stemBlock.add(ai.djl.nn.Blocks.batchFlattenBlock());
+            } else {
+                stages.forEach(stemBlock::add);
             }
-            stemBlock.add(linear(settings.width(), fanIn)).add(Activation.reluBlock());
             stem = holder.child("stem", stemBlock);
-            Shape shape = NetworkHolder.initializeChild(stem, manager, new Shape(1).addAll(example))[0];
+            Shape stemOut = NetworkHolder.initializeChild(stem, manager, new Shape(1).addAll(example))[0];
+            long representation = stemOut.get(1);
+            Shape blockInput;
+            if (lenet) {
+                // the second stage ends flattened: the chain works on its (channels, h, w) maps
+                long h = afterConvPool(afterConvPool(example.get(1)));
+                long w = afterConvPool(afterConvPool(example.get(2)));
+                featureShape = new Shape(representation / (h * w), h, w);
+                blockInput = new Shape(1).addAll(featureShape);
+            } else {
+                featureShape = null;
+                blockInput = new Shape(1, representation);
+            }
             for (int k = 0; k < settings.blocks(); k++) {
-                Block f = holder.child("block" + (k + 1), new SequentialBlock()
-                        .add(linear(settings.width(), settings.width())).add(Activation.reluBlock())
-                        .add(linear(settings.width(), settings.width())));
-                NetworkHolder.initializeChild(f, manager, shape);
+                SequentialBlock f = new SequentialBlock();
+                if (lenet) {
+                    long channels = featureShape.get(0);
+                    f.add(conv(settings.width(), channels)).add(Activation.reluBlock())
+                            .add(conv(channels, settings.width()));
+                } else {
+                    f.add(linear(settings.width(), representation)).add(Activation.reluBlock())
+                            .add(linear(representation, settings.width()));
+                }
+                holder.child("block" + (k + 1), f);
+                NetworkHolder.initializeChild(f, manager, blockInput);
                 blocks.add(f);
             }
+            Shape headInput = new Shape(1, representation);
+            if (lenet) {
+                post = holder.child("post", stages.get(2));
+                headInput = NetworkHolder.initializeChild(post, manager, headInput)[0];
+            } else {
+                post = null;
+            }
             for (Task task : context.tasks()) {
-                Block head = holder.child(task.name() + "_head", new SequentialBlock()
-                        .add(linear(task.outputs(), settings.width())));
-                NetworkHolder.initializeChild(head, manager, shape);
+                Block head = holder.child(task.name() + "_head", design.head(example, task.outputs()));
+                NetworkHolder.initializeChild(head, manager, headInput);
                 heads.put(task.name(), head);
             }
             // logits start equal: select and skip equally likely
@@ -148,12 +300,26 @@ public final class AdaShare implements Architecture {
                     new ConstantInitializer(0f), manager);
         }
 
+        private static long afterConvPool(long size) {
+            return (size - LENET_KERNEL + 1) / LENET_POOL;
+        }
+
         private static Block linear(long units, long fanIn) {
             Linear l = Linear.builder().setUnits(units).build();
+            return initializeLikePyTorch(l, fanIn);
+        }
+
+        private static Block conv(long filters, long inChannels) {
+            Conv2d c = Conv2d.builder().setKernelShape(new Shape(CONV_KERNEL, CONV_KERNEL))
+                    .optPadding(new Shape(1, 1)).setFilters((int) filters).build();
+            return initializeLikePyTorch(c, inChannels * CONV_KERNEL * CONV_KERNEL);
+        }
+
+        private static Block initializeLikePyTorch(Block layer, long fanIn) {
             UniformInitializer u = new UniformInitializer((float) (1.0 / Math.sqrt(fanIn)));
-            l.setInitializer(u, Parameter.Type.WEIGHT);
-            l.setInitializer(u, Parameter.Type.BIAS);
-            return l;
+            layer.setInitializer(u, Parameter.Type.WEIGHT);
+            layer.setInitializer(u, Parameter.Type.BIAS);
+            return layer;
         }
 
         @Override
@@ -167,128 +333,154 @@ public final class AdaShare implements Architecture {
             return stem.forward(parameters, new NDList(input), training);
         }
 
-        /**
-         * Task t's select weights for the blocks in this forward: 1 for every block in warm-up and
-         * for the blocks before the curriculum; a Gumbel sample (training) or the argmax (evaluation)
-         * for the searched blocks; the fixed policy when re-training.
-         */
-        private NDArray selects(ParameterStore parameters, NDArray like, int t, boolean training) {
-            NDManager m = like.getManager();
-            int k = blocks.size();
-            if (mode.equals("warmup")) {
-                return m.ones(new Shape(k));
-            }
-            if (mode.equals("retrain")) {
-                float[] row = new float[k];
-                System.arraycopy(fixed, t * k, row, 0, k);
-                return m.create(row);
-            }
-            NDArray l = parameters.getValue(logits, like.getDevice(), training).get(t);
-            // the slice is made in the parameters' manager: move it to the step's
-            l.attach(m);
-            NDArray s;
-            if (training) {
-                float[] g = new float[k * 2];
-                for (int i = 0; i < g.length; i++) {
-                    g[i] = (float) -Math.log(-Math.log(Math.max(1e-20, random.nextDouble())));
-                }
-                s = gumbelHard(l, m.create(g, new Shape(k, 2)), tau).get(new NDIndex(":, 0"));
-            } else {
-                s = l.get(new NDIndex(":, 0")).gt(l.get(new NDIndex(":, 1"))).toType(like.getDataType(), false);
-            }
-            // blocks before the curriculum are executed by every task
-            int searched = Math.min(curriculum, k);
-            if (searched < k) {
-                float[] mask = new float[k];
-                for (int i = k - searched; i < k; i++) {
-                    mask[i] = 1f;
-                }
-                NDArray learn = m.create(mask);
-                s = s.mul(learn).add(learn.neg().add(1f));
-            }
-            return s;
-        }
-
         @Override
         public NDArray decode(ParameterStore parameters, NDList representation, String task, boolean training) {
-            int t = tasks.indexOf(task);
-            if (t < 0) {
-                throw new IllegalArgumentException("the network has no task '" + task + "'; its tasks are " + tasks);
-            }
+            int t = taskIndex(task);
             NDArray x = representation.singletonOrThrow();
-            NDArray s = selects(parameters, x, t, training);
-            for (int k = 0; k < blocks.size(); k++) {
-                NDArray f = blocks.get(k).forward(parameters, new NDList(x), training).singletonOrThrow();
-                x = x.add(f.mul(s.get(k)));
+            long batch = x.getShape().get(0);
+            if (featureShape != null) {
+                x = x.reshape(new Shape(batch).addAll(featureShape));
+            }
+            int k = blocks.size();
+            if (training && mode == Mode.POLICY) {
+                NDArray s = sampledSelects(parameters, x.getManager(), t);
+                for (int i = 0; i < k; i++) {
+                    NDArray f = blocks.get(i).forward(parameters, new NDList(x), true).singletonOrThrow();
+                    x = x.add(f.mul(s.get(i)));
+                }
+            } else {
+                float[] d = fixedSelects(t, training);
+                for (int i = 0; i < k; i++) {
+                    // a skipped block is the identity: not computed at all
+                    if (d[i] != 0f) {
+                        x = x.add(blocks.get(i).forward(parameters, new NDList(x), training).singletonOrThrow());
+                    }
+                }
+            }
+            if (post != null) {
+                x = post.forward(parameters, new NDList(x.reshape(batch, -1)), training).singletonOrThrow();
             }
             return heads.get(task).forward(parameters, new NDList(x), training).singletonOrThrow();
         }
 
-        /**
-         * The select probabilities p_{t,k} = softmax(logits_{t,k})_0.
-         *
-         * @param logitValues the logits (tasks × blocks × 2)
-         * @return (tasks × blocks)
-         */
-        static NDArray selectProbabilities(NDArray logitValues) {
-            return logitValues.softmax(-1).get(new NDIndex(":, :, 0"));
+        private int taskIndex(String task) {
+            int t = tasks.indexOf(task);
+            if (t < 0) {
+                throw new IllegalArgumentException("the network has no task '" + task + "'; its tasks are " + tasks);
+            }
+            return t;
+        }
+
+        private int searched() {
+            return mode == Mode.WARMUP ? 0 : searchedBlocks(policyEpochs, settings.curriculum(), blocks.size());
         }
 
         /**
-         * The penalties of the search: λ_sparsity·Σ log p + λ_sharing·Σ_{i<j} Σ_k ((K − k)/K)|p_i,k − p_j,k|.
-         *
-         * @param p select probabilities (tasks × blocks)
-         * @param sparsity λ_sparsity
-         * @param sharing λ_sharing
-         * @return the penalty
+         * Task t's select samples with straight-through gradients (K), the blocks before the
+         * searched ones fixed at 1.
          */
-        static NDArray penalty(NDArray p, double sparsity, double sharing) {
-            return penalty(p, p.log(), sparsity, sharing);
-        }
-
-        /**
-         * The penalties from the logits, with log p from a log-softmax so that a vanishing select
-         * probability cannot make the penalty infinite.
-         *
-         * @param logitValues (tasks × blocks × 2)
-         * @param sparsity λ_sparsity
-         * @param sharing λ_sharing
-         * @return the penalty
-         */
-        static NDArray penaltyFromLogits(NDArray logitValues, double sparsity, double sharing) {
-            NDArray logP = logitValues.logSoftmax(-1).get(new NDIndex(":, :, 0"));
-            return penalty(logP.exp(), logP, sparsity, sharing);
-        }
-
-        private static NDArray penalty(NDArray p, NDArray logP, double sparsity, double sharing) {
-            int t = (int) p.getShape().get(0);
-            int k = (int) p.getShape().get(1);
-            NDArray total = logP.sum().mul((float) sparsity);
-            if (t > 1 && sharing > 0) {
-                float[] w = new float[k];
-                for (int i = 0; i < k; i++) {
-                    // blocks counted from 1: weight (K − k)/K, so the lowest block counts most
-                    w[i] = (float) (k - (i + 1)) / k;
+        private NDArray sampledSelects(ParameterStore parameters, NDManager m, int t) {
+            int k = blocks.size();
+            NDArray stored = parameters.getValue(logits, m.getDevice(), true);
+            // the scale first: the product belongs to the step's manager, not the parameters'
+            NDArray l = m.create((float) settings.policyScale()).mul(stored).get(t);
+            NDArray s = gumbelHard(l, m.create(gumbelNoise(k), new Shape(k, 2)), tau).get(new NDIndex(":, 0"));
+            int first = k - searched();
+            if (first > 0) {
+                float[] mask = new float[k];
+                for (int i = first; i < k; i++) {
+                    mask[i] = 1f;
                 }
-                NDArray weights = p.getManager().create(w);
-                for (int i = 0; i < t; i++) {
-                    for (int j = i + 1; j < t; j++) {
-                        total = total.add(p.get(i).sub(p.get(j)).abs().mul(weights).sum().mul((float) sharing));
-                    }
+                float[] forced = new float[k];
+                for (int i = 0; i < first; i++) {
+                    forced[i] = 1f;
+                }
+                s = s.mul(m.create(mask)).add(m.create(forced));
+            }
+            return s;
+        }
+
+        /**
+         * Task t's decisions where no gradient reaches the logits: all 1 in warm-up; the fixed policy
+         * when re-training; a Gumbel-max sample (training with the policy frozen) or the likelier
+         * decision (evaluation) for the searched blocks, 1 before them.
+         */
+        private float[] fixedSelects(int t, boolean training) {
+            int k = blocks.size();
+            float[] d = new float[k];
+            if (mode == Mode.RETRAIN) {
+                System.arraycopy(fixed, t * k, d, 0, k);
+                return d;
+            }
+            java.util.Arrays.fill(d, 1f);
+            int first = k - searched();
+            if (first >= k) {
+                return d;
+            }
+            float[] l = scaledLogits();
+            float[] g = training ? gumbelNoise(k) : new float[2 * k];
+            for (int i = first; i < k; i++) {
+                int at = (t * k + i) * 2;
+                // argmax(l + g) is a sample of softmax(l), whatever the temperature
+                d[i] = l[at] + g[2 * i] > l[at + 1] + g[2 * i + 1] ? 1f : 0f;
+            }
+            return d;
+        }
+
+        private float[] gumbelNoise(int k) {
+            float[] g = new float[2 * k];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = (float) -Math.log(-Math.log(Math.max(1e-20, random.nextDouble())));
+            }
+            return g;
+        }
+
+        /** The logits on the heap (tasks × blocks × 2, row-major), the scale applied. */
+        private float[] scaledLogits() {
+            float[] l = logits.getArray().toFloatArray();
+            for (int i = 0; i < l.length; i++) {
+                l[i] *= (float) settings.policyScale();
+            }
+            return l;
+        }
+
+        /** p_t,k(select) on the heap (tasks × blocks, row-major). */
+        private float[] selectProbabilities() {
+            float[] l = scaledLogits();
+            float[] p = new float[l.length / 2];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = (float) (1 / (1 + Math.exp(l[2 * i + 1] - l[2 * i])));
+            }
+            return p;
+        }
+
+        /**
+         * The decisions the policy gives now: the likelier one (or a sample) for every block
+         * searched so far, 1 for the blocks before them.
+         */
+        private float[] decisions(boolean sample) {
+            int k = blocks.size();
+            int first = k - searchedBlocks(policyEpochs, settings.curriculum(), k);
+            float[] p = selectProbabilities();
+            float[] d = new float[p.length];
+            for (int i = 0; i < p.length; i++) {
+                if (i % k < first) {
+                    d[i] = 1f;
+                } else {
+                    d[i] = sample ? (random.nextDouble() < p[i] ? 1f : 0f) : (p[i] > 0.5f ? 1f : 0f);
                 }
             }
-            return total;
+            return d;
         }
 
         @Override
         public Optional<NDArray> penalty(ParameterStore parameters) {
-            if (!mode.equals("policy")) {
+            if (mode != Mode.POLICY) {
                 return Optional.empty();
             }
-            NDArray l = parameters.getValue(logits, logits.getArray().getDevice(), true).mul(1f);
-            // made in the parameters' manager: move it to the step's (the last encoded input's)
-            l.attach(stepManager);
-            return Optional.of(penaltyFromLogits(l, settings.sparsity(), settings.sharing()));
+            NDArray stored = parameters.getValue(logits, stepManager.getDevice(), true);
+            NDArray l = stepManager.create((float) settings.policyScale()).mul(stored);
+            return Optional.of(AdaShare.penaltyOf(l, searched(), settings.sparsity(), settings.sharing()));
         }
 
         @Override
@@ -298,13 +490,15 @@ public final class AdaShare implements Architecture {
             int search = epochs - warm - retrain;
             List<TrainingPhase> phases = new ArrayList<>();
             if (search < 2) {
+                // no room for a search: a plain residual network
                 phases.add(new TrainingPhase("warmup", epochs, p -> p != logits));
                 return phases;
             }
             phases.add(new TrainingPhase("warmup", warm, p -> p != logits));
             for (int e = 0; e < search; e++) {
-                phases.add(e % 2 == 0 ? new TrainingPhase("policy-" + (e + 1), 1, p -> p == logits)
-                        : new TrainingPhase("weights-" + (e + 1), 1, p -> p != logits));
+                int j = e / 2 + 1;
+                phases.add(e % 2 == 0 ? new TrainingPhase("policy-" + j, 1, p -> p == logits)
+                        : new TrainingPhase("weights-" + j, 1, p -> p != logits));
             }
             phases.add(new TrainingPhase("retrain", retrain, p -> p != logits));
             return phases;
@@ -312,15 +506,29 @@ public final class AdaShare implements Architecture {
 
         @Override
         public boolean onPhaseStart(TrainingPhase phase, PhaseContext context) {
-            if (phase.name().startsWith("policy")) {
-                mode = "policy";
-                // the curriculum is the policy phase's number among the policy phases
-                curriculum = (Integer.parseInt(phase.name().substring("policy-".length())) + 1) / 2;
-            } else if (phase.name().startsWith("weights")) {
-                mode = "weights";
-            } else if (phase.name().equals("retrain") && !mode.equals("retrain")) {
+            String name = phase.name();
+            if (name.startsWith("policy-")) {
+                mode = Mode.POLICY;
+                policyEpochs = Integer.parseInt(name.substring("policy-".length()));
+            } else if (name.startsWith("weights-")) {
+                mode = Mode.WEIGHTS;
+                policyEpochs = Integer.parseInt(name.substring("weights-".length()));
+            } else if (name.equals("retrain") && mode != Mode.RETRAIN) {
                 fixed = decisions(settings.sampleFinal());
-                mode = "retrain";
+                mode = Mode.RETRAIN;
+            } else if (name.equals("warmup")) {
+                mode = Mode.WARMUP;
+            }
+            return false;
+        }
+
+        @Override
+        public boolean onEpochEnd(PhaseContext context) {
+            // the samples of each epoch follow from the seed and the epoch, so a resumed run draws
+            // what an uninterrupted one would
+            random = new SplittableRandom(baseSeed + 1_000_003L * context.epoch());
+            if (mode == Mode.POLICY) {
+                tau = Math.max(settings.tauMin(), tau * settings.tauDecay());
             }
             return false;
         }
@@ -329,16 +537,16 @@ public final class AdaShare implements Architecture {
         @SuppressWarnings("unchecked")
         public boolean restoreStructure(Map<String, Object> structure, PhaseContext context) {
             random = new SplittableRandom(baseSeed + 1_000_003L * context.epoch());
-            if (structure.get("curriculum") instanceof Number c) {
-                curriculum = c.intValue();
+            if (structure.get("policy_epochs") instanceof Number j) {
+                policyEpochs = j.intValue();
             }
             if (structure.get("tau") instanceof Number t) {
                 tau = t.doubleValue();
             }
             if (structure.get("mode") instanceof String m) {
-                mode = m;
+                mode = Mode.valueOf(m.toUpperCase(Locale.ROOT));
             }
-            if ("retrain".equals(mode) && structure.get("policy") instanceof List<?> policy) {
+            if (mode == Mode.RETRAIN && structure.get("policy") instanceof List<?> policy) {
                 int k = blocks.size();
                 fixed = new float[tasks.size() * k];
                 for (int t = 0; t < tasks.size(); t++) {
@@ -351,85 +559,17 @@ public final class AdaShare implements Architecture {
             return false;
         }
 
-        @Override
-        public boolean onEpochEnd(PhaseContext context) {
-            // the samples of each epoch follow from the seed and the epoch, so a resumed run draws
-            // what an uninterrupted one would
-            random = new SplittableRandom(baseSeed + 1_000_003L * context.epoch());
-            if (mode.equals("policy") || mode.equals("weights")) {
-                tau = Math.max(0.1, tau * settings.tauDecay());
-            }
-            return false;
-        }
-
-        /** p_{t,k}(select) computed on the heap from the logits (no arrays in the parameters' manager). */
-        private float[] selectProbabilitiesOnHeap() {
-            float[] l = logits.getArray().toFloatArray();
-            float[] p = new float[l.length / 2];
-            for (int i = 0; i < p.length; i++) {
-                p[i] = (float) (1 / (1 + Math.exp(l[2 * i + 1] - l[2 * i])));
-            }
-            return p;
-        }
-
-        private float[] decisions(boolean sample) {
-            float[] p = selectProbabilitiesOnHeap();
-            float[] d = new float[p.length];
-            for (int i = 0; i < p.length; i++) {
-                d[i] = sample ? (random.nextDouble() < p[i] ? 1f : 0f) : (p[i] > 0.5f ? 1f : 0f);
-            }
-            return d;
-        }
-
         /**
-         * Switches the mode directly (for tests): warmup, policy, weights or retrain.
+         * The policy: select probabilities and decisions (the fixed ones once re-training), and the
+         * schedule's state.
          *
-         * @param newMode the mode
-         * @param searchedBlocks how many of the last blocks the policy search covers
-         */
-        void mode(String newMode, int searchedBlocks) {
-            this.mode = newMode;
-            this.curriculum = searchedBlocks;
-            if (newMode.equals("retrain")) {
-                fixed = decisions(false);
-            }
-        }
-
-        /** The policy logits (for tests). */
-        Parameter logits() {
-            return logits;
-        }
-
-        @Override
-        public List<Parameter> sharedParameters() {
-            List<Parameter> shared = new ArrayList<>(stem.getParameters().values());
-            blocks.forEach(b -> shared.addAll(b.getParameters().values()));
-            return shared;
-        }
-
-        @Override
-        public List<Parameter> taskParameters(String task) {
-            Block head = heads.get(task);
-            if (head == null) {
-                throw new IllegalArgumentException("the network has no task '" + task + "'; its tasks are " + tasks);
-            }
-            return new ArrayList<>(head.getParameters().values());
-        }
-
-        @Override
-        public List<Parameter> extraParameters() {
-            return List.of(logits);
-        }
-
-        /**
-         * The policy: select probabilities and decisions (the fixed ones once re-training).
-         *
-         * @return {@code tasks}, {@code select_probability} and {@code policy} (tasks × blocks)
+         * @return {@code tasks}; {@code select_probability} and {@code policy} (tasks × blocks);
+         *     {@code mode}, {@code policy_epochs}, {@code searched_blocks}, {@code tau}
          */
         @Override
         public Map<String, Object> structure() {
             int k = blocks.size();
-            float[] p = selectProbabilitiesOnHeap();
+            float[] p = selectProbabilities();
             float[] d = fixed != null ? fixed : decisions(false);
             List<List<Double>> probabilities = new ArrayList<>();
             List<List<Integer>> policy = new ArrayList<>();
@@ -447,10 +587,66 @@ public final class AdaShare implements Architecture {
             s.put("tasks", tasks);
             s.put("select_probability", probabilities);
             s.put("policy", policy);
-            s.put("mode", mode);
-            s.put("curriculum", curriculum);
+            s.put("mode", mode.label());
+            s.put("policy_epochs", policyEpochs);
+            s.put("searched_blocks", searchedBlocks(policyEpochs, settings.curriculum(), k));
             s.put("tau", tau);
             return s;
+        }
+
+        /** The stored policy logits (for tests; the effective logits are these times {@code policy.scale}). */
+        Parameter logits() {
+            return logits;
+        }
+
+        /** The residual branches f_k, in order (for tests). */
+        List<Block> residualBranches() {
+            return List.copyOf(blocks);
+        }
+
+        /** The stem (for tests). */
+        Block stem() {
+            return stem;
+        }
+
+        /** The shared fully connected stage after the chain, or null for vectors (for tests). */
+        Block post() {
+            return post;
+        }
+
+        /**
+         * Task t's head (for tests).
+         *
+         * @param task the task
+         * @return its head
+         */
+        Block head(String task) {
+            return heads.get(task);
+        }
+
+        /** The current temperature (for tests). */
+        double tau() {
+            return tau;
+        }
+
+        @Override
+        public List<Parameter> sharedParameters() {
+            List<Parameter> shared = new ArrayList<>(stem.getParameters().values());
+            blocks.forEach(b -> shared.addAll(b.getParameters().values()));
+            if (post != null) {
+                shared.addAll(post.getParameters().values());
+            }
+            return shared;
+        }
+
+        @Override
+        public List<Parameter> taskParameters(String task) {
+            return new ArrayList<>(heads.get(tasks.get(taskIndex(task))).getParameters().values());
+        }
+
+        @Override
+        public List<Parameter> extraParameters() {
+            return List.of(logits);
         }
     }
 }

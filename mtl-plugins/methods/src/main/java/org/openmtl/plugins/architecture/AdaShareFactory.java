@@ -3,6 +3,7 @@ package org.openmtl.plugins.architecture;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.plugin.ConfigKey;
 import org.openmtl.api.plugin.PluginConfig;
+import org.openmtl.api.plugin.PluginConfigException;
 import org.openmtl.api.plugin.PluginDescriptor;
 import org.openmtl.api.plugin.PluginFactory;
 import org.openmtl.api.plugin.PluginKind;
@@ -18,17 +19,28 @@ public final class AdaShareFactory implements PluginFactory<Architecture> {
                     + " Learning, NeurIPS 2020")
             .addKeys(TrunkHeadDesign.configKeys())
             .addKeys(
-                    ConfigKey.integer("blocks", 4, 1, 64, "Residual blocks in the chain."),
-                    ConfigKey.integer("width", 64, 1, 1 << 16, "Width of the stem's projection and of every block."),
+                    ConfigKey.integer("blocks", 4, 1, 64, "Residual blocks in the chain after the trunk's stem (the mlp"
+                            + " trunk for vectors, lenet's convolutions for images)."),
+                    ConfigKey.integer("width", 32, 1, 1 << 16, "Hidden width of each block's residual branch: units"
+                            + " of its first linear layer (vectors) or channels of its first 3x3 convolution (images)."),
                     ConfigKey.number("tau", 5.0, 1e-3, null, "Initial Gumbel-softmax temperature."),
-                    ConfigKey.number("tau.decay", 0.965, 0.0, 1.0, "Temperature factor per search epoch (floor 0.1)."),
-                    ConfigKey.number("sparsity", 0.001, 0.0, null, "lambda_sparsity of the sum of log select probabilities."),
-                    ConfigKey.number("sharing", 0.01, 0.0, null, "lambda_sharing of the depth-weighted policy differences"
-                            + " between tasks."),
-                    ConfigKey.number("warmup", 0.2, 0.0, 1.0, "Fraction of the epochs for warming up the shared weights."),
+                    ConfigKey.number("tau.decay", 0.965, 0.0, 1.0, "Temperature factor after each policy epoch."),
+                    ConfigKey.number("tau.min", 0.1, 1e-3, null, "The temperature is not decayed below this."),
+                    ConfigKey.integer("curriculum", 1, 0, 1 << 16, "Policy epochs per additional searched block: the"
+                            + " first policy epoch searches only the last block, every this many policy epochs one"
+                            + " more (the blocks before are executed by every task); 0 searches all blocks at once."),
+                    ConfigKey.number("sparsity", 0.001, 0.0, null, "lambda_sparsity of the sum of log select"
+                            + " probabilities over the searched blocks (favours skipping)."),
+                    ConfigKey.number("sharing", 0.01, 0.0, null, "lambda_sharing of the task pairs' differences of"
+                            + " select probabilities, block k of K weighted (K - k)/K."),
+                    ConfigKey.number("warmup", 0.2, 0.0, 1.0, "Fraction of the epochs for warming up the shared"
+                            + " weights with every block executed."),
                     ConfigKey.number("retrain", 0.3, 0.0, 1.0, "Fraction of the epochs for re-training with the policy"
-                            + " fixed; the rest is the search."),
-                    ConfigKey.choice("final.policy", "argmax", "The policy kept for re-training: argmax (the more likely"
+                            + " fixed; the rest is the search (warmup + retrain must leave room for it)."),
+                    ConfigKey.number("policy.scale", 10.0, 1e-3, 1e6, "The policy logits are stored divided by this,"
+                            + " so that with Adam-like optimizers their learning rate is this times the run's (the"
+                            + " paper's policy learning rate is 10 times the weights')."),
+                    ConfigKey.choice("final.policy", "argmax", "The policy kept for re-training: argmax (the likelier"
                             + " decision) or sample (one draw).", "argmax", "sample"))
             .build();
 
@@ -42,9 +54,22 @@ public final class AdaShareFactory implements PluginFactory<Architecture> {
 
     @Override
     public Architecture create(PluginConfig config) {
+        double warmup = config.getDouble("warmup");
+        double retrain = config.getDouble("retrain");
+        if (warmup + retrain > 1.0) {
+            throw new PluginConfigException(config.qualifiedKey("retrain"), "is " + retrain + " and "
+                    + config.qualifiedKey("warmup") + " is " + warmup + ": together more than all the epochs;"
+                    + " expected warmup + retrain <= 1 (the rest of the epochs is the policy search)");
+        }
+        double tau = config.getDouble("tau");
+        double tauMin = config.getDouble("tau.min");
+        if (tauMin > tau) {
+            throw new PluginConfigException(config.qualifiedKey("tau.min"), "is " + tauMin + ", above the initial"
+                    + " temperature " + config.qualifiedKey("tau") + " = " + tau + "; expected tau.min <= tau");
+        }
         return new AdaShare(TrunkHeadDesign.from(config), new AdaShare.Settings(config.getInt("blocks"),
-                config.getInt("width"), config.getDouble("tau"), config.getDouble("tau.decay"),
-                config.getDouble("sparsity"), config.getDouble("sharing"), config.getDouble("warmup"),
-                config.getDouble("retrain"), config.getString("final.policy").equals("sample")));
+                config.getInt("width"), tau, config.getDouble("tau.decay"), tauMin, config.getInt("curriculum"),
+                config.getDouble("sparsity"), config.getDouble("sharing"), warmup, retrain,
+                config.getDouble("policy.scale"), config.getString("final.policy").equals("sample")));
     }
 }

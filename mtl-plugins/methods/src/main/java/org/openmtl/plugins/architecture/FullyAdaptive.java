@@ -9,6 +9,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -40,10 +42,12 @@ import org.openmtl.api.task.Task;
  *       loss as its error margin ({@link DifficultyAffinity});
  *   <li>branch affinity by complete linkage over the current branches (the task sets of the nodes
  *       just above the stage): Ã_b(k,l) = mean_{i∈k} min_{j∈l} A(i,j), A_b = (Ã_b + Ã_bᵀ)/2;
- *   <li>the grouping g_d of the c branches into d ≤ c groups (every set partition, exactly)
- *       minimizing (d − 1)·L0·2^{p_l} + α·L_s(g_d), with L_s the mean over the groups of
+ *   <li>the grouping g_d of the c branches into d ≤ c groups minimizing
+ *       (d − 1)·L0·2^{p_l} + α·L_s(g_d), with L_s the mean over the groups of
  *       1 − mean_{k∈group} min_{l∈group} A_b(k,l), and p_l the number of pooling stages from
- *       stage l up (lower stages cost more to branch);
+ *       stage l up (lower stages cost more to branch): over every set partition for up to
+ *       {@value #EXACT_BRANCHES} branches, over the groupings of a complete-linkage agglomerative
+ *       clustering of A_b (one per d) for more, which may miss the optimum;
  *   <li>the stage is replaced by d copies of itself (the existing node serves the first group, the
  *       others start from its weights, so the network's outputs do not change at the widening),
  *       each feeding the branches of its group.
@@ -60,6 +64,9 @@ public final class FullyAdaptive implements Architecture {
 
     /** The most examples the affinity reads. */
     static final int AFFINITY_EXAMPLES = 1000;
+
+    /** The most branches grouped by trying every set partition; more are grouped greedily. */
+    static final int EXACT_BRANCHES = 12;
 
     private final TrunkHeadDesign design;
     private final int rounds;
@@ -151,33 +158,185 @@ public final class FullyAdaptive implements Architecture {
     }
 
     /**
-     * The best grouping of c branches, over every set partition.
+     * The best grouping of c branches: over every set partition when c is at most {@value
+     * #EXACT_BRANCHES}, otherwise over the c nested groupings of a complete-linkage agglomerative
+     * clustering of A_b ({@link #greedyGrouping}).
      *
-     * @return the groups (lists of branch indices), in order of their first branch
+     * @param branchAffinity A_b over the c branches
+     * @param l0 L0
+     * @param alpha α
+     * @param pooling p_l
+     * @return the groups (lists of branch indices, ascending), in order of their first branch
      */
     static List<List<Integer>> bestGrouping(double[][] branchAffinity, double l0, double alpha, int pooling) {
+        return branchAffinity.length <= EXACT_BRANCHES
+                ? exactGrouping(branchAffinity, l0, alpha, pooling)
+                : greedyGrouping(branchAffinity, l0, alpha, pooling);
+    }
+
+    /**
+     * The grouping minimizing the objective over every set partition, enumerated one at a time as
+     * restricted growth strings (nothing is materialized: Bell(12) = 4,213,597 partitions take about
+     * a second). Ties keep the partition enumerated first (the enumeration starts with the single
+     * group). A grouping whose objective is NaN (a pair of tasks never labelled on the
+     * same example) is never chosen; when every one is, the branches stay together.
+     *
+     * @param branchAffinity A_b over c ≤ {@value #EXACT_BRANCHES} branches
+     * @param l0 L0
+     * @param alpha α
+     * @param pooling p_l
+     * @return the groups, in order of their first branch
+     */
+    static List<List<Integer>> exactGrouping(double[][] branchAffinity, double l0, double alpha, int pooling) {
         int c = branchAffinity.length;
-        List<List<Integer>> best = null;
-        double bestValue = Double.POSITIVE_INFINITY;
-        for (List<List<Integer>> partition : partitions(c)) {
-            double v = objective(branchAffinity, partition, l0, alpha, pooling);
-            if (v < bestValue - 1e-12) {
-                bestValue = v;
-                best = partition;
+        if (c > EXACT_BRANCHES) {
+            throw new IllegalArgumentException("grouping " + c + " branches exactly is too many (at most "
+                    + EXACT_BRANCHES + ")");
+        }
+        ExactSearch search = new ExactSearch(branchAffinity, l0 * Math.pow(2, pooling), alpha);
+        search.grow(0, 0);
+        return groupsOf(search.best);
+    }
+
+    /** The state of the exhaustive search: the labels being grown and the best labels so far. */
+    private static final class ExactSearch {
+        private final double[][] ab;
+        private final double branchCost;
+        private final double alpha;
+        private final int[] labels;
+        private final double[] sums;
+        private final int[] sizes;
+        private int[] best;
+        private double bestValue = Double.POSITIVE_INFINITY;
+
+        ExactSearch(double[][] ab, double branchCost, double alpha) {
+            this.ab = ab;
+            this.branchCost = branchCost;
+            this.alpha = alpha;
+            this.labels = new int[ab.length];
+            this.sums = new double[ab.length];
+            this.sizes = new int[ab.length];
+            this.best = new int[ab.length];
+        }
+
+        void grow(int i, int groups) {
+            if (i == labels.length) {
+                double value = value(groups);
+                if (value < bestValue - 1e-12) {
+                    bestValue = value;
+                    best = labels.clone();
+                }
+                return;
+            }
+            for (int g = 0; g <= groups; g++) {
+                labels[i] = g;
+                grow(i + 1, Math.max(groups, g + 1));
+            }
+        }
+
+        /** The objective of the current labels, as {@link FullyAdaptive#objective} computes it. */
+        private double value(int groups) {
+            Arrays.fill(sums, 0, groups, 0);
+            Arrays.fill(sizes, 0, groups, 0);
+            for (int k = 0; k < labels.length; k++) {
+                double min = Double.POSITIVE_INFINITY;
+                for (int l = 0; l < labels.length; l++) {
+                    if (labels[l] == labels[k]) {
+                        min = Math.min(min, ab[k][l]);
+                    }
+                }
+                sums[labels[k]] += min;
+                sizes[labels[k]]++;
+            }
+            double ls = 0;
+            for (int g = 0; g < groups; g++) {
+                ls += 1 - sums[g] / sizes[g];
+            }
+            return (groups - 1) * branchCost + alpha * (ls / groups);
+        }
+    }
+
+    /**
+     * The grouping for many branches: complete-linkage agglomerative clustering of A_b (start with
+     * every branch alone, repeatedly merge the two groups whose least affine pair of branches is the
+     * most affine, lowest indices first on ties) gives one grouping per d = c, c − 1, ..., 1; the one
+     * minimizing the objective is chosen, the one with fewer groups on ties. The same objective as the
+     * exact search, over c of its groupings instead of Bell(c), so it can miss the optimum. Pairs
+     * with a NaN affinity are never merged.
+     *
+     * @param branchAffinity A_b over the c branches
+     * @param l0 L0
+     * @param alpha α
+     * @param pooling p_l
+     * @return the groups (ascending), in order of their first branch
+     */
+    static List<List<Integer>> greedyGrouping(double[][] branchAffinity, double l0, double alpha, int pooling) {
+        int c = branchAffinity.length;
+        List<List<Integer>> groups = new ArrayList<>();
+        for (int k = 0; k < c; k++) {
+            groups.add(new ArrayList<>(List.of(k)));
+        }
+        List<List<Integer>> best = copyOf(groups);
+        double bestValue = objective(branchAffinity, groups, l0, alpha, pooling);
+        while (groups.size() > 1) {
+            int mergeA = -1;
+            int mergeB = -1;
+            double most = Double.NEGATIVE_INFINITY;
+            for (int a = 0; a < groups.size(); a++) {
+                for (int b = a + 1; b < groups.size(); b++) {
+                    double link = Double.POSITIVE_INFINITY;
+                    for (int k : groups.get(a)) {
+                        for (int l : groups.get(b)) {
+                            link = Math.min(link, branchAffinity[k][l]);
+                        }
+                    }
+                    if (link > most) {
+                        most = link;
+                        mergeA = a;
+                        mergeB = b;
+                    }
+                }
+            }
+            if (mergeA < 0) {
+                break;
+            }
+            groups.get(mergeA).addAll(groups.remove(mergeB));
+            Collections.sort(groups.get(mergeA));
+            double value = objective(branchAffinity, groups, l0, alpha, pooling);
+            if (value <= bestValue + 1e-12 || Double.isNaN(bestValue)) {
+                bestValue = value;
+                best = copyOf(groups);
             }
         }
         return best;
     }
 
+    private static List<List<Integer>> copyOf(List<List<Integer>> groups) {
+        List<List<Integer>> out = new ArrayList<>();
+        groups.forEach(g -> out.add(new ArrayList<>(g)));
+        return out;
+    }
+
+    private static List<List<Integer>> groupsOf(int[] labels) {
+        List<List<Integer>> groups = new ArrayList<>();
+        for (int k = 0; k < labels.length; k++) {
+            if (labels[k] == groups.size()) {
+                groups.add(new ArrayList<>());
+            }
+            groups.get(labels[k]).add(k);
+        }
+        return groups;
+    }
+
     /**
-     * Every set partition of 0..n−1 (restricted growth strings).
+     * Every set partition of 0..n−1 (restricted growth strings), materialized; for tests and small n.
      *
-     * @param n the number of elements, at most 12
+     * @param n the number of elements, at most 10
      * @return the partitions
      */
     static List<List<List<Integer>>> partitions(int n) {
-        if (n > 12) {
-            throw new IllegalArgumentException("grouping " + n + " branches exactly is too many (at most 12)");
+        if (n > 10) {
+            throw new IllegalArgumentException("listing the partitions of " + n + " elements is too many (at most 10)");
         }
         List<List<List<Integer>>> out = new ArrayList<>();
         int[] labels = new int[n];
@@ -187,14 +346,7 @@ public final class FullyAdaptive implements Architecture {
 
     private static void grow(int[] labels, int i, int max, List<List<List<Integer>>> out) {
         if (i == labels.length) {
-            List<List<Integer>> groups = new ArrayList<>();
-            for (int g = 0; g < max; g++) {
-                groups.add(new ArrayList<>());
-            }
-            for (int k = 0; k < labels.length; k++) {
-                groups.get(labels[k]).add(k);
-            }
-            out.add(groups);
+            out.add(groupsOf(labels));
             return;
         }
         for (int g = 0; g <= max; g++) {
@@ -456,6 +608,8 @@ public final class FullyAdaptive implements Architecture {
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("stage", stage + 1);
             record.put("task_affinity", rounded(affinity));
+            record.put("branch_affinity", rounded(ab));
+            record.put("search", ab.length <= EXACT_BRANCHES ? "exact" : "greedy");
             List<List<String>> groups = new ArrayList<>();
             for (List<Integer> g : grouping) {
                 List<String> names = new ArrayList<>();

@@ -33,7 +33,8 @@ import org.openmtl.api.task.Task;
  * d) and all tasks' gate logits (batch, tasks, experts); {@code decode(t)} takes the softmax of
  * task t's logits, mixes the experts and runs head t. The experts are shared; gate t and head t
  * are task t's own (only its loss depends on them). With one expert the gate is the constant 1 and
- * the network is hard sharing.
+ * the network is hard sharing. {@code structure()} reports each task's mean gate distribution over
+ * the last batch it decoded in training.
  */
 public final class Mmoe implements Architecture {
 
@@ -82,6 +83,8 @@ public final class Mmoe implements Architecture {
         private final List<Block> experts;
         private final Map<String, Block> gates;
         private final Map<String, Block> heads;
+        /** Per task, the mean gate over the last training batch it decoded (heap copies, for structure()). */
+        private final Map<String, List<Double>> meanGates = new LinkedHashMap<>();
 
         Network(NetworkHolder holder, List<String> tasks, List<Block> experts, Map<String, Block> gates,
                 Map<String, Block> heads) {
@@ -125,6 +128,13 @@ public final class Mmoe implements Architecture {
         @Override
         public NDArray decode(ParameterStore parameters, NDList representation, String task, boolean training) {
             NDArray weights = gate(representation, task);
+            if (training) {
+                List<Double> mean = new ArrayList<>();
+                for (float w : weights.mean(new int[] {0}).toFloatArray()) {
+                    mean.add(Math.round(w * 1e4) / 1e4);
+                }
+                meanGates.put(task, mean);
+            }
             // (batch, 1, experts) × (batch, experts, d) → (batch, d)
             NDArray mixed = weights.expandDims(1).batchMatMul(representation.get(0)).squeeze(1);
             return heads.get(task).forward(parameters, new NDList(mixed), training).singletonOrThrow();
@@ -136,6 +146,27 @@ public final class Mmoe implements Architecture {
                 throw new IllegalArgumentException("the network has no task '" + task + "'; its tasks are " + tasks);
             }
             return t;
+        }
+
+        /**
+         * Each task's mean gate distribution over the experts on the last batch it decoded in
+         * training, rounded to 4 decimals.
+         *
+         * @return {@code {"experts": E, "gates": {"task": [g_1, ..., g_E], ...}}}; empty before the
+         *     first training forward
+         */
+        @Override
+        public Map<String, Object> structure() {
+            if (meanGates.isEmpty()) {
+                return Map.of();
+            }
+            Map<String, Object> gates = new LinkedHashMap<>();
+            for (String task : tasks) {
+                if (meanGates.containsKey(task)) {
+                    gates.put(task, List.copyOf(meanGates.get(task)));
+                }
+            }
+            return Map.of("experts", experts.size(), "gates", gates);
         }
 
         @Override

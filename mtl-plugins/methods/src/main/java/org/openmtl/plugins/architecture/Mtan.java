@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -25,18 +26,28 @@ import org.openmtl.api.task.Task;
 /**
  * Multi-task attention network (Liu, Johns &amp; Davison, <i>End-to-End Multi-Task Learning with
  * Attention</i>, CVPR 2019): a shared trunk (the hard-sharing design's stages, {@link
- * TrunkHeadDesign}) and per task a soft-attention module at every stage. With p^j the shared
- * output of stage j and â_t^{j−1} task t's attended output of the stage before, task t's mask is
- * a_t^j = σ(g_t^j([p^j ; f^j(â_t^{j−1})])) and its attended feature â_t^j = a_t^j ⊙ p^j; at the
- * first stage g_t^1 reads p^1 alone. g_t^j is task t's own (two 1×1 convolutions, relu then
- * sigmoid, on feature maps; two linear layers on vectors), f^j maps the previous attended feature
- * to stage j's shape and is shared by the tasks, as in the paper (here a copy of the trunk's stage
- * j with its own weights). Task t's head reads â_t^L.
+ * TrunkHeadDesign}) and per task a soft-attention module at every stage.
  *
- * <p>{@code encode} runs the shared trunk and returns every stage's output p^1..p^L; {@code
- * decode(t)} runs task t's attention chain and head. The trunk and the f^j are shared (every task
- * reads them), the attention modules and heads are their task's. When every mask is 1 the network
- * is hard sharing.
+ * <p>At stage j the trunk computes u^j, the stage's pre-activation, and its output p^j =
+ * relu(u^j). Task t's mask is a_t^j = σ(h_t^j(g_t^j([u^j ; f^j(â_t^{j−1})]))) and its attended
+ * feature â_t^j = a_t^j ⊙ p^j; at the first stage the module reads u^1 alone. g and h are task
+ * t's own: two 1×1 convolutions (relu between, sigmoid after) on the feature maps of a convolutional
+ * stage, two linear layers on vectors; the mask has p^j's shape. f^j brings the previous attended
+ * feature to stage j's shape and is shared by the tasks, as the paper's shared feature extractor: a
+ * copy of stage j's layers (with its own weights) followed by relu. Task t's head reads â_t^L.
+ *
+ * <p>The paper's u^j is an intermediate layer's output inside block j and p^j the block's output,
+ * both at the block's resolution. The lenet and mlp stages have one weight layer each, so u^j here
+ * is that layer's output before the activation: for a convolutional stage the convolution's output
+ * after the stage's own max pooling (the step that brings it to p^j's resolution; max pooling and
+ * relu commute, so relu(u^j) is exactly the stage's output), for an mlp or fully connected stage
+ * the linear layer's output. Lenet's second stage flattens after its relu; its mask is taken on the
+ * (20, 4, 4) maps before that flattening, so every convolutional stage gets 1×1 convolutions.
+ *
+ * <p>{@code encode} runs the shared trunk and returns every stage's u^1..u^L (functions of the
+ * input and the trunk alone); {@code decode(t)} takes relu, runs task t's attention chain (with
+ * the shared f^j) and its head. The trunk and the f^j are shared (every task reads them), the
+ * attention modules and heads are their task's. When every mask is 1 the network is hard sharing.
  */
 public final class Mtan implements Architecture {
 
@@ -50,21 +61,28 @@ public final class Mtan implements Architecture {
     public MultiTaskNetwork build(NetworkContext context) {
         NDManager manager = context.manager();
         NetworkHolder holder = new NetworkHolder();
-        List<Block> trunk = design.trunkStages(context.exampleShape());
-        List<Shape> shapes = new ArrayList<>();
-        Shape shape = new Shape(1).addAll(context.exampleShape());
-        for (int j = 0; j < trunk.size(); j++) {
-            holder.child("stage" + (j + 1), trunk.get(j));
-            shape = NetworkHolder.initializeChild(trunk.get(j), manager, shape)[0];
-            shapes.add(shape);
+        Shape example = context.exampleShape();
+        List<Block> stages = design.trunkStages(example);
+        List<MtanStage> trunk = new ArrayList<>();
+        List<Shape> outputs = new ArrayList<>();
+        Shape shape = new Shape(1).addAll(example);
+        for (int j = 0; j < stages.size(); j++) {
+            MtanStage stage = MtanStage.split(stages.get(j));
+            holder.child("stage" + (j + 1), stage.block());
+            Shape in = shape;
+            shape = NetworkHolder.initializeChild(stage.block(), manager, in)[0];
+            trunk.add(stage.withShapes(stage.preActivation().getOutputShapes(new Shape[] {in})[0], shape));
+            outputs.add(shape);
         }
-        // f^j for j ≥ 2: a copy of stage j mapping the previous attended feature to stage j's shape
+        // f^j for j ≥ 2: a copy of stage j's layers and relu, from â^{j−1} (as stage j−1 hands it on) to u^j's shape
         List<Block> extractors = new ArrayList<>();
         extractors.add(null);
-        List<Block> copies = design.trunkStages(context.exampleShape());
-        for (int j = 1; j < trunk.size(); j++) {
-            Block f = holder.child("extractor" + (j + 1), copies.get(j));
-            NetworkHolder.initializeChild(f, manager, shapes.get(j - 1));
+        List<Block> copies = design.trunkStages(example);
+        for (int j = 1; j < stages.size(); j++) {
+            MtanStage copy = MtanStage.split(copies.get(j));
+            Block f = holder.child("extractor" + (j + 1),
+                    new SequentialBlock().add(copy.preActivation()).add(Activation.reluBlock()));
+            NetworkHolder.initializeChild(f, manager, outputs.get(j - 1));
             extractors.add(f);
         }
         Map<String, List<Block>> attention = new LinkedHashMap<>();
@@ -72,40 +90,39 @@ public final class Mtan implements Architecture {
         for (Task task : context.tasks()) {
             List<Block> modules = new ArrayList<>();
             for (int j = 0; j < trunk.size(); j++) {
-                Shape p = shapes.get(j);
-                long channels = p.get(1);
-                Shape in = j == 0 ? p : concatShape(p);
-                Block g = holder.child(task.name() + "_attention" + (j + 1), attentionModule(p.dimension(), channels, in.get(1)));
+                Shape u = trunk.get(j).uShape();
+                Shape in = j == 0 ? u : doubledChannels(u);
+                Block g = holder.child(task.name() + "_attention" + (j + 1), attentionModule(u.dimension(), u.get(1), in.get(1)));
                 NetworkHolder.initializeChild(g, manager, in);
                 modules.add(g);
             }
             attention.put(task.name(), modules);
-            Block head = holder.child(task.name() + "_head", design.head(context.exampleShape(), task.outputs()));
-            NetworkHolder.initializeChild(head, manager, shapes.get(shapes.size() - 1));
+            Block head = holder.child(task.name() + "_head", design.head(example, task.outputs()));
+            NetworkHolder.initializeChild(head, manager, outputs.get(outputs.size() - 1));
             heads.put(task.name(), head);
         }
         return new Network(holder, context.tasks().stream().map(Task::name).toList(), trunk, extractors, attention, heads);
     }
 
-    private static Shape concatShape(Shape p) {
-        long[] dims = p.getShape().clone();
+    private static Shape doubledChannels(Shape u) {
+        long[] dims = u.getShape().clone();
         dims[1] *= 2;
         return new Shape(dims);
     }
 
-    /** g: 1×1 conv (or linear) to the stage's channels, relu, 1×1 conv (or linear), sigmoid. */
+    /** g then h: 1×1 conv (or linear) to the stage's channels, relu, 1×1 conv (or linear), sigmoid. */
     private static Block attentionModule(int rank, long channels, long inChannels) {
-        SequentialBlock g = new SequentialBlock();
+        SequentialBlock module = new SequentialBlock();
         if (rank == 4) {
-            g.add(init(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters((int) channels).build(), inChannels));
-            g.add(Activation.reluBlock());
-            g.add(init(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters((int) channels).build(), channels));
+            module.add(init(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters((int) channels).build(), inChannels));
+            module.add(Activation.reluBlock());
+            module.add(init(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters((int) channels).build(), channels));
         } else {
-            g.add(init(Linear.builder().setUnits(channels).build(), inChannels));
-            g.add(Activation.reluBlock());
-            g.add(init(Linear.builder().setUnits(channels).build(), channels));
+            module.add(init(Linear.builder().setUnits(channels).build(), inChannels));
+            module.add(Activation.reluBlock());
+            module.add(init(Linear.builder().setUnits(channels).build(), channels));
         }
-        return g.add(Activation::sigmoid);
+        return module.add(Activation::sigmoid);
     }
 
     private static Block init(Block layer, long fanIn) {
@@ -115,16 +132,61 @@ public final class Mtan implements Architecture {
         return layer;
     }
 
+    /**
+     * One trunk stage cut at its relu: the layers before it compute u (the pre-activation), the
+     * relu and what follows it (lenet's flattening) the stage's output. {@link #block()} runs both
+     * and computes exactly the stage of {@link TrunkHeadDesign#trunkStages}, with its layers and
+     * parameter order.
+     */
+    record MtanStage(SequentialBlock preActivation, SequentialBlock activation, SequentialBlock block,
+            Shape uShape, Shape outputShape) {
+
+        private static final String RELU = ((LambdaBlock) Activation.reluBlock()).getName();
+
+        /**
+         * Cuts a stage of {@link TrunkHeadDesign#trunkStages} before its relu.
+         *
+         * @param stage the stage, a sequence ending with relu (and, for lenet's second stage, a flattening)
+         * @return the cut stage, shapes not yet known
+         * @throws IllegalStateException if the stage has no relu
+         */
+        static MtanStage split(Block stage) {
+            List<Block> layers = new ArrayList<>(stage.getChildren().values());
+            int relu = -1;
+            for (int i = 0; i < layers.size(); i++) {
+                if (layers.get(i) instanceof LambdaBlock lambda && RELU.equals(lambda.getName())) {
+                    relu = i;
+                }
+            }
+            if (relu < 1) {
+                throw new IllegalStateException("mtan cuts each trunk stage before its relu, but the stage " + stage
+                        + " has no relu after a weight layer");
+            }
+            SequentialBlock pre = new SequentialBlock().addAll(layers.subList(0, relu));
+            SequentialBlock post = new SequentialBlock().addAll(layers.subList(relu, layers.size()));
+            return new MtanStage(pre, post, new SequentialBlock().add(pre).add(post), null, null);
+        }
+
+        MtanStage withShapes(Shape u, Shape output) {
+            return new MtanStage(preActivation, activation, block, u, output);
+        }
+
+        /** Whether the stage flattens its output after the relu (lenet's second stage). */
+        boolean flattens() {
+            return outputShape.dimension() != uShape.dimension();
+        }
+    }
+
     /** The built network. */
     static final class Network implements MultiTaskNetwork {
         private final NetworkHolder holder;
         private final List<String> tasks;
-        private final List<Block> trunk;
+        private final List<MtanStage> trunk;
         private final List<Block> extractors;
         private final Map<String, List<Block>> attention;
         private final Map<String, Block> heads;
 
-        Network(NetworkHolder holder, List<String> tasks, List<Block> trunk, List<Block> extractors,
+        Network(NetworkHolder holder, List<String> tasks, List<MtanStage> trunk, List<Block> extractors,
                 Map<String, List<Block>> attention, Map<String, Block> heads) {
             this.holder = holder;
             this.tasks = List.copyOf(tasks);
@@ -139,13 +201,26 @@ public final class Mtan implements Architecture {
             return holder;
         }
 
+        private static NDArray run(ParameterStore parameters, Block block, NDArray x, boolean training) {
+            return block.forward(parameters, new NDList(x), training).singletonOrThrow();
+        }
+
+        /**
+         * Runs the shared trunk.
+         *
+         * @return u^1..u^L, each stage's pre-activation
+         */
         @Override
         public NDList encode(ParameterStore parameters, NDArray input, boolean training) {
             NDList features = new NDList(trunk.size());
             NDArray x = input;
-            for (Block stage : trunk) {
-                x = stage.forward(parameters, new NDList(x), training).singletonOrThrow();
-                features.add(x);
+            for (int j = 0; j < trunk.size(); j++) {
+                MtanStage stage = trunk.get(j);
+                NDArray u = run(parameters, stage.preActivation(), x, training);
+                features.add(u);
+                if (j < trunk.size() - 1) {
+                    x = run(parameters, stage.activation(), u, training);
+                }
             }
             return features;
         }
@@ -157,7 +232,7 @@ public final class Mtan implements Architecture {
          * @param features what {@link #encode} returned
          * @param task the task
          * @param training whether training
-         * @return a_t^1..a_t^L
+         * @return a_t^1..a_t^L, each of its stage's (unflattened) output shape
          */
         List<NDArray> masks(ParameterStore parameters, NDList features, String task, boolean training) {
             List<NDArray> masks = new ArrayList<>();
@@ -165,22 +240,22 @@ public final class Mtan implements Architecture {
             return masks;
         }
 
+        /** Task t's attention chain; returns â_t^L as the head reads it. */
         private NDArray attend(ParameterStore parameters, NDList features, String task, boolean training,
                 List<NDArray> masks) {
-            List<Block> modules = attention.get(task);
-            if (modules == null) {
-                throw new IllegalArgumentException("the network has no task '" + task + "'; its tasks are " + tasks);
-            }
+            List<Block> modules = modules(task);
             NDArray attended = null;
             for (int j = 0; j < trunk.size(); j++) {
-                NDArray p = features.get(j);
-                NDArray in = j == 0 ? p : NDArrays.concat(new NDList(p,
-                        extractors.get(j).forward(parameters, new NDList(attended), training).singletonOrThrow()), 1);
-                NDArray mask = modules.get(j).forward(parameters, new NDList(in), training).singletonOrThrow();
+                NDArray u = features.get(j);
+                NDArray in = j == 0 ? u : NDArrays.concat(new NDList(u, run(parameters, extractors.get(j), attended, training)), 1);
+                NDArray mask = run(parameters, modules.get(j), in, training);
                 if (masks != null) {
                     masks.add(mask);
                 }
-                attended = mask.mul(p);
+                attended = mask.mul(Activation.relu(u));
+                if (trunk.get(j).flattens()) {
+                    attended = attended.reshape(attended.getShape().get(0), -1);
+                }
             }
             return attended;
         }
@@ -188,25 +263,29 @@ public final class Mtan implements Architecture {
         @Override
         public NDArray decode(ParameterStore parameters, NDList representation, String task, boolean training) {
             NDArray attended = attend(parameters, representation, task, training, null);
-            return heads.get(task).forward(parameters, new NDList(attended), training).singletonOrThrow();
+            return run(parameters, heads.get(task), attended, training);
+        }
+
+        private List<Block> modules(String task) {
+            List<Block> modules = attention.get(task);
+            if (modules == null) {
+                throw new IllegalArgumentException("the network has no task '" + task + "'; its tasks are " + tasks);
+            }
+            return modules;
         }
 
         @Override
         public List<Parameter> sharedParameters() {
             List<Parameter> shared = new ArrayList<>();
-            trunk.forEach(s -> shared.addAll(s.getParameters().values()));
+            trunk.forEach(s -> shared.addAll(s.block().getParameters().values()));
             extractors.stream().filter(java.util.Objects::nonNull).forEach(f -> shared.addAll(f.getParameters().values()));
             return shared;
         }
 
         @Override
         public List<Parameter> taskParameters(String task) {
-            List<Block> modules = attention.get(task);
-            if (modules == null) {
-                throw new IllegalArgumentException("the network has no task '" + task + "'; its tasks are " + tasks);
-            }
             List<Parameter> own = new ArrayList<>();
-            modules.forEach(m -> own.addAll(m.getParameters().values()));
+            modules(task).forEach(m -> own.addAll(m.getParameters().values()));
             own.addAll(heads.get(task).getParameters().values());
             return own;
         }

@@ -25,19 +25,33 @@ import org.openmtl.api.task.Task;
 /**
  * Progressive layered extraction (Tang, Liu, Zhao &amp; Gong, <i>Progressive Layered Extraction
  * (PLE): A Novel Multi-Task Learning (MTL) Model for Personalized Recommendations</i>, RecSys
- * 2020). The trunk's stages ({@link TrunkHeadDesign}) are cut into {@code levels} consecutive
- * levels; at each level every task has {@code experts.task} experts of its own and all tasks share
- * {@code experts.shared} experts, each expert a fresh copy of the level's stages. Task t's gate (a
- * linear layer on its flattened input, softmax) mixes its own and the shared experts into its input
- * for the next level; below the last level a shared gate mixes every expert into the shared path's
- * input. The first level reads the example; the heads read the last level's mixtures. One level is
- * CGC (customized gate control).
+ * 2020). The trunk's S stages ({@link TrunkHeadDesign#trunkStages}) are cut into {@code levels} = L
+ * consecutive levels, level l (1-based) holding stages [(l−1)·S/L, l·S/L) (integer division): for
+ * lenet (3 stages: conv1, conv2, fc) one level is the whole lenet, two levels are [conv1] and
+ * [conv2, fc], three levels one stage each; for mlp (one stage per {@code mlp.hidden} layer) the
+ * layers are dealt out the same way, one layer per level when L equals their number. More levels
+ * than stages are refused. At each level every task has {@code experts.task} experts of its own
+ * and all tasks share {@code experts.shared} experts, each a fresh copy of the level's stages. Task
+ * t's gate (a linear layer on its flattened input, softmax) mixes its own and the shared experts
+ * into its input for the next level; below the last level a shared gate mixes every expert (all
+ * tasks' and the shared ones) into the shared path's input. The first level reads the example; the
+ * heads read the last level's task mixtures. One level is CGC (customized gate control).
  *
- * <p>{@code encode} runs every level but the last (nothing for CGC: it returns the input) and
- * returns each task's and the shared path's input to the last level; {@code decode(t)} runs the
- * last level for task t and its head. Below the last level every parameter reaches every task
- * through the shared gate, so all are shared; at the last level task t's experts and gate are its
- * own and the shared experts shared.
+ * <p>{@code encode} returns what every task reads: with one level the input and the shared
+ * experts' outputs; with more, each task's input to the last level (the mixture of its gate one
+ * level below) and the last level's shared experts' outputs. {@code decode(t)} runs task t's
+ * last-level experts and gate and its head.
+ *
+ * <p>Parameters are shared when every task's loss depends on them. Below the last level every
+ * expert feeds its level's shared gate and so, through the shared path, every task: all experts
+ * and shared gates below the last level are shared. Task t's gate at level l feeds only task t's
+ * experts and gate at level l+1, which reach the other tasks only if level l+1 has a shared gate,
+ * i.e. is not the last: task t's gates at the last two levels are its own, lower ones shared.
+ * Task t's own parameters are thus its last-level experts, its last two levels' gates and its
+ * head; the shared experts of every level are shared. (The representation of a network of two or
+ * more levels therefore depends on task t's own gate one level below the last, as MMoE's gate
+ * logits depend on the task gates: under representation-gradient weightings that gate is trained
+ * by its task's gradient scaled by the task's weight.)
  */
 public final class Ple implements Architecture {
 
@@ -174,12 +188,16 @@ public final class Ple implements Architecture {
             return b.forward(p, new NDList(x), training).singletonOrThrow();
         }
 
-        @Override
-        public NDList encode(ParameterStore parameters, NDArray input, boolean training) {
+        /**
+         * Runs every level below the last.
+         *
+         * @param gates where to record each gate's distribution per level (task names and
+         *     "shared"), or null
+         * @return each task's input to the last level, then the shared path's
+         */
+        private List<NDArray> lowerLevels(ParameterStore parameters, NDArray input, boolean training,
+                List<Map<String, NDArray>> gates) {
             int t = tasks.size();
-            if (levels.size() == 1) {
-                return new NDList(input);
-            }
             List<NDArray> taskInputs = new ArrayList<>();
             for (int k = 0; k < t; k++) {
                 taskInputs.add(input);
@@ -187,6 +205,7 @@ public final class Ple implements Architecture {
             NDArray shared = input;
             for (int l = 0; l < levels.size() - 1; l++) {
                 Level level = levels.get(l);
+                Map<String, NDArray> recorded = new LinkedHashMap<>();
                 List<NDArray> sharedOut = new ArrayList<>();
                 for (Block e : level.sharedExperts) {
                     sharedOut.add(run(parameters, e, shared, training));
@@ -200,15 +219,71 @@ public final class Ple implements Architecture {
                     }
                     all.addAll(own);
                     own.addAll(sharedOut);
-                    next.add(mixture(run(parameters, level.taskGates.get(k), taskInputs.get(k), training), own));
+                    NDArray logits = run(parameters, level.taskGates.get(k), taskInputs.get(k), training);
+                    recorded.put(tasks.get(k), logits);
+                    next.add(mixture(logits, own));
                 }
                 all.addAll(sharedOut);
-                shared = mixture(run(parameters, level.sharedGate, shared, training), all);
+                NDArray logits = run(parameters, level.sharedGate, shared, training);
+                recorded.put("shared", logits);
+                shared = mixture(logits, all);
                 taskInputs = next;
+                if (gates != null) {
+                    recorded.replaceAll((name, z) -> z.softmax(1));
+                    gates.add(recorded);
+                }
             }
-            NDList out = new NDList(taskInputs);
+            List<NDArray> out = new ArrayList<>(taskInputs);
             out.add(shared);
             return out;
+        }
+
+        @Override
+        public NDList encode(ParameterStore parameters, NDArray input, boolean training) {
+            List<NDArray> lower = lowerLevels(parameters, input, training, null);
+            NDArray shared = lower.get(tasks.size());
+            // the last level's shared experts read only the shared path: computed once, for every task
+            NDList out = new NDList();
+            if (levels.size() == 1) {
+                out.add(input);
+            } else {
+                out.addAll(lower.subList(0, tasks.size()));
+            }
+            for (Block e : levels.get(levels.size() - 1).sharedExperts) {
+                out.add(run(parameters, e, shared, training));
+            }
+            return out;
+        }
+
+        /**
+         * Every gate's distribution on a batch, in inference.
+         *
+         * @param parameters the parameter store
+         * @param input the batch
+         * @return per level (first = level 1) each task's gate and, below the last level, the
+         *     shared gate ("shared"): (batch, experts) with rows summing to 1
+         */
+        List<Map<String, NDArray>> gates(ParameterStore parameters, NDArray input) {
+            List<Map<String, NDArray>> gates = new ArrayList<>();
+            List<NDArray> lower = lowerLevels(parameters, input, false, gates);
+            Map<String, NDArray> last = new LinkedHashMap<>();
+            for (int k = 0; k < tasks.size(); k++) {
+                last.put(tasks.get(k), run(parameters, levels.get(levels.size() - 1).taskGates.get(k), lower.get(k), false)
+                        .softmax(1));
+            }
+            gates.add(last);
+            return gates;
+        }
+
+        /** Task k's input to the last level, in what {@link #encode} returned. */
+        private NDArray lastInput(NDList representation, int k) {
+            return levels.size() == 1 ? representation.get(0) : representation.get(k);
+        }
+
+        /** The last level's shared experts' outputs, in what {@link #encode} returned. */
+        private List<NDArray> lastSharedOutputs(NDList representation) {
+            int from = levels.size() == 1 ? 1 : tasks.size();
+            return new ArrayList<>(representation.subList(from, representation.size()));
         }
 
         /**
@@ -221,23 +296,20 @@ public final class Ple implements Architecture {
          */
         NDArray lastGate(ParameterStore parameters, NDList representation, String task) {
             int k = index(task);
-            NDArray x = levels.size() == 1 ? representation.get(0) : representation.get(k);
-            return run(parameters, levels.get(levels.size() - 1).taskGates.get(k), x, false).softmax(1);
+            return run(parameters, levels.get(levels.size() - 1).taskGates.get(k), lastInput(representation, k), false)
+                    .softmax(1);
         }
 
         @Override
         public NDArray decode(ParameterStore parameters, NDList representation, String task, boolean training) {
             int k = index(task);
             Level last = levels.get(levels.size() - 1);
-            NDArray x = levels.size() == 1 ? representation.get(0) : representation.get(k);
-            NDArray shared = levels.size() == 1 ? representation.get(0) : representation.get(tasks.size());
+            NDArray x = lastInput(representation, k);
             List<NDArray> outputs = new ArrayList<>();
             for (Block e : last.taskExperts.get(k)) {
                 outputs.add(run(parameters, e, x, training));
             }
-            for (Block e : last.sharedExperts) {
-                outputs.add(run(parameters, e, shared, training));
-            }
+            outputs.addAll(lastSharedOutputs(representation));
             NDArray mixed = mixture(run(parameters, last.taskGates.get(k), x, training), outputs);
             return run(parameters, heads.get(task), mixed, training);
         }
@@ -250,15 +322,21 @@ public final class Ple implements Architecture {
             return k;
         }
 
+        /** Whether task gates at level l (0-based) reach every task: only when level l+1 has a shared gate. */
+        private boolean taskGatesShared(int l) {
+            return l + 1 < levels.size() - 1;
+        }
+
         @Override
         public List<Parameter> sharedParameters() {
             List<Parameter> shared = new ArrayList<>();
             for (int l = 0; l < levels.size(); l++) {
                 Level level = levels.get(l);
-                boolean last = l == levels.size() - 1;
-                if (!last) {
+                if (l < levels.size() - 1) {
                     level.taskExperts.forEach(list -> list.forEach(e -> shared.addAll(e.getParameters().values())));
-                    level.taskGates.forEach(g -> shared.addAll(g.getParameters().values()));
+                    if (taskGatesShared(l)) {
+                        level.taskGates.forEach(g -> shared.addAll(g.getParameters().values()));
+                    }
                     shared.addAll(level.sharedGate.getParameters().values());
                 }
                 level.sharedExperts.forEach(e -> shared.addAll(e.getParameters().values()));
@@ -269,8 +347,13 @@ public final class Ple implements Architecture {
         @Override
         public List<Parameter> taskParameters(String task) {
             int k = index(task);
-            Level last = levels.get(levels.size() - 1);
             List<Parameter> own = new ArrayList<>();
+            for (int l = 0; l < levels.size() - 1; l++) {
+                if (!taskGatesShared(l)) {
+                    own.addAll(levels.get(l).taskGates.get(k).getParameters().values());
+                }
+            }
+            Level last = levels.get(levels.size() - 1);
             last.taskExperts.get(k).forEach(e -> own.addAll(e.getParameters().values()));
             own.addAll(last.taskGates.get(k).getParameters().values());
             own.addAll(heads.get(task).getParameters().values());

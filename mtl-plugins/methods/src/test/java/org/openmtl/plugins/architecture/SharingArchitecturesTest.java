@@ -387,8 +387,9 @@ class SharingArchitecturesTest {
             long level1 = 4 * (8 * 64 + 64) + 3 * (8 * 2 + 2) + (8 * 4 + 4);
             long level2 = 4 * (64 * 64 + 64) + 3 * (64 * 2 + 2);
             assertEquals(level1 + level2 + HEADS, count(ple));
-            assertEquals(level1 + (64 * 64 + 64), count(ple.sharedParameters()));
-            assertEquals((64 * 64 + 64) + (64 * 2 + 2) + head(3), count(ple.taskParameters("a")));
+            // a level-1 task gate feeds only its task's level-2 expert and gate (level 2 has no shared gate): the task's own
+            assertEquals(level1 - 3 * (8 * 2 + 2) + (64 * 64 + 64), count(ple.sharedParameters()));
+            assertEquals((8 * 2 + 2) + (64 * 64 + 64) + (64 * 2 + 2) + head(3), count(ple.taskParameters("a")));
             // one level (CGC): experts are whole trunks, no shared gate; only the shared expert is shared
             MultiTaskNetwork cgc = build(manager, new PleFactory(), VECTOR, "levels=1");
             assertEquals(4 * TRUNK + 3 * (8 * 2 + 2) + HEADS, count(cgc));
