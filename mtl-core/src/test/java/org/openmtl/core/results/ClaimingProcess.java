@@ -13,7 +13,8 @@ import java.util.Random;
  * sweep's trials in random order until none is left, fails about one attempt in five for a retry
  * and completes the others, and prints {@code claim <trial> <attempt>} for every claim it won.
  *
- * <p>Arguments: database file, sweep id, owner, random seed.
+ * <p>Arguments: database file, sweep id, owner, random seed, and optionally milliseconds to
+ * spend "training" each claimed trial (so a test can kill the process while one is running).
  */
 public final class ClaimingProcess {
 
@@ -22,13 +23,15 @@ public final class ClaimingProcess {
     /**
      * Runs the claims.
      *
-     * @param args database file, sweep id, owner, seed
+     * @param args database file, sweep id, owner, seed[, milliseconds per trial]
+     * @throws InterruptedException if interrupted while training
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         Path file = Path.of(args[0]);
         String sweep = args[1];
         String owner = args[2];
         Random random = new Random(Long.parseLong(args[3]));
+        long trainMillis = args.length > 4 ? Long.parseLong(args[4]) : 0;
         try (ResultsDatabase db = ResultsDatabase.open("jdbc:sqlite:" + file, null)) {
             while (true) {
                 Map<String, Integer> counts = db.counts(sweep);
@@ -43,6 +46,8 @@ public final class ClaimingProcess {
                         continue;
                     }
                     System.out.println("claim " + t.id() + " " + attempt.getAsInt());
+                    System.out.flush();
+                    Thread.sleep(trainMillis);
                     db.heartbeat(owner);
                     if (random.nextInt(5) == 0) {
                         db.failed(t.id(), owner, "simulated crash of attempt " + attempt.getAsInt(), true, null);

@@ -196,4 +196,48 @@ class SqliteResultsDatabaseTest extends ResultsDatabaseContract {
             assertEquals("ok", r.getString(1));
         }
     }
+
+    @Test
+    void aCoordinatorKilledMidSweepLosesNothingFinishedAndItsTrialIsReclaimed() throws Exception {
+        Path file = dir.resolve("results.db");
+        int trials = 30;
+        String sweep;
+        try (ResultsDatabase db = ResultsDatabase.open("", dir)) {
+            sweep = sweepWith(db, trials);
+        }
+        Path out = dir.resolve("killed.out");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), ClaimingProcess.class.getName(),
+                file.toString(), sweep, "doomed", "3", "40")
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Files.readAllLines(out).stream().filter(l -> l.startsWith("claim ")).count() < 6) {
+            assertTrue(process.isAlive() && System.nanoTime() < deadline, Files.readString(out));
+            Thread.sleep(10);
+        }
+        process.destroyForcibly(); // SIGKILL: no shutdown hook, no rollback by the process itself
+        process.waitFor(30, TimeUnit.SECONDS);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("PRAGMA integrity_check")) {
+            assertEquals("ok", r.getString(1));
+        }
+        try (ResultsDatabase db = ResultsDatabase.open("", dir)) {
+            Map<String, Integer> counts = db.counts(sweep);
+            assertEquals(trials, counts.values().stream().mapToInt(Integer::intValue).sum());
+            int completedBefore = counts.get("completed");
+            assertTrue(completedBefore >= 4, "completed before the kill: " + counts);
+            Thread.sleep(5);
+            int reclaimed = db.reclaimStale(Duration.ZERO);
+            assertEquals(counts.get("running"), reclaimed);
+            for (TrialRecord t : db.trials(sweep)) {
+                if (db.claim(t.id(), "survivor").isPresent()) {
+                    db.completed(t.id(), "survivor", SampleResults.completed(0.5, 1), "survivor", 0.1);
+                }
+            }
+            assertEquals(trials, db.counts(sweep).get("completed"));
+            long keptFromBefore = db.trials(sweep).stream().filter(t -> "doomed".equals(t.worker())).count();
+            assertEquals(completedBefore, keptFromBefore, "every completion of the killed coordinator is kept");
+        }
+    }
 }
