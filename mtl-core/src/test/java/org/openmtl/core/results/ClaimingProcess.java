@@ -1,0 +1,62 @@
+package org.openmtl.core.results;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Random;
+
+/**
+ * A coordinator stand-in for {@link SqliteResultsDatabaseTest}: run as its own JVM, it claims the
+ * sweep's trials in random order until none is left, fails about one attempt in five for a retry
+ * and completes the others, and prints {@code claim <trial> <attempt>} for every claim it won.
+ *
+ * <p>Arguments: database file, sweep id, owner, random seed, and optionally milliseconds to
+ * spend "training" each claimed trial (so a test can kill the process while one is running).
+ */
+public final class ClaimingProcess {
+
+    private ClaimingProcess() {}
+
+    /**
+     * Runs the claims.
+     *
+     * @param args database file, sweep id, owner, seed[, milliseconds per trial]
+     * @throws InterruptedException if interrupted while training
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Path file = Path.of(args[0]);
+        String sweep = args[1];
+        String owner = args[2];
+        Random random = new Random(Long.parseLong(args[3]));
+        long trainMillis = args.length > 4 ? Long.parseLong(args[4]) : 0;
+        try (ResultsDatabase db = ResultsDatabase.open("jdbc:sqlite:" + file, null)) {
+            while (true) {
+                Map<String, Integer> counts = db.counts(sweep);
+                if (counts.get(TrialStatus.PENDING) + counts.get(TrialStatus.RETRY) == 0) {
+                    break;
+                }
+                List<TrialRecord> trials = new ArrayList<>(db.trials(sweep));
+                Collections.shuffle(trials, random);
+                for (TrialRecord t : trials) {
+                    OptionalInt attempt = db.claim(t.id(), owner);
+                    if (attempt.isEmpty()) {
+                        continue;
+                    }
+                    System.out.println("claim " + t.id() + " " + attempt.getAsInt());
+                    System.out.flush();
+                    Thread.sleep(trainMillis);
+                    db.heartbeat(owner);
+                    if (random.nextInt(5) == 0) {
+                        db.failed(t.id(), owner, "simulated crash of attempt " + attempt.getAsInt(), true, null);
+                    } else {
+                        db.completed(t.id(), owner, SampleResults.completed(random.nextDouble(), 2), owner, 0.1);
+                    }
+                }
+            }
+        }
+        System.out.println("done");
+    }
+}
