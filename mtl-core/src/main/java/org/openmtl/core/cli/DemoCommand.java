@@ -1,44 +1,41 @@
 package org.openmtl.core.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openmtl.api.data.DataException;
 import org.openmtl.api.data.DataSource;
-import org.openmtl.core.config.RunConfig;
-import org.openmtl.core.report.HtmlReport;
-import org.openmtl.core.result.ResultFiles;
+import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.run.MtlRuntime;
-import org.openmtl.core.train.Progress;
+import org.openmtl.core.sweep.SweepRunner;
+import org.openmtl.core.sweep.SweepSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./mtl demo}: the embedded default. Compares single-task networks with hard parameter
- * sharing on MultiMNIST (fetching MNIST if it is missing), or on the synthetic dataset where MNIST
- * cannot be had, and writes the results and an HTML report.
+ * {@code ./mtl demo}: the embedded default, a small comparative sweep. Single-task networks, hard
+ * parameter sharing with equal weighting, with MGDA-UB and with uncertainty weighting, two seeds
+ * each, on a MultiMNIST subset (fetching MNIST if it is missing, or on synthetic classification
+ * tasks where MNIST cannot be had), run on the local worker pool into a results database, and
+ * ending with the HTML report.
  */
-@Command(name = "demo", description = "Compare single-task networks, hard sharing with equal weighting and with MGDA-UB on MultiMNIST; writes results and an HTML report.")
+@Command(name = "demo", description = "A small sweep: single-task networks against hard sharing with equal, MGDA-UB and"
+        + " uncertainty weighting, 2 seeds, on MultiMNIST; ends with the HTML report and prints its path.")
 final class DemoCommand implements Callable<Integer> {
 
-    /** The compared methods: a label and the overrides that make it. */
-    static final List<Map.Entry<String, List<String>>> METHODS = List.of(
-            Map.entry("single-task (independent)", List.of("architecture=independent", "weighting=equal")),
-            Map.entry("hard-sharing + equal", List.of("architecture=hard-sharing", "weighting=equal")),
-            Map.entry("hard-sharing + mgda-ub", List.of("architecture=hard-sharing", "weighting=mgda-ub")));
+    /** The compared methods: a variant name and the keys that make it. */
+    static final Map<String, Map<String, String>> METHODS = methods();
 
-    static final List<String> MULTIMNIST = List.of(
-            "dataset=multimnist", "dataset.train.limit=20000", "epochs=8", "batch.size=256", "optimizer=adam", "seed=1");
+    static final Map<String, String> MULTIMNIST = Map.of(
+            "dataset", "multimnist", "dataset.train.limit", "10000", "epochs", "5", "batch.size", "256", "optimizer", "adam");
 
-    static final List<String> SYNTHETIC = List.of(
-            "dataset=synthetic", "dataset.synthetic.kind=classification", "epochs=20", "batch.size=64", "optimizer=adam", "seed=1");
+    static final Map<String, String> SYNTHETIC = Map.of(
+            "dataset", "synthetic", "dataset.synthetic.kind", "classification", "epochs", "20", "batch.size", "64",
+            "optimizer", "adam");
 
-    @Option(names = "--output-dir", description = "Where the demo writes its runs and report (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--output-dir", description = "Where the demo writes its sweep and report (default: ${DEFAULT-VALUE}).")
     Path outputDir = Path.of("runs/demo");
 
     @Option(names = "--data-dir", description = "The data directory (default: ${DEFAULT-VALUE}).")
@@ -47,53 +44,53 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--plugins-dir", description = "Directory of extra plugin jars (default: ${DEFAULT-VALUE}).")
     Path pluginsDir = Path.of("plugins");
 
+    @Option(names = "--seeds", description = "The seeds of every method (default: ${DEFAULT-VALUE}).", split = ",")
+    List<Long> seeds = List.of(1L, 2L);
+
+    @Option(names = "--executor", description = "Where the trials run: local (worker JVMs) or inline (default: ${DEFAULT-VALUE}).")
+    String executor = "local";
+
+    private static Map<String, Map<String, String>> methods() {
+        Map<String, Map<String, String>> m = new LinkedHashMap<>();
+        m.put("single-task", Map.of("architecture", "independent", "weighting", "equal"));
+        m.put("equal", Map.of("architecture", "hard-sharing", "weighting", "equal"));
+        m.put("mgda-ub", Map.of("architecture", "hard-sharing", "weighting", "mgda-ub"));
+        m.put("uncertainty", Map.of("architecture", "hard-sharing", "weighting", "uncertainty"));
+        return m;
+    }
+
     @Override
+    @SuppressWarnings("unchecked")
     public Integer call() {
         MtlRuntime mtl = MtlRuntime.discover(pluginsDir);
         boolean mnist = ensureMnist();
-        List<String> base = new ArrayList<>(mnist ? MULTIMNIST : SYNTHETIC);
-        base.add("data.dir=" + dataDir);
-        base.add("plugins.dir=" + pluginsDir);
-        String dataset = mnist ? "MultiMNIST (20,000 training pairs)" : "synthetic classification tasks";
-        System.out.println("demo: " + METHODS.size() + " methods on " + dataset + "; results in " + outputDir);
-
-        List<HtmlReport.Entry> entries = new ArrayList<>();
-        List<Map.Entry<String, Map<String, Object>>> rows = new ArrayList<>();
-        boolean allCompleted = true;
-        for (Map.Entry<String, List<String>> method : METHODS) {
-            List<String> overrides = new ArrayList<>(base);
-            overrides.addAll(method.getValue());
-            String slug = method.getValue().get(0).substring(method.getValue().get(0).indexOf('=') + 1)
-                    + (method.getValue().get(1).endsWith("=equal") ? "" : "-" + method.getValue().get(1).substring(method.getValue().get(1).indexOf('=') + 1));
-            overrides.add("output.dir=" + outputDir.resolve(slug));
-            RunConfig config = mtl.configure(null, overrides);
-            System.out.println();
-            System.out.println("== " + method.getKey() + "  (./mtl run " + String.join(" ", overrides) + ")");
-            Map<String, Object> result = mtl.run(config, Progress.forMode(config.progress()));
-            allCompleted &= "completed".equals(result.get("status"));
-            entries.add(new HtmlReport.Entry(method.getKey(), result));
-            rows.add(Map.entry(method.getKey(), result));
-        }
-        Path report = outputDir.resolve("report.html");
-        try {
-            HtmlReport.write(report, "OpenMTL demo: " + dataset,
-                    "Single-task baselines against hard parameter sharing with equal weighting and with MGDA-UB, same budget and seed. "
-                            + "Reproduce with ./mtl demo.", entries);
-            Map<String, Object> summary = new LinkedHashMap<>();
-            for (Map.Entry<String, Map<String, Object>> r : rows) {
-                summary.put(r.getKey(), r.getValue().get("tasks"));
-            }
-            ResultFiles.writeJson(outputDir.resolve("summary.json"), summary);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the demo report in " + outputDir, e);
-        }
+        Map<String, String> values = new LinkedHashMap<>(mnist ? MULTIMNIST : SYNTHETIC);
+        values.put("data.dir", dataDir.toString());
+        values.put("plugins.dir", pluginsDir.toString());
+        values.put("output.dir", outputDir.toString());
+        values.put("executor", executor);
+        METHODS.forEach((variant, keys) -> keys.forEach((k, v) -> values.put("variant." + variant + "." + k, v)));
+        values.put("sweep.variant", String.join(", ", METHODS.keySet()));
+        values.put("sweep.seed", String.join(", ", seeds.stream().map(String::valueOf).toList()));
+        String dataset = mnist ? "MultiMNIST (10,000 training pairs, 5 epochs)" : "synthetic classification tasks";
+        int trials = METHODS.size() * seeds.size();
+        System.out.println("demo: " + METHODS.size() + " methods x " + seeds.size() + " seeds = " + trials + " trials on "
+                + dataset + "; sweep directory " + outputDir);
+        System.out.println("demo: the same as ./mtl sweep with " + values.entrySet().stream()
+                .map(e -> e.getKey() + "=" + (e.getValue().contains(" ") ? "'" + e.getValue() + "'" : e.getValue()))
+                .collect(java.util.stream.Collectors.joining(" ")));
+        ConfigSource source = ConfigSource.of(values);
+        SweepRunner runner = new SweepRunner(mtl);
+        Map<String, Object> summary = runner.summarize(outputDir, runner.runTrials(source, outputDir, "auto"));
         System.out.println();
-        System.out.println("test metrics (" + dataset + "):");
-        System.out.println(ResultTable.render(rows));
+        System.out.println("test metrics (" + dataset + "), mean ± std over seeds:");
+        System.out.print(SweepSummary.markdown(summary));
         System.out.println();
-        System.out.println("report:  " + report);
-        System.out.println("results: " + outputDir + "/<method>/result.json");
-        return allCompleted ? Main.OK : Main.FAILURE;
+        System.out.println("results: " + outputDir.resolve("results.db") + " and " + outputDir.resolve("trials") + "/<id>/result.json");
+        System.out.println("report:  " + outputDir.resolve("report.html").toAbsolutePath());
+        boolean anyFailed = ((List<Map<String, Object>>) summary.get("groups")).stream()
+                .anyMatch(g -> ((Number) g.get("failed")).intValue() > 0);
+        return anyFailed ? Main.FAILURE : Main.OK;
     }
 
     private boolean ensureMnist() {

@@ -1,20 +1,32 @@
 package org.openmtl.core.cli;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.run.MtlRuntime;
 import org.openmtl.core.sweep.SweepRunner;
+import org.openmtl.core.sweep.SweepSettings;
 import org.openmtl.core.sweep.SweepSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./mtl sweep CONFIG [key=value ...]}: a grid of runs. */
-@Command(name = "sweep", description = "Run a grid of trials (axes: sweep.<key> = v1, v2, ...); results under <output.dir>/trials/<id>/.")
+@Command(name = "sweep", description = "Run a grid of trials (axes: sweep.<key> = v1, v2, ...) on worker JVMs"
+        + " (executor=local) or Spark (executor=spark); results under <output.dir>/trials/<id>/ and in results.db.")
 final class SweepCommand implements Callable<Integer> {
+
+    /** Set in a JVM started by {@link #relaunch}, so that it never starts another. */
+    private static final String RELAUNCHED = "MTL_EXECUTOR_RELAUNCHED";
 
     @Parameters(paramLabel = "[CONFIG] [key=value]", description = "A sweep config file, then overrides.")
     List<String> arguments = new ArrayList<>();
@@ -23,17 +35,80 @@ final class SweepCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     public Integer call() {
         ConfigSource source = ConfigArguments.load(arguments);
+        SweepSettings settings = SweepSettings.of(source);
+        if (!List.of("local", "inline").contains(settings.executor()) && SweepRunner.findExecutor(settings.executor()).isEmpty()) {
+            Optional<Integer> code = relaunch(settings.executor(), arguments);
+            if (code.isPresent()) {
+                return code.get();
+            }
+        }
         MtlRuntime mtl = MtlRuntime.discover(MtlRuntime.pluginsDirectory(source));
-        java.nio.file.Path output = java.nio.file.Path.of(source.values().getOrDefault(RunKeys.OUTPUT_DIR, "runs/sweep"));
+        Path output = Path.of(source.values().getOrDefault(RunKeys.OUTPUT_DIR, "runs/sweep"));
         String progress = source.values().getOrDefault(RunKeys.PROGRESS, "auto");
-        Map<String, Object> summary = new SweepRunner(mtl).run(source, output, progress);
+        SweepRunner runner = new SweepRunner(mtl);
+        Map<String, Object> summary = runner.summarize(output, runner.runTrials(source, output, progress, settings));
         System.out.println();
         System.out.print(SweepSummary.markdown(summary));
         System.out.println();
+        System.out.println("results: " + output.resolve("results.db") + (settings.resultsUrl().isEmpty() ? "" : " -> " + settings.resultsUrl()));
         System.out.println("summary: " + output.resolve("summary.md"));
         System.out.println("report:  " + output.resolve("report.html"));
         boolean anyFailed = ((List<Map<String, Object>>) summary.get("groups")).stream()
                 .anyMatch(g -> ((Number) g.get("failed")).intValue() > 0);
         return anyFailed ? Main.FAILURE : Main.OK;
+    }
+
+    /**
+     * Runs the sweep again in a JVM whose class path adds the optional module of an executor
+     * ({@code mtl-<name>/target/lib} and its jar under the installation named by the {@code
+     * mtl.home} property, which {@code ./mtl} sets), so that heavy dependencies such as Spark stay
+     * off the default class path.
+     *
+     * @return the exit code of that JVM, or empty when no such module is built
+     */
+    static Optional<Integer> relaunch(String executor, List<String> arguments) {
+        String home = System.getProperty("mtl.home");
+        if (home == null || System.getenv(RELAUNCHED) != null) {
+            return Optional.empty();
+        }
+        Path target = Path.of(home, "mtl-" + executor, "target");
+        Path lib = target.resolve("lib");
+        if (!Files.isDirectory(lib)) {
+            throw new ConfigException(RunKeys.EXECUTOR + "=" + executor + " needs the mtl-" + executor + " module, which is"
+                    + " not built in " + home + ": run 'mvn -B -pl mtl-" + executor + " -am package -DskipTests' there");
+        }
+        StringBuilder classPath = new StringBuilder(System.getProperty("java.class.path"));
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "mtl-" + executor + "-*.jar")) {
+            for (Path jar : jars) {
+                if (!jar.getFileName().toString().endsWith("-tests.jar")) {
+                    classPath.append(java.io.File.pathSeparator).append(jar);
+                }
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot list " + target + ": " + e.getMessage(), e);
+        }
+        classPath.append(java.io.File.pathSeparator).append(lib).append("/*");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-D") || arg.startsWith("-X")) {
+                command.add(arg);
+            }
+        }
+        command.add("-cp");
+        command.add(classPath.toString());
+        command.add(Main.class.getName());
+        command.add("sweep");
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().put(RELAUNCHED, "1");
+        try {
+            return Optional.of(builder.start().waitFor());
+        } catch (IOException e) {
+            throw new ConfigException("cannot start the JVM for executor=" + executor + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(Main.FAILURE);
+        }
     }
 }

@@ -78,7 +78,7 @@ public final class RunKeys {
      * computes, so they are left out of trial ids.
      */
     private static final List<ConfigKey> SWEEP_KEYS = List.of(
-            ConfigKey.string(EXECUTOR, "local", "./mtl sweep: where trials run: local (a pool of worker JVMs on this machine) or spark (the executors of a Spark application; needs the mtl-spark module)."),
+            ConfigKey.string(EXECUTOR, "local", "./mtl sweep: where trials run: local (a pool of worker JVMs on this machine, one trial per JVM), spark (the executors of a Spark application; the optional mtl-spark module) or inline (one after another inside the sweep's JVM, for debugging)."),
             ConfigKey.integer(WORKERS, 0, 0, 4096, "./mtl sweep, executor=local: worker JVMs running trials at once (0: the number of cores divided by threads.per.trial)."),
             ConfigKey.integer(THREADS_PER_TRIAL, 1, 1, 1024, "./mtl sweep: intra-op threads of each trial (sets each trial's threads)."),
             ConfigKey.integer(RETRIES, 1, 0, 100, "./mtl sweep: how many times a failed or lost trial is tried again before it is recorded as failed."),

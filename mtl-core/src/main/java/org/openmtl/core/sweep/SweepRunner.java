@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.openmtl.api.plugin.ConfigKey;
 import org.openmtl.api.plugin.PluginKind;
@@ -18,17 +20,20 @@ import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.report.HtmlReport;
 import org.openmtl.core.result.ResultFiles;
+import org.openmtl.core.results.ResultsDatabase;
+import org.openmtl.core.results.TrialRecord;
 import org.openmtl.core.run.MtlRuntime;
 import org.openmtl.core.train.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a sweep's trials one after another in this JVM. Every trial is validated before the first
- * one starts (a bad axis value fails the whole sweep at once, with nothing written). A trial whose
- * {@code result.json} is complete is kept and skipped; an interrupted one continues from its
- * checkpoint. At the end, {@code summary.md}, {@code summary.json} and {@code report.html}
- * aggregate the trials over seeds.
+ * Runs a sweep: expands its grid, validates every trial before the first one starts (a bad axis
+ * value fails the whole sweep at once, with nothing written), hands the trials to an executor
+ * (worker JVMs on this machine by default, or Spark) through a {@link SweepCoordinator} that
+ * records everything in the results database, and at the end writes {@code summary.md}, {@code
+ * summary.json} and {@code report.html}, which aggregate the trials over seeds. A trial completed
+ * earlier is kept; an interrupted one continues from its checkpoint.
  */
 public final class SweepRunner {
 
@@ -86,38 +91,104 @@ public final class SweepRunner {
     }
 
     /**
-     * Runs a sweep's trials, keeping those that completed earlier, without summarizing.
+     * Runs a sweep's trials with the executor and results database its sweep keys name, keeping
+     * those that completed earlier, without summarizing.
      *
      * @param source the sweep configuration
      * @param outputDirectory the sweep's directory
-     * @param progressMode the progress display of each trial
-     * @return every trial with its result, in plan order
+     * @param progressMode the progress display
+     * @return every finished trial (completed or failed) with its result, in plan order
      */
     public List<Map.Entry<ResolvedTrial, Map<String, Object>>> runTrials(
             ConfigSource source, Path outputDirectory, String progressMode) {
+        return runTrials(source, outputDirectory, progressMode, SweepSettings.of(source));
+    }
+
+    /**
+     * Runs a sweep's trials with the given settings (see {@link #runTrials(ConfigSource, Path, String)}).
+     *
+     * @param source the sweep configuration
+     * @param outputDirectory the sweep's directory
+     * @param progressMode the progress display
+     * @param settings where and how the trials run
+     * @return every finished trial (completed or failed) with its result, in plan order
+     */
+    public List<Map.Entry<ResolvedTrial, Map<String, Object>>> runTrials(
+            ConfigSource source, Path outputDirectory, String progressMode, SweepSettings settings) {
         List<ResolvedTrial> trials = resolve(source, outputDirectory);
-        writePlan(outputDirectory, trials);
+        try {
+            Files.createDirectories(outputDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the sweep directory " + outputDirectory, e);
+        }
+        try (ResultsDatabase db = ResultsDatabase.open(settings.resultsUrl(), outputDirectory);
+             TrialExecutor executor = executor(settings, progressMode)) {
+            writePlan(outputDirectory, trials);
+            new SweepCoordinator(db, executor, settings, outputDirectory, progressMode).run(trials);
+            return finished(db, trials);
+        }
+    }
+
+    /**
+     * Makes the executor a sweep's settings name: {@code local}, {@code inline}, or one found with
+     * {@link ServiceLoader} ({@code spark} from the mtl-spark module).
+     *
+     * @param settings the sweep's settings
+     * @param progressMode the progress display (inline trials show theirs)
+     * @return the executor
+     * @throws ConfigException if no executor has that name
+     */
+    public static TrialExecutor executor(SweepSettings settings, String progressMode) {
+        switch (settings.executor()) {
+            case "local":
+                return new LocalExecutor(settings.localWorkers());
+            case "inline":
+                return new InlineExecutor(Progress.forMode(progressMode.equals("none") ? "none" : "plain"));
+            default:
+                return findExecutor(settings.executor())
+                        .orElseThrow(() -> new ConfigException(RunKeys.EXECUTOR + ": no executor named '" + settings.executor()
+                                + "'; available: local, inline" + (settings.executor().equals("spark")
+                                        ? " (spark needs the mtl-spark module on the class path: build it with"
+                                                + " 'mvn -pl mtl-spark -am package -DskipTests'; ./mtl adds it then)" : "")))
+                        .create(settings.raw());
+        }
+    }
+
+    /**
+     * An executor factory from the class path.
+     *
+     * @param name the executor's name
+     * @return the factory, if one has that name
+     */
+    public static Optional<TrialExecutorFactory> findExecutor(String name) {
+        for (TrialExecutorFactory f : ServiceLoader.load(TrialExecutorFactory.class)) {
+            if (f.name().equals(name)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The finished trials of the plan with their results, from the database. */
+    private static List<Map.Entry<ResolvedTrial, Map<String, Object>>> finished(ResultsDatabase db, List<ResolvedTrial> trials) {
+        Map<String, TrialRecord> records = new LinkedHashMap<>();
+        for (TrialRecord r : db.trials(null)) {
+            records.put(r.id(), r);
+        }
         List<Map.Entry<ResolvedTrial, Map<String, Object>>> results = new ArrayList<>();
-        int index = 0;
         for (ResolvedTrial trial : trials) {
-            index++;
-            Path dir = outputDirectory.resolve("trials").resolve(trial.id());
-            Map<String, Object> existing = read(dir.resolve("result.json"));
-            if (existing != null && "completed".equals(existing.get("status"))) {
-                LOG.info("trial {}/{} {} {}: completed earlier, kept", index, trials.size(), trial.id(), trial.point());
-                results.add(Map.entry(trial, existing));
+            TrialRecord record = records.get(trial.id());
+            if (record == null) {
                 continue;
             }
-            boolean resume = Files.isDirectory(dir.resolve("checkpoint"));
-            LOG.info("trial {}/{} {} {}{}", index, trials.size(), trial.id(), trial.point(), resume ? " (resuming)" : "");
-            RunConfig config = trial.config();
-            if (resume) {
-                Map<String, String> values = new LinkedHashMap<>(config.resolved());
-                values.put(RunKeys.RESUME, "true");
-                config = mtl.configure(ConfigSource.of(values));
+            if ("completed".equals(record.status())) {
+                db.result(trial.id()).ifPresent(r -> results.add(Map.entry(trial, r)));
+            } else if ("failed".equals(record.status())) {
+                Map<String, Object> failed = new LinkedHashMap<>(db.result(trial.id()).orElse(Map.of()));
+                failed.put("status", "failed");
+                failed.put("reason", record.reason());
+                results.add(Map.entry(trial, failed));
             }
-            Map<String, Object> result = mtl.run(config, Progress.forMode(progressMode));
-            results.add(Map.entry(trial, result));
         }
         return results;
     }

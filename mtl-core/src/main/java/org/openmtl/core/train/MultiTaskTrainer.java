@@ -487,6 +487,25 @@ public final class MultiTaskTrainer {
             };
         }
 
+        /**
+         * The peak resident memory of this JVM (heap, engine buffers and native libraries), from
+         * the kernel's high-water mark; exact per trial where a trial has its JVM to itself, as
+         * under a sweep's local executor. Empty where /proc is not available.
+         */
+        private static java.util.Optional<Long> peakResidentMegabytes() {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmHWM:")) {
+                        String[] parts = line.trim().split("\\s+");
+                        return java.util.Optional.of(Long.parseLong(parts[1]) / 1024);
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // not Linux: no figure
+            }
+            return java.util.Optional.empty();
+        }
+
         private Map<String, Object> result(String status, String reason, long started) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("status", status);
@@ -515,6 +534,7 @@ public final class MultiTaskTrainer {
                 result.put("ms_per_step", ms[ms.length / 2]);
             }
             result.put("seconds", round((System.nanoTime() - started) / 1e9, 2));
+            peakResidentMegabytes().ifPresent(mb -> result.put("peak_rss_mb", mb));
             if (!network.structure().isEmpty()) {
                 result.put("structure", network.structure());
             }
