@@ -1,2 +1,7 @@
-/** HTML reports of one or more runs: a results table and learning curves drawn as inline SVG. */
+/**
+ * The HTML report of a run or sweep: one self-contained page with the per-method results table and
+ * figures drawn here as inline SVG (learning curves, the two-task Pareto front, task weights,
+ * gradient cosines, task affinity, learned structures, cost). Depends only on the JDK and Gson;
+ * callers (the sweep runner, the CLI) hand it result maps and, for sweeps, the summary.
+ */
 package org.openmtl.core.report;

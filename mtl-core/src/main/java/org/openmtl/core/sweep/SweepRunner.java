@@ -209,10 +209,12 @@ public final class SweepRunner {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             List<HtmlReport.Entry> entries = new ArrayList<>();
             for (Map.Entry<ResolvedTrial, Map<String, Object>> r : results) {
-                entries.add(new HtmlReport.Entry(label(r.getKey().point()), r.getValue()));
+                Map<String, String> method = new java.util.LinkedHashMap<>(r.getKey().point());
+                method.remove(RunKeys.SEED);
+                entries.add(new HtmlReport.Entry(label(r.getKey().point()), label(method), r.getValue()));
             }
             HtmlReport.write(outputDirectory.resolve("report.html"), "OpenMTL sweep: " + outputDirectory.getFileName(),
-                    results.size() + " trials; summary in summary.md", entries, SweepSummary.markdown(summary));
+                    results.size() + " trials; summary in summary.md", entries, summary);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the sweep summary in " + outputDirectory, e);
         }

@@ -1,0 +1,258 @@
+package org.openmtl.core.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the page is drawn from: the trials grouped into methods (configurations whose trials differ
+ * only in their seed), the tasks with their primary metric and its direction, and per method the
+ * aggregates over seeds. Reads result maps defensively: a missing or mistyped value is "not
+ * recorded", never an exception.
+ */
+final class ReportData {
+
+    /** A task's primary metric and its direction. */
+    record Primary(String metric, boolean higherIsBetter) {}
+
+    /** Mean, sample standard deviation, extremes and count of some values. */
+    record Stats(double mean, double std, double min, double max, int n) {
+
+        static Stats of(List<Double> values) {
+            List<Double> finite = values.stream().filter(Double::isFinite).toList();
+            if (finite.isEmpty()) {
+                return new Stats(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+            }
+            double mean = finite.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double ss = 0;
+            for (double v : finite) {
+                ss += (v - mean) * (v - mean);
+            }
+            double std = finite.size() > 1 ? Math.sqrt(ss / (finite.size() - 1)) : 0;
+            double min = finite.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+            double max = finite.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+            return new Stats(mean, std, min, max, finite.size());
+        }
+
+        boolean present() {
+            return n > 0;
+        }
+    }
+
+    /**
+     * A method: the trials of one configuration over seeds.
+     *
+     * @param label the configuration's name
+     * @param index its position (and palette colour)
+     * @param trials its trials
+     */
+    record Method(String label, int index, List<HtmlReport.Entry> trials) {
+
+        /** The completed trials; all trials when none completed (their partial histories still show). */
+        List<HtmlReport.Entry> usable() {
+            List<HtmlReport.Entry> done = trials.stream().filter(e -> "completed".equals(e.result().get("status"))).toList();
+            return done.isEmpty() ? trials : done;
+        }
+
+        List<HtmlReport.Entry> completed() {
+            return trials.stream().filter(e -> "completed".equals(e.result().get("status"))).toList();
+        }
+    }
+
+    /**
+     * Δm% and per-task gains against the single-task baseline.
+     *
+     * @param deltaM Δm% over the seeds
+     * @param gains per task, the relative gain of its primary metric in percent (mean over seeds)
+     * @param negative the tasks with negative transfer
+     */
+    record Transfer(Stats deltaM, Map<String, Double> gains, Set<String> negative) {}
+
+    final List<Method> methods = new ArrayList<>();
+    final List<String> tasks = new ArrayList<>();
+    final Map<String, Primary> primary = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> summaryGroups = new LinkedHashMap<>();
+
+    ReportData(List<HtmlReport.Entry> entries, Map<String, Object> summary) {
+        Map<String, List<HtmlReport.Entry>> byGroup = new LinkedHashMap<>();
+        for (HtmlReport.Entry e : entries) {
+            byGroup.computeIfAbsent(e.group(), g -> new ArrayList<>()).add(e);
+        }
+        byGroup.forEach((label, trials) -> methods.add(new Method(label, methods.size(), trials)));
+        Set<String> names = new LinkedHashSet<>();
+        for (HtmlReport.Entry e : entries) {
+            names.addAll(map(e.result().get("tasks")).keySet());
+            names.addAll(map(e.result().get("primary_metrics")).keySet());
+        }
+        tasks.addAll(names);
+        for (String task : tasks) {
+            primary.put(task, primaryOf(entries, task));
+        }
+        for (Object g : list(map(summary).get("groups"))) {
+            Map<String, Object> group = map(g);
+            summaryGroups.put(pointLabel(map(group.get("point"))), group);
+        }
+    }
+
+    /**
+     * The name a sweep gives a point of its grid: {@code key=value} pairs joined by spaces, "run"
+     * for the empty point (as the sweep labels its trials and groups).
+     */
+    static String pointLabel(Map<String, Object> point) {
+        List<String> parts = new ArrayList<>();
+        point.forEach((k, v) -> parts.add(k + "=" + v));
+        return parts.isEmpty() ? "run" : String.join(" ", parts);
+    }
+
+    private static Primary primaryOf(List<HtmlReport.Entry> entries, String task) {
+        for (HtmlReport.Entry e : entries) {
+            Map<String, Object> p = map(map(e.result().get("primary_metrics")).get(task));
+            if (p.get("metric") instanceof String metric) {
+                boolean higher = p.get("higher_is_better") instanceof Boolean b ? b : guessHigherIsBetter(metric);
+                return new Primary(metric, higher);
+            }
+        }
+        for (HtmlReport.Entry e : entries) {
+            Map<String, Object> metrics = map(map(e.result().get("tasks")).get(task));
+            if (!metrics.isEmpty()) {
+                String metric = metrics.keySet().iterator().next();
+                return new Primary(metric, guessHigherIsBetter(metric));
+            }
+        }
+        return new Primary("loss", false);
+    }
+
+    /** For results older than {@code primary_metrics}: the direction of the common metrics. */
+    static boolean guessHigherIsBetter(String metric) {
+        String m = metric.toLowerCase(Locale.ROOT);
+        return m.contains("accuracy") || m.equals("f1") || m.equals("auc") || m.equals("r2") || m.contains("iou")
+                || m.equals("precision") || m.equals("recall");
+    }
+
+    /** A task's primary test metric over a method's completed trials. */
+    Stats testMetric(Method m, String task) {
+        List<Double> values = new ArrayList<>();
+        for (HtmlReport.Entry e : m.completed()) {
+            values.add(number(map(map(e.result().get("tasks")).get(task)).get(primary.get(task).metric())));
+        }
+        return Stats.of(values);
+    }
+
+    /** A top-level number of the result (ms_per_step, peak_rss_mb, parameters) over a method's completed trials. */
+    Stats resultNumber(Method m, String key) {
+        List<Double> values = new ArrayList<>();
+        for (HtmlReport.Entry e : m.completed()) {
+            values.add(number(e.result().get(key)));
+        }
+        return Stats.of(values);
+    }
+
+    /**
+     * Δm% against the single-task baseline: from the sweep summary's group when there is one,
+     * otherwise from the trials' own {@code transfer} sections; null when neither has it.
+     */
+    Transfer transfer(Method m) {
+        Map<String, Object> fromSummary = map(map(summaryGroups.get(m.label())).get("transfer"));
+        if (!fromSummary.isEmpty()) {
+            Map<String, Object> d = map(fromSummary.get("delta_m_percent"));
+            int n = number(d.get("n")) > 0 ? (int) number(d.get("n")) : 1;
+            Stats delta = new Stats(number(d.get("mean")), number(d.get("std")), Double.NaN, Double.NaN, n);
+            Map<String, Double> gains = new LinkedHashMap<>();
+            map(fromSummary.get("gain_percent")).forEach((t, s) -> gains.put(t, number(map(s).get("mean"))));
+            Set<String> negative = new LinkedHashSet<>();
+            list(fromSummary.get("negative_transfer")).forEach(t -> negative.add(String.valueOf(t)));
+            return new Transfer(delta, gains, negative);
+        }
+        List<Double> deltas = new ArrayList<>();
+        Map<String, List<Double>> gains = new LinkedHashMap<>();
+        for (HtmlReport.Entry e : m.completed()) {
+            Map<String, Object> t = map(e.result().get("transfer"));
+            if (t.isEmpty()) {
+                continue;
+            }
+            deltas.add(number(t.get("delta_m_percent")));
+            map(t.get("tasks")).forEach((task, g) -> gains.computeIfAbsent(task, k -> new ArrayList<>())
+                    .add(number(map(g).get("gain_percent"))));
+        }
+        if (deltas.isEmpty()) {
+            return null;
+        }
+        Map<String, Double> meanGains = new LinkedHashMap<>();
+        Set<String> negative = new LinkedHashSet<>();
+        gains.forEach((task, list) -> {
+            double mean = Stats.of(list).mean();
+            meanGains.put(task, mean);
+            if (mean < 0) {
+                negative.add(task);
+            }
+        });
+        return new Transfer(Stats.of(deltas), meanGains, negative);
+    }
+
+    /** A trial's seed as its configuration says, or its label. */
+    static String seedLabel(HtmlReport.Entry e) {
+        Object seed = map(e.result().get("config")).get("seed");
+        return seed == null ? e.label() : "seed " + seed;
+    }
+
+    /** The history records of a result. */
+    static List<Map<String, Object>> history(Map<String, Object> result) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object o : list(result.get("history"))) {
+            Map<String, Object> record = map(o);
+            if (!record.isEmpty()) {
+                out.add(record);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per epoch, the mean, min and max over a method's trials of a value read from each history record.
+     *
+     * @return {epoch, mean, min, max} in epoch order
+     */
+    static List<double[]> perEpoch(List<HtmlReport.Entry> trials, java.util.function.ToDoubleFunction<Map<String, Object>> value) {
+        Map<Double, List<Double>> byEpoch = new java.util.TreeMap<>();
+        for (HtmlReport.Entry e : trials) {
+            List<Map<String, Object>> history = history(e.result());
+            for (int i = 0; i < history.size(); i++) {
+                Map<String, Object> record = history.get(i);
+                double epoch = number(record.get("epoch"));
+                double v = value.applyAsDouble(record);
+                if (Double.isFinite(v)) {
+                    byEpoch.computeIfAbsent(Double.isFinite(epoch) ? epoch : i + 1, k -> new ArrayList<>()).add(v);
+                }
+            }
+        }
+        List<double[]> out = new ArrayList<>();
+        byEpoch.forEach((epoch, values) -> {
+            Stats s = Stats.of(values);
+            out.add(new double[] {epoch, s.mean(), s.min(), s.max()});
+        });
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        if (o instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            ((Map<Object, Object>) m).forEach((k, v) -> out.put(String.valueOf(k), v));
+            return out;
+        }
+        return Map.of();
+    }
+
+    static List<?> list(Object o) {
+        return o instanceof List<?> l ? l : List.of();
+    }
+
+    /** A number, or NaN for anything else (absent, text, null). */
+    static double number(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+}
