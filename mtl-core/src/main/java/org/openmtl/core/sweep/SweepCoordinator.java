@@ -72,6 +72,15 @@ final class SweepCoordinator {
 
     private record Done(SweepRunner.ResolvedTrial trial, int attempt, TrialOutcome outcome) {}
 
+    /**
+     * The sweep's id in the results database (a hash of its directory and trials).
+     *
+     * @return the id, once {@link #run} started
+     */
+    String sweepId() {
+        return sweepId;
+    }
+
     void run(List<SweepRunner.ResolvedTrial> trials) {
         sweepId = SweepPlan.id(Map.of("directory", directory.toAbsolutePath().normalize().toString(),
                 "trials", String.join(",", trials.stream().map(SweepRunner.ResolvedTrial::id).toList())));

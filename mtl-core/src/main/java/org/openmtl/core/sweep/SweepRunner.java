@@ -45,6 +45,9 @@ public final class SweepRunner {
 
     private final MtlRuntime mtl;
 
+    /** The trials per status in the results database after the last {@link #runTrials} (null before). */
+    private Map<String, Integer> lastCounts;
+
     /**
      * Creates a runner.
      *
@@ -124,7 +127,9 @@ public final class SweepRunner {
         try (ResultsDatabase db = ResultsDatabase.open(settings.resultsUrl(), outputDirectory);
              TrialExecutor executor = executor(settings, progressMode)) {
             writePlan(outputDirectory, trials);
-            new SweepCoordinator(db, executor, settings, outputDirectory, progressMode).run(trials);
+            SweepCoordinator coordinator = new SweepCoordinator(db, executor, settings, outputDirectory, progressMode);
+            coordinator.run(trials);
+            lastCounts = db.counts(coordinator.sweepId());
             return finished(db, trials);
         }
     }
@@ -214,11 +219,26 @@ public final class SweepRunner {
                 entries.add(new HtmlReport.Entry(label(r.getKey().point()), label(method), r.getValue()));
             }
             HtmlReport.write(outputDirectory.resolve("report.html"), "OpenMTL sweep: " + outputDirectory.getFileName(),
-                    results.size() + " trials; summary in summary.md", entries, summary);
+                    countsLine(results.size()), entries, summary);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the sweep summary in " + outputDirectory, e);
         }
         return summary;
+    }
+
+    /** The report's subtitle: the trials by status as the results database has them, where known. */
+    private String countsLine(int finished) {
+        if (lastCounts == null) {
+            return finished + " trials; summary in summary.md";
+        }
+        int total = lastCounts.values().stream().mapToInt(Integer::intValue).sum();
+        List<String> parts = new ArrayList<>();
+        lastCounts.forEach((status, n) -> {
+            if (n > 0) {
+                parts.add(n + " " + status);
+            }
+        });
+        return total + " trials in the results database: " + String.join(", ", parts) + "; summary in summary.md";
     }
 
     static String label(Map<String, String> point) {
@@ -310,6 +330,16 @@ public final class SweepRunner {
         }
         if (results.isEmpty()) {
             throw new ConfigException(outputDirectory + " has no finished trial to summarize");
+        }
+        if (Files.isRegularFile(outputDirectory.resolve("results.db"))) {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            planned.forEach(o -> ids.add((String) ((Map<String, Object>) o).get("id")));
+            try (ResultsDatabase db = ResultsDatabase.open("", outputDirectory)) {
+                Map<String, Integer> counts = new LinkedHashMap<>();
+                db.counts(null).keySet().forEach(status -> counts.put(status, 0));
+                db.trials(null).stream().filter(r -> ids.contains(r.id())).forEach(r -> counts.merge(r.status(), 1, Integer::sum));
+                lastCounts = counts;
+            }
         }
         return summarize(outputDirectory, results);
     }

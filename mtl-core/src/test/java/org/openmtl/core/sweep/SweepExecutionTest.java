@@ -76,7 +76,11 @@ class SweepExecutionTest {
         assertTrue(byStart.get(1).started().isBefore(byStart.get(0).finished()),
                 "the second trial should start before the first finishes with 2 workers");
 
-        new SweepRunner(mtl).runTrials(source(values), out, "none");
+        SweepRunner runner = new SweepRunner(mtl);
+        runner.summarize(out, runner.runTrials(source(values), out, "none"));
+        // the report states the database's counts
+        String report = Files.readString(out.resolve("report.html"));
+        assertTrue(report.contains("4 trials in the results database: 4 completed"), "report subtitle with the counts");
         for (TrialRecord r : records(out).values()) {
             assertEquals(1, r.attempts(), "a rerun must start no trial");
             assertEquals(1, attemptLines(out.resolve("trials").resolve(r.id())));
