@@ -128,9 +128,10 @@ public final class SparkTrialExecutor implements TrialExecutor {
                 cores = master.coresPerExecutor();
                 conf.set("spark.executor.cores", Integer.toString(cores));
                 conf.setIfMissing("spark.executor.memory", master.memoryMbPerExecutor() + "m");
-                // the executors run on this machine: give them exactly this JVM's classpath
+                // the executors run on this machine: give them exactly this JVM's classpath, made
+                // absolute because they run in their own working directories under SPARK_HOME/work
                 conf.set("spark.executor.extraClassPath", joinPaths(conf.get("spark.executor.extraClassPath", ""),
-                        System.getProperty("java.class.path")));
+                        absoluteClassPath(System.getProperty("java.class.path"))));
                 break;
             default:
                 cores = conf.contains("spark.executor.cores") ? conf.getInt("spark.executor.cores", 1)
@@ -162,6 +163,22 @@ public final class SparkTrialExecutor implements TrialExecutor {
             return submitted != null ? submitted : DEFAULT_MASTER;
         }
         return fromSweep.trim();
+    }
+
+    /** Each entry made absolute; a trailing {@code *} (every jar of a directory) is kept. */
+    static String absoluteClassPath(String classPath) {
+        StringBuilder sb = new StringBuilder();
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            boolean wildcard = entry.equals("*") || entry.endsWith(java.io.File.separator + "*");
+            String dir = wildcard ? entry.substring(0, entry.length() - 1) : entry;
+            String absolute = Path.of(dir.isEmpty() ? "." : dir).toAbsolutePath().normalize().toString();
+            sb.append(sb.length() == 0 ? "" : java.io.File.pathSeparator).append(absolute)
+                    .append(wildcard ? java.io.File.separator + "*" : "");
+        }
+        return sb.toString();
     }
 
     private static String joinPaths(String a, String b) {
@@ -210,6 +227,14 @@ public final class SparkTrialExecutor implements TrialExecutor {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+        if (master.kind() == SparkMaster.Kind.LOCAL_CLUSTER && registeredExecutors() == 0) {
+            // its executors fail to start and Spark starts them again for ever: better a clear stop
+            String app = spark.sc().applicationId();
+            spark.stop();
+            throw new IllegalStateException("No executor of " + master.url() + " started within " + REGISTRATION_WAIT_MS / 1000
+                    + " s; each executor's log is " + Path.of(System.getenv("SPARK_HOME"), "work", app).toAbsolutePath()
+                    + "/<executor>/stderr");
         }
         if (registeredExecutors() < wanted) {
             LOG.warn("{} of {} Spark executor(s) registered within {} s; trials wait in Spark's queue until more do",

@@ -19,7 +19,8 @@ class SparkConfigurationTest {
         assertEquals("3", conf.get("spark.task.cpus"));
         assertEquals("1", conf.get("spark.task.maxFailures"));
         assertEquals("1024m", conf.get("spark.executor.memory"));
-        assertEquals(System.getProperty("java.class.path"), conf.get("spark.executor.extraClassPath"));
+        assertEquals(SparkTrialExecutor.absoluteClassPath(System.getProperty("java.class.path")),
+                conf.get("spark.executor.extraClassPath"));
         assertTrue(conf.get("spark.executor.extraJavaOptions").contains("-Dai.djl.offline=true"));
         assertEquals("true", conf.get("spark.executorEnv.OPT_OUT_TRACKING"));
         assertEquals("openmtl sweep /tmp/s", conf.get("spark.app.name"));
@@ -42,6 +43,12 @@ class SparkConfigurationTest {
         SparkConf conf = SparkTrialExecutor.configure(Map.of("spark.master", "yarn", "threads.per.trial", "4"),
                 new SparkConf(false).set("spark.executor.cores", "2"));
         assertEquals("2", conf.get("spark.task.cpus"));
+    }
+
+    @Test
+    void executorClassPath_isAbsoluteBecauseExecutorsRunInTheirOwnDirectories() {
+        String cwd = java.nio.file.Path.of("").toAbsolutePath().toString();
+        assertEquals(cwd + "/lib/*:" + cwd + "/a.jar:/abs/b.jar", SparkTrialExecutor.absoluteClassPath("lib/*:a.jar::/abs/b.jar"));
     }
 
     @Test
