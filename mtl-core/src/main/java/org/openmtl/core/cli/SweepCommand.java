@@ -2,7 +2,6 @@ package org.openmtl.core.cli;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ final class SweepCommand implements Callable<Integer> {
         ConfigSource source = ConfigArguments.load(arguments);
         SweepSettings settings = SweepSettings.of(source);
         if (!List.of("local", "inline").contains(settings.executor()) && SweepRunner.findExecutor(settings.executor()).isEmpty()) {
-            Optional<Integer> code = relaunch(settings.executor(), arguments);
+            Optional<Integer> code = relaunch(settings.executor(), settings.raw().getOrDefault(RunKeys.SPARK_MASTER, ""), arguments);
             if (code.isPresent()) {
                 return code.get();
             }
@@ -64,9 +63,12 @@ final class SweepCommand implements Callable<Integer> {
      * mtl.home} property, which {@code ./mtl} sets), so that heavy dependencies such as Spark stay
      * off the default class path.
      *
+     * @param executor the executor's name
+     * @param master the Spark master, for local masters' settings
+     * @param arguments the sweep's arguments
      * @return the exit code of that JVM, or empty when no such module is built
      */
-    static Optional<Integer> relaunch(String executor, List<String> arguments) {
+    static Optional<Integer> relaunch(String executor, String master, List<String> arguments) {
         String home = System.getProperty("mtl.home");
         if (home == null || System.getenv(RELAUNCHED) != null) {
             return Optional.empty();
@@ -77,17 +79,9 @@ final class SweepCommand implements Callable<Integer> {
             throw new ConfigException(RunKeys.EXECUTOR + "=" + executor + " needs the mtl-" + executor + " module, which is"
                     + " not built in " + home + ": run 'mvn -B -pl mtl-" + executor + " -am package -DskipTests' there");
         }
-        StringBuilder classPath = new StringBuilder(System.getProperty("java.class.path"));
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "mtl-" + executor + "-*.jar")) {
-            for (Path jar : jars) {
-                if (!jar.getFileName().toString().endsWith("-tests.jar")) {
-                    classPath.append(java.io.File.pathSeparator).append(jar);
-                }
-            }
-        } catch (IOException e) {
-            throw new ConfigException("cannot list " + target + ": " + e.getMessage(), e);
-        }
-        classPath.append(java.io.File.pathSeparator).append(lib).append("/*");
+        // the module's lib holds its complete runtime class path (newer versions of shared libraries
+        // among it), so it goes first; this JVM's class path follows for the distribution's resources
+        String classPath = lib + "/*" + java.io.File.pathSeparator + System.getProperty("java.class.path");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -96,12 +90,20 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         command.add("-cp");
-        command.add(classPath.toString());
+        command.add(classPath);
         command.add(Main.class.getName());
         command.add("sweep");
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().put(RELAUNCHED, "1");
+        // local-cluster masters start executors through a SPARK_HOME; the module's build makes one
+        Path sparkHome = target.resolve(executor + "-home");
+        if (System.getenv("SPARK_HOME") == null && Files.isDirectory(sparkHome)) {
+            builder.environment().put("SPARK_HOME", sparkHome.toString());
+        }
+        if (System.getenv("SPARK_LOCAL_IP") == null && master.startsWith("local")) {
+            builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        }
         try {
             return Optional.of(builder.start().waitFor());
         } catch (IOException e) {
