@@ -1,5 +1,6 @@
 package org.openmtl.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,7 +112,9 @@ class CliTest {
         // the command: singles and pairs on 3 seeds, the planted groups {t0,t2} and {t1,t3}
         Path out = dir.resolve("group");
         Cli.Outcome o = Cli.run("group", "configs/grouping.yaml", "dataset=synthetic", "dataset.synthetic.tasks=4",
-                "dataset.synthetic.groups=2", "grouping.budget=2", "progress=none", "output.dir=" + out);
+                "dataset.synthetic.groups=2", "grouping.budget=2", "progress=none", "output.dir=" + out,
+                // 30 tiny trainings: in this JVM rather than 30 worker JVMs (the pool is tested with sweeps)
+                "executor=inline");
         assertEquals(0, o.exitCode(), o.err());
         Map<String, Object> grouping = new com.google.gson.Gson().fromJson(
                 Files.readString(out.resolve("grouping.json")), Map.class);
@@ -126,5 +129,41 @@ class CliTest {
                 "output.dir=" + out);
         assertEquals(2, tooSmall.exitCode(), tooSmall.err());
         assertTrue(tooSmall.err().contains("grouping.budget"), tooSmall.err());
+    }
+
+    @Test
+    void aSweepWritesItsDatabaseAndReportAndACorruptDatabaseExitsTwoUntouched() throws Exception {
+        Path out = dir.resolve("sweep");
+        String[] args = {"sweep", "dataset=synthetic", "dataset.synthetic.tasks=2", "dataset.synthetic.train.examples=128",
+            "epochs=1", "batch.size=32", "progress=none", "diagnostics.gradients=false", "sweep.weighting=equal, uncertainty",
+            "sweep.seed=1, 2", "workers=2", "output.dir=" + out};
+        Cli.Outcome o = Cli.run(args);
+        assertEquals(0, o.exitCode(), o.err());
+        assertTrue(o.out().contains("report:  " + out.resolve("report.html")), o.out());
+        assertTrue(Files.isRegularFile(out.resolve("results.db")));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("4 trials in the results database: 4 completed"));
+
+        Path broken = dir.resolve("broken");
+        Files.createDirectories(broken);
+        byte[] garbage = "this is not a database, but somebody's file".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(broken.resolve("results.db"), garbage);
+        args[args.length - 1] = "output.dir=" + broken;
+        Cli.Outcome refused = Cli.run(args);
+        assertEquals(2, refused.exitCode(), refused.out() + refused.err());
+        assertTrue(refused.err().contains(broken.resolve("results.db").toString()), refused.err());
+        assertArrayEquals(garbage, Files.readAllBytes(broken.resolve("results.db")), "the file is left as it was");
+        assertFalse(Files.exists(broken.resolve("trials")), "no trial started");
+    }
+
+    @Test
+    void theDemoIsASweepThatEndsWithItsReport() throws Exception {
+        Path out = dir.resolve("demo");
+        Cli.Outcome o = Cli.run("demo", "--synthetic", "--seeds", "1", "--output-dir", out.toString(),
+                "--plugins-dir", dir.resolve("none").toString());
+        assertEquals(0, o.exitCode(), o.out() + o.err());
+        assertTrue(o.out().contains("report:  " + out.resolve("report.html").toAbsolutePath()), o.out());
+        String report = Files.readString(out.resolve("report.html"));
+        assertTrue(report.contains("4 trials in the results database: 4 completed"), "4 methods x 1 seed");
+        assertTrue(o.out().contains("variant=mgda-ub"), o.out());
     }
 }

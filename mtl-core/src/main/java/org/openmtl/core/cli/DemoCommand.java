@@ -29,7 +29,7 @@ final class DemoCommand implements Callable<Integer> {
     static final Map<String, Map<String, String>> METHODS = methods();
 
     static final Map<String, String> MULTIMNIST = Map.of(
-            "dataset", "multimnist", "dataset.train.limit", "10000", "epochs", "5", "batch.size", "256", "optimizer", "adam");
+            "dataset", "multimnist", "dataset.train.limit", "20000", "epochs", "6", "batch.size", "256", "optimizer", "adam");
 
     static final Map<String, String> SYNTHETIC = Map.of(
             "dataset", "synthetic", "dataset.synthetic.kind", "classification", "epochs", "20", "batch.size", "64",
@@ -47,6 +47,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seeds", description = "The seeds of every method (default: ${DEFAULT-VALUE}).", split = ",")
     List<Long> seeds = List.of(1L, 2L);
 
+    @Option(names = "--synthetic", description = "Compare on synthetic classification tasks instead of MultiMNIST (no download, a minute).")
+    boolean synthetic;
+
     @Option(names = "--executor", description = "Where the trials run: local (worker JVMs) or inline (default: ${DEFAULT-VALUE}).")
     String executor = "local";
 
@@ -63,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     public Integer call() {
         MtlRuntime mtl = MtlRuntime.discover(pluginsDir);
-        boolean mnist = ensureMnist();
+        boolean mnist = !synthetic && ensureMnist();
         Map<String, String> values = new LinkedHashMap<>(mnist ? MULTIMNIST : SYNTHETIC);
         values.put("data.dir", dataDir.toString());
         values.put("plugins.dir", pluginsDir.toString());
@@ -72,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
         METHODS.forEach((variant, keys) -> keys.forEach((k, v) -> values.put("variant." + variant + "." + k, v)));
         values.put("sweep.variant", String.join(", ", METHODS.keySet()));
         values.put("sweep.seed", String.join(", ", seeds.stream().map(String::valueOf).toList()));
-        String dataset = mnist ? "MultiMNIST (10,000 training pairs, 5 epochs)" : "synthetic classification tasks";
+        String dataset = mnist ? "MultiMNIST (20,000 training pairs, 6 epochs)" : "synthetic classification tasks";
         int trials = METHODS.size() * seeds.size();
         System.out.println("demo: " + METHODS.size() + " methods x " + seeds.size() + " seeds = " + trials + " trials on "
                 + dataset + "; sweep directory " + outputDir);
