@@ -26,11 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code executor=local}: a pool of worker JVMs on this machine, one trial per JVM ({@link
- * TrialWorker}), {@code workers} of them at once. A fresh JVM per trial gives every trial the
- * engine to itself (one gradient collector per JVM), its own intra-op threads and its own peak
- * memory, and turns a crash of any kind (kill -9, out of memory, a native fault) into a lost
- * attempt instead of a lost sweep.
+ * {@code executor=local}: a pool of {@code workers} worker JVMs on this machine ({@link
+ * TrialWorker}), each running one trial at a time. A trial in its own JVM has the engine to itself
+ * (one gradient collector per JVM), its own intra-op threads and its own peak memory, and a crash
+ * of any kind (kill -9, out of memory, a native fault) is a lost attempt instead of a lost sweep.
+ * A worker serves trial after trial, so small trials do not each pay for a JVM start; a worker
+ * whose trial failed or died is replaced by a fresh JVM.
  *
  * <p>Each trial gets a directory beside the trials' ({@code <sweep>/logs/<id>/}, outside the trial's
  * own directory, which a fresh run sets aside) with {@code worker.log} (the worker's output,
@@ -110,6 +111,38 @@ public final class LocalExecutor implements TrialExecutor {
         }, pool);
     }
 
+    /** A running worker JVM: its process, the pipe to it and the pipe from it. */
+    private record Worker(String name, Process process, java.io.Writer in, BufferedReader out) {}
+
+    private final Map<Integer, Worker> workers = new ConcurrentHashMap<>();
+
+    private Worker worker(int slot) throws IOException {
+        Worker w = workers.get(slot);
+        if (w != null && w.process().isAlive()) {
+            return w;
+        }
+        String name = "local-" + slot;
+        List<String> command = new ArrayList<>(javaCommand);
+        command.add(TrialWorker.class.getName());
+        command.add(name);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("OPT_OUT_TRACKING", "true");
+        Process process = builder.start();
+        running.add(process);
+        w = new Worker(name, process,
+                new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8),
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)));
+        workers.put(slot, w);
+        return w;
+    }
+
+    private void retire(int slot, Worker w) {
+        workers.remove(slot, w);
+        running.remove(w.process());
+        w.process().descendants().forEach(ProcessHandle::destroyForcibly);
+        w.process().destroyForcibly();
+    }
+
     private TrialOutcome attempt(TrialSpec trial, TrialListener listener, int slot) {
         long begin = System.nanoTime();
         Path dir = logDirectory(Path.of(trial.values().get(RunKeys.OUTPUT_DIR)));
@@ -117,37 +150,38 @@ public final class LocalExecutor implements TrialExecutor {
         Path outcomeFile = dir.resolve("outcome-" + trial.attempt() + ".json");
         Path log = dir.resolve("worker.log");
         String name = "local-" + slot;
-        Process process;
+        Worker w;
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(outcomeFile);
             ResultFiles.writeJson(spec, TrialWorker.toMap(trial));
-            List<String> command = new ArrayList<>(javaCommand);
-            command.add(TrialWorker.class.getName());
-            command.add(spec.toString());
-            command.add(outcomeFile.toString());
-            command.add(name);
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(false)
-                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            builder.environment().put("OPT_OUT_TRACKING", "true");
-            Files.writeString(log, "== attempt " + trial.attempt() + " on " + name + " at " + java.time.Instant.now() + "\n",
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             if (closed) {
                 return TrialOutcome.lost("the sweep stopped before the trial started", name, 0);
             }
-            process = builder.start();
+            w = worker(slot);
         } catch (IOException e) {
             return TrialOutcome.lost("cannot start a worker JVM: " + e.getMessage(), name, seconds(begin));
         }
-        running.add(process);
-        String worker = name + " (pid " + process.pid() + ")";
-        listener.started(worker);
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             var logOut = Files.newBufferedWriter(log, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND)) {
+        String worker = w.name() + " (pid " + w.process().pid() + ")";
+        try (var logOut = Files.newBufferedWriter(log, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND)) {
+            logOut.write("== attempt " + trial.attempt() + " on " + worker + " at " + java.time.Instant.now());
+            logOut.newLine();
+            logOut.flush();
+            w.in().write("RUN " + spec.toAbsolutePath() + " " + outcomeFile.toAbsolutePath() + "\n");
+            w.in().flush();
+            listener.started(worker);
             String line;
-            while ((line = out.readLine()) != null) {
+            while ((line = w.out().readLine()) != null) {
+                if (line.equals(TrialWorker.DONE_LINE)) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> m = new Gson().fromJson(Files.readString(outcomeFile), Map.class);
+                    TrialOutcome o = TrialWorker.fromMap(m);
+                    if (o.status() != TrialOutcome.Status.COMPLETED) {
+                        retire(slot, w); // a trial that failed gets no say over the next one's JVM
+                    }
+                    return new TrialOutcome(o.status(), o.result(), o.reason(), worker, seconds(begin));
+                }
                 if (line.startsWith(TrialWorker.EPOCH_LINE)) {
                     String[] parts = line.split(" ");
                     try {
@@ -161,22 +195,17 @@ public final class LocalExecutor implements TrialExecutor {
                     logOut.flush();
                 }
             }
-            int code = process.waitFor();
-            if (Files.isRegularFile(outcomeFile)) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m = new Gson().fromJson(Files.readString(outcomeFile), Map.class);
-                TrialOutcome o = TrialWorker.fromMap(m);
-                return new TrialOutcome(o.status(), o.result(), o.reason(), worker, seconds(begin));
-            }
+            int code = w.process().waitFor();
+            retire(slot, w);
+            logOut.flush();
             return TrialOutcome.lost(deathReason(code, log), worker, seconds(begin));
         } catch (IOException e) {
+            retire(slot, w);
             return TrialOutcome.lost("lost contact with the worker: " + e.getMessage(), worker, seconds(begin));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            retire(slot, w);
             return TrialOutcome.lost("the sweep was interrupted", worker, seconds(begin));
-        } finally {
-            running.remove(process);
         }
     }
 
@@ -238,6 +267,13 @@ public final class LocalExecutor implements TrialExecutor {
     @Override
     public void close() {
         closed = true;
+        for (Worker w : workers.values()) {
+            try {
+                w.in().close(); // end of input: an idle worker exits by itself
+            } catch (IOException e) {
+                // it is destroyed below anyway
+            }
+        }
         for (Process p : running) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
