@@ -93,6 +93,7 @@ public final class GroupingRunner {
 
         Map<String, String> probeValues = new LinkedHashMap<>(values);
         probeValues.keySet().removeIf(k -> k.startsWith(SweepPlan.AXIS_PREFIX));
+        RunKeys.sweepKeys().forEach(k -> probeValues.remove(k.name()));
         RunConfig probe = mtl.configure(ConfigSource.of(probeValues));
         List<String> tasks = mtl.plugins(probe).dataset().tasks().stream().map(Task::name).toList();
         int t = tasks.size();
