@@ -49,7 +49,7 @@ final class SweepCommand implements Callable<Integer> {
         System.out.println();
         System.out.print(SweepSummary.markdown(summary));
         System.out.println();
-        System.out.println("results: " + output.resolve("results.db") + (settings.resultsUrl().isEmpty() ? "" : " -> " + settings.resultsUrl()));
+        System.out.println("results: " + runner.resultsDatabase());
         System.out.println("summary: " + output.resolve("summary.md"));
         System.out.println("report:  " + output.resolve("report.html"));
         boolean anyFailed = ((List<Map<String, Object>>) summary.get("groups")).stream()

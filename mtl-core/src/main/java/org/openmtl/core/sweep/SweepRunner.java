@@ -48,6 +48,18 @@ public final class SweepRunner {
     /** The trials per status in the results database after the last {@link #runTrials} (null before). */
     private Map<String, Integer> lastCounts;
 
+    /** The results database of the last {@link #runTrials}, as shown to people (no password). */
+    private String lastDatabase;
+
+    /**
+     * Where the last {@link #runTrials} recorded its trials, without any password.
+     *
+     * @return the database's file or URL, or null before a run
+     */
+    public String resultsDatabase() {
+        return lastDatabase;
+    }
+
     /**
      * Creates a runner.
      *
@@ -130,6 +142,7 @@ public final class SweepRunner {
             SweepCoordinator coordinator = new SweepCoordinator(db, executor, settings, outputDirectory, progressMode);
             coordinator.run(trials);
             lastCounts = db.counts(coordinator.sweepId());
+            lastDatabase = db.url();
             return finished(db, trials);
         }
     }
