@@ -79,9 +79,22 @@ final class SweepCommand implements Callable<Integer> {
             throw new ConfigException(RunKeys.EXECUTOR + "=" + executor + " needs the mtl-" + executor + " module, which is"
                     + " not built in " + home + ": run 'mvn -B -pl mtl-" + executor + " -am package -DskipTests' there");
         }
-        // the module's lib holds its complete runtime class path (newer versions of shared libraries
-        // among it), so it goes first; this JVM's class path follows for the distribution's resources
-        String classPath = lib + "/*" + java.io.File.pathSeparator + System.getProperty("java.class.path");
+        // the module's lib holds its complete runtime class path, newer versions of shared libraries
+        // among it, so it goes first; but the framework's own jars come from this JVM's class path,
+        // which the launcher keeps current (the module's copies may be older)
+        StringBuilder classPath = new StringBuilder();
+        try (var jars = Files.list(lib)) {
+            for (Path jar : jars.sorted().toList()) {
+                String name = jar.getFileName().toString();
+                boolean framework = name.startsWith("mtl-") && !name.startsWith("mtl-" + executor + "-");
+                if (name.endsWith(".jar") && !framework) {
+                    classPath.append(jar.toAbsolutePath()).append(java.io.File.pathSeparator);
+                }
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot list " + lib + ": " + e.getMessage(), e);
+        }
+        classPath.append(System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -90,7 +103,7 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         command.add("-cp");
-        command.add(classPath);
+        command.add(classPath.toString());
         command.add(Main.class.getName());
         command.add("sweep");
         command.addAll(arguments);
