@@ -45,6 +45,12 @@ public final class LocalExecutor implements TrialExecutor {
     /** JVM options a worker inherits from this JVM: system properties and heap settings. */
     private static final List<String> INHERITED_PREFIXES = List.of("-D", "-Xmx", "-Xms", "-XX:MaxDirectMemorySize", "-Xss");
 
+    /**
+     * JVM options of every worker beyond those it inherits (system property {@code
+     * mtl.worker.jvm.options} replaces them).
+     */
+    static final String DEFAULT_WORKER_OPTIONS = "";
+
     private final int slots;
     private final ExecutorService pool;
     private final Deque<Integer> freeSlots = new ArrayDeque<>();
@@ -253,6 +259,10 @@ public final class LocalExecutor implements TrialExecutor {
         }
         if (command.stream().noneMatch(a -> a.startsWith("-Dai.djl.offline"))) {
             command.add("-Dai.djl.offline=true");
+        }
+        String options = System.getProperty("mtl.worker.jvm.options", DEFAULT_WORKER_OPTIONS).trim();
+        if (!options.isEmpty()) {
+            command.addAll(List.of(options.split("\\s+")));
         }
         String workerHeap = System.getProperty("mtl.worker.xmx");
         if (workerHeap != null) {
