@@ -1,6 +1,7 @@
 package org.openmtl.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.openmtl.api.weighting.TaskLosses;
 
@@ -45,7 +46,14 @@ final class StepLosses implements TaskLosses {
         }
         NDArray sum = null;
         for (int i = 0; i < weights.length; i++) {
-            NDArray term = weights[i] == 1.0 ? losses.get(i) : losses.get(i).mul((float) weights[i]);
+            NDArray loss = losses.get(i);
+            // not mul(Number): DJL builds that scalar on a Java buffer and closes it at once, and the
+            // backward pass of the product then reads freed memory (garbage or infinite gradients
+            // after a garbage collection). An engine-made scalar in the loss's manager (the step's)
+            // is memory PyTorch owns and keeps for as long as the graph needs it
+            NDArray term = weights[i] == 1.0
+                    ? loss
+                    : loss.mul(loss.getManager().full(new Shape(), (float) weights[i], loss.getDataType()));
             sum = sum == null ? term : sum.add(term);
         }
         return sum;

@@ -27,6 +27,7 @@ import org.openmtl.api.architecture.NetworkContext;
 import org.openmtl.api.architecture.PhaseContext;
 import org.openmtl.api.architecture.TrainingPhase;
 import org.openmtl.api.task.Task;
+import org.openmtl.plugins.tensor.GraphScalars;
 
 /**
  * AdaShare (Sun, Panda, Feris &amp; Saenko, <i>AdaShare: Learning What To Share For Efficient Deep
@@ -136,10 +137,9 @@ public final class AdaShare implements Architecture {
      */
     static NDArray gumbelHard(NDArray logits, NDArray gumbel, double tau) {
         // noise first: the result takes the noise's (the step's) manager, not the parameter's. The
-        // temperature is an array of that manager, not a number: DJL's div(Number) makes a scalar
-        // array and frees it right away, while the graph keeps it for the backward pass, which then
-        // reads freed memory (garbage, sometimes infinite gradients)
-        NDArray inverse = gumbel.getManager().create((float) (1 / tau));
+        // temperature is an engine-made array, not a number (see GraphScalars: the backward pass
+        // would read a freed scalar)
+        NDArray inverse = GraphScalars.scalar(gumbel.getManager(), 1 / tau, gumbel);
         NDArray soft = gumbel.add(logits).mul(inverse).softmax(-1);
         NDArray hard = soft.argMax(-1).oneHot((int) logits.getShape().get(logits.getShape().dimension() - 1))
                 .toType(soft.getDataType(), false);
@@ -182,7 +182,7 @@ public final class AdaShare implements Architecture {
         // every factor is an array of the logits' manager, never a Number (see gumbelHard)
         NDArray total = m.zeros(new Shape());
         if (sparsity > 0 && searched > 0) {
-            total = total.add(logP.get(new NDIndex(":, {}:", k - searched)).sum().mul(m.create((float) sparsity)));
+            total = total.add(GraphScalars.times(logP.get(new NDIndex(":, {}:", k - searched)).sum(), sparsity, m));
         }
         if (t > 1 && sharing > 0) {
             float[] w = new float[k];
@@ -383,7 +383,7 @@ public final class AdaShare implements Architecture {
             int k = blocks.size();
             NDArray stored = parameters.getValue(logits, m.getDevice(), true);
             // the scale first: the product belongs to the step's manager, not the parameters'
-            NDArray l = m.create((float) settings.policyScale()).mul(stored).get(t);
+            NDArray l = GraphScalars.scalar(m, settings.policyScale(), stored).mul(stored).get(t);
             NDArray s = gumbelHard(l, m.create(gumbelNoise(k), new Shape(k, 2)), tau).get(new NDIndex(":, 0"));
             int first = k - searched();
             if (first > 0) {
@@ -479,7 +479,7 @@ public final class AdaShare implements Architecture {
                 return Optional.empty();
             }
             NDArray stored = parameters.getValue(logits, stepManager.getDevice(), true);
-            NDArray l = stepManager.create((float) settings.policyScale()).mul(stored);
+            NDArray l = GraphScalars.scalar(stepManager, settings.policyScale(), stored).mul(stored);
             return Optional.of(AdaShare.penaltyOf(l, searched(), settings.sparsity(), settings.sharing()));
         }
 

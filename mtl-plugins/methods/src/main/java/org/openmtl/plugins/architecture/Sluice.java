@@ -19,6 +19,7 @@ import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
 import org.openmtl.api.plugin.PluginConfigException;
 import org.openmtl.api.task.Task;
+import org.openmtl.plugins.tensor.GraphScalars;
 
 /**
  * Sluice networks (Ruder, Bingel, Augenstein &amp; Søgaard, <i>Latent Multi-task Architecture
@@ -251,7 +252,7 @@ public final class Sluice implements Architecture {
                 NDArray term = orthogonality(parts);
                 total = total == null ? term : total.add(term);
             }
-            return Optional.of(total.mul((float) orthogonality));
+            return Optional.of(GraphScalars.times(total, orthogonality, lastInput.getManager()));
         }
 
         @Override

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
+import org.openmtl.plugins.tensor.GraphScalars;
 
 /**
  * Soft parameter sharing by regularization (Evgeniou &amp; Pontil, <i>Regularized Multi-Task
@@ -104,21 +105,20 @@ public final class SoftL2 implements Architecture {
                 for (Parameter p : group) {
                     arrays.add(parameters.getValue(p, p.getArray().getDevice(), true));
                 }
-                // the first operation on a parameter is made in the parameters' long-lived manager:
-                // move its result to the step's, so every later result lands there too
-                NDArray mean = arrays.get(0).mul(1f);
-                mean.attach(manager);
+                // the step's scalar first: a result belongs to its first operand's manager, so
+                // this one and every later one land in the step's, not the parameters'
+                NDArray mean = GraphScalars.scalar(manager, 1, arrays.get(0)).mul(arrays.get(0));
                 for (int i = 1; i < arrays.size(); i++) {
                     mean = mean.add(arrays.get(i));
                 }
-                mean = mean.div((float) t);
-                NDArray term = mean.square().sum().mul((float) lambdaMean);
+                mean = GraphScalars.dividedBy(mean, t, manager);
+                NDArray term = GraphScalars.times(mean.square().sum(), lambdaMean, manager);
                 NDArray spread = null;
                 for (NDArray a : arrays) {
                     NDArray s = mean.sub(a).square().sum();
                     spread = spread == null ? s : spread.add(s);
                 }
-                term = term.add(spread.mul((float) (lambdaSpread / t)));
+                term = term.add(GraphScalars.times(spread, lambdaSpread / t, manager));
                 total = total == null ? term : total.add(term);
             }
             return Optional.of(total);

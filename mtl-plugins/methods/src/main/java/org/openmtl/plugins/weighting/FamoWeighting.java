@@ -10,6 +10,7 @@ import org.openmtl.api.weighting.LossWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskLosses;
 import org.openmtl.api.weighting.WeightingContext;
+import org.openmtl.plugins.tensor.GraphScalars;
 
 /**
  * FAMO, fast adaptive multitask optimization: O(1) per step, no per-task gradients. From Liu,
@@ -134,7 +135,7 @@ public final class FamoWeighting implements LossWeighting {
         }
         last = order.spread(positions, weights, 0.0);
         NDArray vector = LossVector.of(losses);
-        return vector.add((float) EPSILON)
+        return GraphScalars.plus(vector, EPSILON, step.manager())
                 .log()
                 .mul(LossVector.coefficients(step.manager(), coefficients, vector.getDataType()))
                 .sum();

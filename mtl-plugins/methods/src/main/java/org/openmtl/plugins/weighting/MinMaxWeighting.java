@@ -1,11 +1,13 @@
 package org.openmtl.plugins.weighting;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import org.openmtl.api.weighting.LossWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskLosses;
 import org.openmtl.api.weighting.WeightingContext;
+import org.openmtl.plugins.tensor.GraphScalars;
 
 /**
  * Minimax weighting: minimize the worst task loss. Mehta, Lee &amp; Gray, <i>Minimax Multi-Task
@@ -74,7 +76,9 @@ public final class MinMaxWeighting implements LossWeighting {
             gradient = softmax(values, temperature);
             // T·log Σ exp(L/T) = m + T·log Σ exp((L − m)/T) for m = max L, which cannot overflow
             float t = (float) temperature;
-            objective = vector.sub((float) max).div(t).exp().sum().log().mul(t).add((float) max);
+            NDManager m = step.manager();
+            NDArray shifted = GraphScalars.dividedBy(GraphScalars.minus(vector, max, m), t, m);
+            objective = GraphScalars.plus(GraphScalars.times(shifted.exp().sum().log(), t, m), max, m);
         }
         last = order.spread(positions, gradient, 0.0);
         return objective;

@@ -15,6 +15,7 @@ import org.openmtl.api.weighting.LossWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskLosses;
 import org.openmtl.api.weighting.WeightingContext;
+import org.openmtl.plugins.tensor.GraphScalars;
 
 /**
  * Uncertainty weighting: each task i has a learned log-variance s_i = log σ_i² (a parameter trained
@@ -125,7 +126,7 @@ public final class UncertaintyWeighting implements LossWeighting {
             lossTerms = lossTerms.mul(LossVector.coefficients(manager, a, type));
         }
         // b = 1 in the simple form; log σ = s/2 in both of the paper's forms
-        NDArray varianceTerms = form == Form.SIMPLE ? s : s.mul(0.5f);
+        NDArray varianceTerms = form == Form.SIMPLE ? s : GraphScalars.times(s, 0.5, manager);
         NDArray objective = lossTerms.add(varianceTerms).sum();
         float[] used = s.toFloatArray();
         for (int i = 0; i < positions.length; i++) {
