@@ -229,7 +229,11 @@ final class TrainerStepReplica {
         public NDArray weightedSum(double[] weights) {
             NDArray sum = null;
             for (int i = 0; i < weights.length; i++) {
-                NDArray term = weights[i] == 1.0 ? losses.get(i) : losses.get(i).mul((float) weights[i]);
+                NDArray loss = losses.get(i);
+                // an engine-made scalar, as the trainer's StepLosses does (mul(Number) frees its scalar
+                // before the backward pass reads it)
+                NDArray term = weights[i] == 1.0 ? loss
+                        : loss.mul(loss.getManager().full(new ai.djl.ndarray.types.Shape(), (float) weights[i], loss.getDataType()));
                 sum = sum == null ? term : sum.add(term);
             }
             return sum;
