@@ -669,22 +669,22 @@ class AdaShareTest {
         return new PhaseContext() {
             @Override
             public MultiTaskDataset dataset() {
-                throw new UnsupportedOperationException();
+                throw new UnsupportedOperationException("this test's phase context has no dataset(): AdaShare must not need it here");
             }
 
             @Override
             public ParameterStore parameters() {
-                throw new UnsupportedOperationException();
+                throw new UnsupportedOperationException("this test's phase context has no parameters(): AdaShare must not need it here");
             }
 
             @Override
             public NDManager manager() {
-                throw new UnsupportedOperationException();
+                throw new UnsupportedOperationException("this test's phase context has no manager(): AdaShare must not need it here");
             }
 
             @Override
             public NDManager parameterManager() {
-                throw new UnsupportedOperationException();
+                throw new UnsupportedOperationException("this test's phase context has no parameterManager(): AdaShare must not need it here");
             }
 
             @Override

@@ -101,7 +101,7 @@ class LearnToBranchTest {
         return new PhaseContext() {
             @Override
             public MultiTaskDataset dataset() {
-                throw new UnsupportedOperationException();
+                throw new UnsupportedOperationException("this test's phase context has no dataset(): learn-to-branch must not need it here");
             }
 
             @Override
