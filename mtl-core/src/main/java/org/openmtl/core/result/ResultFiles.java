@@ -70,11 +70,20 @@ public final class ResultFiles {
         return GSON.toJson(sanitize(value));
     }
 
+    /**
+     * A copy of a JSON-able value with every non-finite number replaced by null (JSON has no NaN or
+     * infinity), maps with string keys, arrays as lists.
+     *
+     * @param value maps, lists, arrays of doubles, strings, numbers, booleans
+     * @return the copy
+     */
+    public static Object withoutNonFinite(Object value) {
+        return sanitize(value);
+    }
+
     private static Object sanitize(Object value) {
-        if (value instanceof Double d && !Double.isFinite(d)) {
-            return null;
-        }
-        if (value instanceof Float f && !Float.isFinite(f)) {
+        if (value instanceof Number n && !(value instanceof Long || value instanceof Integer)
+                && !Double.isFinite(n.doubleValue())) {
             return null;
         }
         if (value instanceof double[] array) {

@@ -93,7 +93,7 @@ final class ResultRows {
 
     /** Compact JSON text, non-finite numbers as null; null for null. */
     static String json(Object value) {
-        return value == null ? null : GSON.toJson(sanitize(value));
+        return value == null ? null : GSON.toJson(org.openmtl.core.result.ResultFiles.withoutNonFinite(value));
     }
 
     /** Parses JSON text written by {@link #json}. */
@@ -155,30 +155,5 @@ final class ResultRows {
                 });
             }
         });
-    }
-
-    private static Object sanitize(Object value) {
-        if (value instanceof Number n && !(value instanceof Long || value instanceof Integer)
-                && !Double.isFinite(n.doubleValue())) {
-            return null;
-        }
-        if (value instanceof double[] array) {
-            List<Object> list = new ArrayList<>();
-            for (double d : array) {
-                list.add(sanitize(d));
-            }
-            return list;
-        }
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(String.valueOf(k), sanitize(v)));
-            return copy;
-        }
-        if (value instanceof Collection<?> c) {
-            List<Object> list = new ArrayList<>();
-            c.forEach(v -> list.add(sanitize(v)));
-            return list;
-        }
-        return value;
     }
 }

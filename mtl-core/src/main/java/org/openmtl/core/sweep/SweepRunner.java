@@ -143,7 +143,7 @@ public final class SweepRunner {
             coordinator.run(trials);
             lastCounts = db.counts(coordinator.sweepId());
             lastDatabase = db.url();
-            return finished(db, trials);
+            return finished(db, coordinator.sweepId(), trials);
         }
     }
 
@@ -188,9 +188,10 @@ public final class SweepRunner {
     }
 
     /** The finished trials of the plan with their results, from the database. */
-    private static List<Map.Entry<ResolvedTrial, Map<String, Object>>> finished(ResultsDatabase db, List<ResolvedTrial> trials) {
+    private static List<Map.Entry<ResolvedTrial, Map<String, Object>>> finished(ResultsDatabase db, String sweepId,
+            List<ResolvedTrial> trials) {
         Map<String, TrialRecord> records = new LinkedHashMap<>();
-        for (TrialRecord r : db.trials(null)) {
+        for (TrialRecord r : db.trials(sweepId)) {
             records.put(r.id(), r);
         }
         List<Map.Entry<ResolvedTrial, Map<String, Object>>> results = new ArrayList<>();
