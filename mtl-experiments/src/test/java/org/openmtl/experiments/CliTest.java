@@ -153,6 +153,14 @@ class CliTest {
         assertTrue(refused.err().contains(broken.resolve("results.db").toString()), refused.err());
         assertArrayEquals(garbage, Files.readAllBytes(broken.resolve("results.db")), "the file is left as it was");
         assertFalse(Files.exists(broken.resolve("trials")), "no trial started");
+
+        Cli.Outcome badExecutor = Cli.run("sweep", "dataset=synthetic", "executor=../elsewhere", "output.dir=" + dir.resolve("x"));
+        assertEquals(2, badExecutor.exitCode());
+        assertTrue(badExecutor.err().contains("executor: '../elsewhere' is not an executor name"), badExecutor.err());
+        Cli.Outcome unknownExecutor = Cli.run("sweep", "dataset=synthetic", "executor=nosuch", "output.dir=" + dir.resolve("y"));
+        assertEquals(2, unknownExecutor.exitCode());
+        assertTrue(unknownExecutor.err().contains("no executor named 'nosuch'"), unknownExecutor.err());
+        assertFalse(Files.exists(dir.resolve("y")), "nothing written for a sweep that cannot run");
     }
 
     @Test

@@ -131,6 +131,9 @@ public final class SweepRunner {
     public List<Map.Entry<ResolvedTrial, Map<String, Object>>> runTrials(
             ConfigSource source, Path outputDirectory, String progressMode, SweepSettings settings) {
         List<ResolvedTrial> trials = resolve(source, outputDirectory);
+        if (!List.of("local", "inline").contains(settings.executor()) && findExecutor(settings.executor()).isEmpty()) {
+            executor(settings, progressMode); // throws the message naming the available executors, before anything is written
+        }
         try {
             Files.createDirectories(outputDirectory);
         } catch (IOException e) {

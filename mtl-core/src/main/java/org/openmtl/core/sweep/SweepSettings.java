@@ -41,7 +41,13 @@ public record SweepSettings(String executor, int workers, int threadsPerTrial, i
             }
             raw.put(key.name(), value == null ? key.defaultValue() : value.trim());
         }
-        return new SweepSettings(((String) parsed.get(RunKeys.EXECUTOR)).trim(), (Integer) parsed.get(RunKeys.WORKERS),
+        String executor = ((String) parsed.get(RunKeys.EXECUTOR)).trim();
+        if (!executor.matches("[a-z][a-z0-9-]*")) {
+            throw new ConfigException(RunKeys.EXECUTOR + ": '" + executor + "' is not an executor name (lowercase letters,"
+                    + " digits and '-'; local, spark or inline)" + (source.values().containsKey(RunKeys.EXECUTOR)
+                            ? " (set in " + source.origin(RunKeys.EXECUTOR) + ")" : ""));
+        }
+        return new SweepSettings(executor, (Integer) parsed.get(RunKeys.WORKERS),
                 (Integer) parsed.get(RunKeys.THREADS_PER_TRIAL), (Integer) parsed.get(RunKeys.RETRIES),
                 ((String) parsed.get(RunKeys.RESULTS_URL)).trim(), Map.copyOf(raw));
     }
