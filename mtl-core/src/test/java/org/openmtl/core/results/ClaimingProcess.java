@@ -32,6 +32,7 @@ public final class ClaimingProcess {
         String owner = args[2];
         Random random = new Random(Long.parseLong(args[3]));
         long trainMillis = args.length > 4 ? Long.parseLong(args[4]) : 0;
+        awaitGate(owner);
         try (ResultsDatabase db = ResultsDatabase.open("jdbc:sqlite:" + file, null)) {
             while (true) {
                 Map<String, Integer> counts = db.counts(sweep);
@@ -58,5 +59,35 @@ public final class ClaimingProcess {
             }
         }
         System.out.println("done");
+    }
+
+    /**
+     * With {@code -Dclaiming.gate=DIR:N}, waits until N processes have announced themselves in DIR,
+     * so that processes started one after another on a busy machine really claim at the same time.
+     */
+    private static void awaitGate(String owner) throws InterruptedException {
+        String gate = System.getProperty("claiming.gate");
+        if (gate == null) {
+            return;
+        }
+        int colon = gate.lastIndexOf(':');
+        Path dir = Path.of(gate.substring(0, colon));
+        int n = Integer.parseInt(gate.substring(colon + 1));
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(dir.resolve(owner), owner);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                try (var files = java.nio.file.Files.list(dir)) {
+                    if (files.count() >= n) {
+                        return;
+                    }
+                }
+                Thread.sleep(10);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new IllegalStateException("the other claiming processes never started");
     }
 }

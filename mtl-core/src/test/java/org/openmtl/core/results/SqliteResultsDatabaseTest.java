@@ -152,9 +152,9 @@ class SqliteResultsDatabaseTest extends ResultsDatabaseContract {
             Path out = dir.resolve("process-" + k + ".out");
             outputs.add(out);
             processes.add(new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                    "-D" + ResultsDatabase.BUSY_TIMEOUT_PROPERTY + "=60000",
+                    "-D" + ResultsDatabase.BUSY_TIMEOUT_PROPERTY + "=60000", "-Dclaiming.gate=" + dir.resolve("gate") + ":2",
                     "-cp", System.getProperty("java.class.path"), ClaimingProcess.class.getName(),
-                    file.toString(), sweep, "process-" + k, Integer.toString(k))
+                    file.toString(), sweep, "process-" + k, Integer.toString(k), "2")
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start());
         }
         for (int k = 0; k < processes.size(); k++) {
