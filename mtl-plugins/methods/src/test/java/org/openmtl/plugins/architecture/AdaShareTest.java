@@ -669,22 +669,22 @@ class AdaShareTest {
         return new PhaseContext() {
             @Override
             public MultiTaskDataset dataset() {
-                throw new UnsupportedOperationException("this test's phase context has no dataset(): AdaShare must not need it here");
+                throw new AssertionError("AdaShare asked the phase context for dataset(), which it must not need here");
             }
 
             @Override
             public ParameterStore parameters() {
-                throw new UnsupportedOperationException("this test's phase context has no parameters(): AdaShare must not need it here");
+                throw new AssertionError("AdaShare asked the phase context for parameters(), which it must not need here");
             }
 
             @Override
             public NDManager manager() {
-                throw new UnsupportedOperationException("this test's phase context has no manager(): AdaShare must not need it here");
+                throw new AssertionError("AdaShare asked the phase context for manager(), which it must not need here");
             }
 
             @Override
             public NDManager parameterManager() {
-                throw new UnsupportedOperationException("this test's phase context has no parameterManager(): AdaShare must not need it here");
+                throw new AssertionError("AdaShare asked the phase context for parameterManager(), which it must not need here");
             }
 
             @Override

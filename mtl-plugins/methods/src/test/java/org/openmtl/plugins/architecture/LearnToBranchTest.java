@@ -101,7 +101,7 @@ class LearnToBranchTest {
         return new PhaseContext() {
             @Override
             public MultiTaskDataset dataset() {
-                throw new UnsupportedOperationException("this test's phase context has no dataset(): learn-to-branch must not need it here");
+                throw new AssertionError("learn-to-branch asked the phase context for dataset(), which it must not need here");
             }
 
             @Override
