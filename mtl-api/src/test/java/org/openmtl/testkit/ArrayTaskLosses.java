@@ -2,6 +2,7 @@ package org.openmtl.testkit;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
+import org.openmtl.api.tensor.GraphScalars;
 import org.openmtl.api.weighting.TaskLosses;
 
 /**
@@ -59,9 +60,11 @@ public final class ArrayTaskLosses implements TaskLosses {
         }
         NDArray sum = null;
         for (int i = 0; i < weights.length; i++) {
-            // a float weight: a double would promote a float32 scalar loss to float64
+            // an engine-made scalar of the loss's type (mul(Number) would free it before the
+            // backward pass reads it); the losses live in the step's manager
+            NDArray loss = losses.get(i);
             NDArray term =
-                    weights[i] == 1.0 ? losses.get(i) : losses.get(i).mul((float) weights[i]);
+                    weights[i] == 1.0 ? loss : GraphScalars.times(loss, weights[i], loss.getManager());
             sum = sum == null ? term : sum.add(term);
         }
         return sum;

@@ -24,6 +24,7 @@ import org.openmtl.api.optim.Optimizer;
 import org.openmtl.api.optim.OptimizerContext;
 import org.openmtl.api.optim.ParameterUpdater;
 import org.openmtl.api.plugin.PluginKind;
+import org.openmtl.api.tensor.GraphScalars;
 
 /**
  * The contract every optimizer plugin passes, on real tensors and the quadratic f(w) = ½‖w − w*‖²
@@ -127,7 +128,7 @@ public abstract class OptimizerContract extends PluginContract<Optimizer> {
                 for (Map.Entry<String, NDArray> entry : weights.entrySet()) {
                     NDArray diff = entry.getValue().sub(targets.get(entry.getKey()));
                     diff.attach(stepManager);
-                    NDArray term = diff.square().sum().mul(0.5f);
+                    NDArray term = GraphScalars.times(diff.square().sum(), 0.5, stepManager);
                     objective = objective == null ? term : objective.add(term);
                 }
                 collector.backward(objective);

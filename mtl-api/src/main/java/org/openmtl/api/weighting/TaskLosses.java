@@ -29,7 +29,9 @@ public interface TaskLosses {
     double[] values();
 
     /**
-     * Σ w_i L_i, formed with as few operations as the weights allow.
+     * Σ w_i L_i, formed with as few operations as the weights allow. The weights enter the graph
+     * as engine-made scalars ({@link org.openmtl.api.tensor.GraphScalars}), never through {@code
+     * mul(Number)}, so the result is safe to keep for a later backward pass.
      *
      * @param weights one weight per task
      * @return a scalar with gradient history

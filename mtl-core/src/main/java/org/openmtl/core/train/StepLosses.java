@@ -1,8 +1,8 @@
 package org.openmtl.core.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.openmtl.api.tensor.GraphScalars;
 import org.openmtl.api.weighting.TaskLosses;
 
 /** The per-task losses of one step. */
@@ -47,13 +47,11 @@ final class StepLosses implements TaskLosses {
         NDArray sum = null;
         for (int i = 0; i < weights.length; i++) {
             NDArray loss = losses.get(i);
-            // not mul(Number): DJL builds that scalar on a Java buffer and closes it at once, and the
-            // backward pass of the product then reads freed memory (garbage or infinite gradients
-            // after a garbage collection). An engine-made scalar in the loss's manager (the step's)
-            // is memory PyTorch owns and keeps for as long as the graph needs it
+            // not mul(Number): the backward pass of the product would read a scalar freed at the
+            // next garbage collection (see GraphScalars); the loss's manager is the step's
             NDArray term = weights[i] == 1.0
                     ? loss
-                    : loss.mul(loss.getManager().full(new Shape(), (float) weights[i], loss.getDataType()));
+                    : GraphScalars.times(loss, weights[i], loss.getManager());
             sum = sum == null ? term : sum.add(term);
         }
         return sum;

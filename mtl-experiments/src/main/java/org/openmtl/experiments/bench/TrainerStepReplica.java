@@ -27,6 +27,7 @@ import org.openmtl.api.selector.SelectorContext;
 import org.openmtl.api.selector.StepPlan;
 import org.openmtl.api.selector.TaskSelector;
 import org.openmtl.api.task.Task;
+import org.openmtl.api.tensor.GraphScalars;
 import org.openmtl.api.weighting.LossWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskLosses;
@@ -232,8 +233,7 @@ final class TrainerStepReplica {
                 NDArray loss = losses.get(i);
                 // an engine-made scalar, as the trainer's StepLosses does (mul(Number) frees its scalar
                 // before the backward pass reads it)
-                NDArray term = weights[i] == 1.0 ? loss
-                        : loss.mul(loss.getManager().full(new ai.djl.ndarray.types.Shape(), (float) weights[i], loss.getDataType()));
+                NDArray term = weights[i] == 1.0 ? loss : GraphScalars.times(loss, weights[i], loss.getManager());
                 sum = sum == null ? term : sum.add(term);
             }
             return sum;

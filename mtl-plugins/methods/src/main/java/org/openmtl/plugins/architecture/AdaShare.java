@@ -27,7 +27,7 @@ import org.openmtl.api.architecture.NetworkContext;
 import org.openmtl.api.architecture.PhaseContext;
 import org.openmtl.api.architecture.TrainingPhase;
 import org.openmtl.api.task.Task;
-import org.openmtl.plugins.tensor.GraphScalars;
+import org.openmtl.api.tensor.GraphScalars;
 
 /**
  * AdaShare (Sun, Panda, Feris &amp; Saenko, <i>AdaShare: Learning What To Share For Efficient Deep

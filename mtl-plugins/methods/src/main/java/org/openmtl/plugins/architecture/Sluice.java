@@ -19,7 +19,7 @@ import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
 import org.openmtl.api.plugin.PluginConfigException;
 import org.openmtl.api.task.Task;
-import org.openmtl.plugins.tensor.GraphScalars;
+import org.openmtl.api.tensor.GraphScalars;
 
 /**
  * Sluice networks (Ruder, Bingel, Augenstein &amp; Søgaard, <i>Latent Multi-task Architecture

@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
-import org.openmtl.plugins.tensor.GraphScalars;
+import org.openmtl.api.tensor.GraphScalars;
 
 /**
  * Soft parameter sharing by regularization (Evgeniou &amp; Pontil, <i>Regularized Multi-Task

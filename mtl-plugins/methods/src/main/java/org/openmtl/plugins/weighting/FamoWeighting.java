@@ -6,11 +6,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.openmtl.api.tensor.GraphScalars;
 import org.openmtl.api.weighting.LossWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskLosses;
 import org.openmtl.api.weighting.WeightingContext;
-import org.openmtl.plugins.tensor.GraphScalars;
 
 /**
  * FAMO, fast adaptive multitask optimization: O(1) per step, no per-task gradients. From Liu,

@@ -3,11 +3,11 @@ package org.openmtl.plugins.weighting;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
+import org.openmtl.api.tensor.GraphScalars;
 import org.openmtl.api.weighting.LossWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskLosses;
 import org.openmtl.api.weighting.WeightingContext;
-import org.openmtl.plugins.tensor.GraphScalars;
 
 /**
  * Minimax weighting: minimize the worst task loss. Mehta, Lee &amp; Gray, <i>Minimax Multi-Task

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.openmtl.api.task.TaskType;
+import org.openmtl.api.tensor.GraphScalars;
 import org.openmtl.api.weighting.LossWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskLosses;
 import org.openmtl.api.weighting.WeightingContext;
-import org.openmtl.plugins.tensor.GraphScalars;
 
 /**
  * Uncertainty weighting: each task i has a learned log-variance s_i = log σ_i² (a parameter trained

@@ -1,4 +1,4 @@
-package org.openmtl.plugins.tensor;
+package org.openmtl.api.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -20,6 +20,10 @@ import ai.djl.ndarray.types.Shape;
  * <p>The scalar is created in the manager passed in, which should be the step's: results of
  * operations belong to their first operand's manager, so the scalars of a step must not land in a
  * long-lived one (they would pile up there step after step).
+ *
+ * <p>The scalar holds {@code (float) value} in the data type of the array it is combined with, the
+ * value DJL's {@code Number} overloads compute with on a float32 array, so replacing one with the
+ * other does not change a result.
  */
 public final class GraphScalars {
 
@@ -84,5 +88,41 @@ public final class GraphScalars {
      */
     public static NDArray minus(NDArray x, double value, NDManager manager) {
         return x.sub(scalar(manager, value, x));
+    }
+
+    /**
+     * x raised to the power exponent, elementwise.
+     *
+     * @param x an array, possibly with gradient history
+     * @param exponent the exponent
+     * @param manager the step's manager
+     * @return x^exponent, in x's manager
+     */
+    public static NDArray toThePower(NDArray x, double exponent, NDManager manager) {
+        return x.pow(scalar(manager, exponent, x));
+    }
+
+    /**
+     * max(x, floor), elementwise.
+     *
+     * @param x an array, possibly with gradient history
+     * @param floor the lower bound
+     * @param manager the step's manager
+     * @return the clamped array, in x's manager
+     */
+    public static NDArray atLeast(NDArray x, double floor, NDManager manager) {
+        return x.maximum(scalar(manager, floor, x));
+    }
+
+    /**
+     * min(x, ceiling), elementwise.
+     *
+     * @param x an array, possibly with gradient history
+     * @param ceiling the upper bound
+     * @param manager the step's manager
+     * @return the clamped array, in x's manager
+     */
+    public static NDArray atMost(NDArray x, double ceiling, NDManager manager) {
+        return x.minimum(scalar(manager, ceiling, x));
     }
 }
