@@ -19,7 +19,9 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.openmtl.api.architecture.Architecture;
@@ -34,8 +36,9 @@ import org.openmtl.api.task.Task;
  * vectors (and on 1&times;28&times;28 images if it {@linkplain #supportsImages() supports them});
  * each task decodes to (batch, outputs); shared, task and extra parameters partition the parameters
  * of {@code block()}; the engine seed alone fixes the initial parameters; networks share no arrays;
- * a training forward and backward reaches every shared and task parameter; the phases cover the
- * epoch budget.
+ * a training forward and backward reaches every shared and task parameter, and gives bit-identical
+ * gradients when garbage is collected between the forward and the backward pass ({@link
+ * MemorySafety}); the phases cover the epoch budget.
  *
  * <p>Usage, in the plugin's test sources:
  *
@@ -279,6 +282,67 @@ public abstract class ArchitectureContract extends PluginContract<Architecture> 
                 }
             }
         }
+    }
+
+    /**
+     * A training forward of every task plus the architecture's penalty, with garbage collected and
+     * freed memory overwritten before the backward pass, gives every parameter the same gradient,
+     * bit for bit, as the undisturbed pass: no scalar the graph reads was freed.
+     *
+     * @throws Exception if a pass fails
+     */
+    @Test
+    public void gradientsAreBitIdenticalUnderGarbageCollection() throws Exception {
+        Optional<String> difference = gradientDifferenceUnderCollection();
+        assertTrue(
+                difference.isEmpty(),
+                () -> difference.orElse("") + ". Likely cause: " + MemorySafety.ADVICE);
+    }
+
+    /**
+     * The memory-safety check's finding on this architecture, for every example shape.
+     *
+     * @return the first difference, or empty when there is none
+     * @throws Exception if a pass fails
+     */
+    public final Optional<String> gradientDifferenceUnderCollection() throws Exception {
+        return MemorySafety.differenceUnderCollection(this::trainingPassPausedBeforeBackward);
+    }
+
+    private Map<String, MemorySafety.Values> trainingPassPausedBeforeBackward(Runnable pause) {
+        Map<String, MemorySafety.Values> gradients = new LinkedHashMap<>();
+        for (Shape example : exampleShapes()) {
+            try (NDManager manager = ContractTensors.newManager()) {
+                MultiTaskNetwork network = build(manager, example, 5);
+                ParameterStore parameters = new ParameterStore(manager, false);
+                NDArray input = manager.randomNormal(new Shape(batchSize()).addAll(example));
+                try (GradientCollector collector = ContractTensors.newGradientCollector()) {
+                    NDList representation = network.encode(parameters, input, true);
+                    NDArray objective = null;
+                    for (Task task : tasks()) {
+                        NDArray output =
+                                network.decode(parameters, representation, task.name(), true);
+                        NDArray term = output.mul(manager.randomNormal(output.getShape())).sum();
+                        objective = objective == null ? term : objective.add(term);
+                    }
+                    Optional<NDArray> penalty = network.penalty(parameters);
+                    if (penalty.isPresent()) {
+                        objective = objective.add(penalty.get());
+                    }
+                    pause.run();
+                    collector.backward(objective);
+                }
+                for (var entry : network.block().getParameters()) {
+                    NDArray array = entry.getValue().getArray();
+                    if (array.hasGradient()) {
+                        gradients.put(
+                                "on examples " + example + ", the gradient of " + entry.getKey(),
+                                MemorySafety.copy(array.getGradient()));
+                    }
+                }
+            }
+        }
+        return gradients;
     }
 
     /** The training phases add up to the epoch budget. */

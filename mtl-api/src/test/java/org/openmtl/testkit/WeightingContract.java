@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.openmtl.api.plugin.PluginKind;
 import org.openmtl.api.weighting.Combination;
@@ -34,7 +35,9 @@ import org.openmtl.api.weighting.WeightingContext;
  * each is computed and finite), as do its learned parameters; a {@link GradientWeighting} turns a
  * random (K, D) gradient matrix into K finite weights or a finite (D) direction. Either kind
  * reports K weights (or, for a direction method, none) after a step, declares a requirement that
- * matches its interface, and gives identical results for identical seeds and inputs.
+ * matches its interface, and gives identical results for identical seeds and inputs. Its results
+ * (a loss weighting's gradients, a gradient weighting's weights or direction) are bit-identical
+ * when garbage is collected between the forward and the backward pass ({@link MemorySafety}).
  *
  * <p>Usage, in the plugin's test sources:
  *
@@ -233,6 +236,83 @@ public abstract class WeightingContract extends PluginContract<Weighting> {
                 assertArrayEquals(first.lastWeights(), second.lastWeights(), "step " + step);
             }
         }
+    }
+
+    /**
+     * Garbage collected between building the objective (or combining the gradients) and the
+     * backward pass changes no bit of the results: no scalar the graph reads was freed.
+     *
+     * @throws Exception if a step fails
+     */
+    @Test
+    public void resultsAreBitIdenticalUnderGarbageCollection() throws Exception {
+        Optional<String> difference = differenceUnderCollection();
+        assertTrue(
+                difference.isEmpty(),
+                () -> difference.orElse("") + ". Likely cause: " + MemorySafety.ADVICE);
+    }
+
+    /**
+     * The memory-safety check's finding on this weighting: three steps run undisturbed and
+     * again with garbage collected and freed memory overwritten between each step's forward and
+     * backward pass, compared bit for bit.
+     *
+     * @return the first difference, or empty when there is none
+     * @throws Exception if a step fails
+     */
+    public final Optional<String> differenceUnderCollection() throws Exception {
+        return MemorySafety.differenceUnderCollection(this::stepsPausedBeforeBackward);
+    }
+
+    private Map<String, MemorySafety.Values> stepsPausedBeforeBackward(Runnable pause) {
+        Map<String, MemorySafety.Values> results = new LinkedHashMap<>();
+        try (NDManager manager = ContractTensors.newManager()) {
+            Weighting weighting = initialized(manager, SEED);
+            NDArray gradients = randomGradients(manager);
+            for (int step = 0; step < STEPS; step++) {
+                String prefix = "step " + step + ": ";
+                try (NDManager stepManager = manager.newSubManager();
+                        GradientCollector collector = ContractTensors.newGradientCollector()) {
+                    List<NDArray> losses = leafLosses(stepManager, step);
+                    TaskLosses taskLosses = new ArrayTaskLosses(tasks(), losses);
+                    StepContext context = new StepContext(1, step, stepManager);
+                    if (weighting instanceof LossWeighting) {
+                        NDArray objective =
+                                ((LossWeighting) weighting).objective(taskLosses, context);
+                        pause.run();
+                        collector.backward(objective);
+                        results.put(prefix + "the objective", MemorySafety.copy(objective));
+                        for (int i = 0; i < losses.size(); i++) {
+                            results.put(
+                                    prefix + "d objective / d loss of task '" + tasks().get(i) + "'",
+                                    MemorySafety.copy(losses.get(i).getGradient()));
+                        }
+                        for (Parameter parameter : weighting.parameters()) {
+                            results.put(
+                                    prefix + "the gradient of parameter " + parameter.getName(),
+                                    MemorySafety.copy(parameter.getArray().getGradient()));
+                        }
+                    } else {
+                        Combination combination =
+                                ((GradientWeighting) weighting)
+                                        .combine(
+                                                new MatrixTaskGradients(
+                                                        weighting.requirement(),
+                                                        gradients,
+                                                        taskLosses),
+                                                context);
+                        pause.run();
+                        results.put(
+                                prefix + "the combination",
+                                combination.hasWeights()
+                                        ? MemorySafety.Values.of(combination.taskWeights())
+                                        : MemorySafety.copy(combination.direction()));
+                    }
+                }
+                results.put(prefix + "lastWeights()", MemorySafety.Values.of(weighting.lastWeights()));
+            }
+        }
+        return results;
     }
 
     private NDArray randomGradients(NDManager manager) {

@@ -21,7 +21,14 @@
  * org.openmtl.testkit.OptimizerContract}, each inheriting the checks every plugin passes from
  * {@link org.openmtl.testkit.PluginContract}. {@link org.openmtl.testkit.ArrayTaskLosses} and
  * {@link org.openmtl.testkit.MatrixTaskGradients} let a plugin's own unit tests feed a weighting
- * without a trainer; {@link org.openmtl.testkit.ContractTensors} holds the engine access. Tests
+ * without a trainer; {@link org.openmtl.testkit.ContractTensors} holds the engine access.
+ *
+ * <p>{@link org.openmtl.testkit.MemorySafety} is the check the architecture and weighting
+ * contracts run on every plugin: a forward and backward pass undisturbed and again with garbage
+ * collected and freed native memory overwritten in between must give bit-identical gradients, which
+ * fails for a plugin that puts a Java number into the autograd graph instead of using {@link
+ * org.openmtl.api.tensor.GraphScalars}. It needs no large heap: the kit's own test runs it with
+ * {@code -Xmx64m -XX:MaxDirectMemorySize=32m}, so a plugin's test JVM may be as small. Tests
  * that open a gradient collector must run sequentially in a JVM (PyTorch allows one collector at a
  * time); the contracts never open two.
  */

@@ -8,7 +8,8 @@ import org.openmtl.testkit.WeightingContract;
 
 /**
  * Runs the weighting contract on the kit's own fixtures, so its gradient-weighting and
- * learned-parameter checks are exercised before any gradient method exists.
+ * learned-parameter checks are exercised before any gradient method exists, and the memory-safety
+ * check passes a weighting whose scalars are engine-made.
  */
 class FixtureContractTests {
 
@@ -45,6 +46,14 @@ class FixtureContractTests {
         @Override
         protected PluginFactory<Weighting> factory() {
             return new LearnedScaleWeightingFactory();
+        }
+    }
+
+    @Nested
+    class ScaledLoss extends Fixture {
+        @Override
+        protected PluginFactory<Weighting> factory() {
+            return new ScaledLossWeightingFactory();
         }
     }
 }
