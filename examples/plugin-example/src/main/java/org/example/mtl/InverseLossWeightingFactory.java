@@ -74,6 +74,9 @@ public final class InverseLossWeightingFactory implements PluginFactory<Weightin
         @Override
         public NDArray objective(TaskLosses losses, StepContext step) {
             last = weights(losses.values());
+            // weightedSum makes each weight an engine-made scalar; arithmetic of our own on the
+            // losses would go through org.openmtl.api.tensor.GraphScalars, never mul(Number),
+            // whose scalar the backward pass could read after it was freed
             return losses.weightedSum(last);
         }
 
