@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openmtl.api.plugin.ApiVersion;
 import org.openmtl.api.plugin.ConfigKey;
 import org.openmtl.api.plugin.PluginConfig;
@@ -33,8 +34,12 @@ import org.openmtl.api.plugin.PluginKind;
  * ({@link ArchitectureContract}, {@link WeightingContract}, {@link SelectorContract}, {@link
  * OptimizerContract}), which inherit these checks.
  *
+ * <p>The engine's allocations are zero-filled before the checks run ({@link
+ * EngineAllocationsExtension}), as they are in a run.
+ *
  * @param <T> the plugin type
  */
+@ExtendWith(EngineAllocationsExtension.class)
 public abstract class PluginContract<T> {
 
     /** The seed contract tests configure plugins with, unless a test varies it. */

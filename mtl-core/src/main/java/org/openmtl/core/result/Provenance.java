@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.openmtl.core.train.EngineOps;
 
 /**
  * Where a result came from: framework, DJL, engine, Java and OS versions, the git revision of the
@@ -49,6 +50,8 @@ public final class Provenance {
         p.put("djl", Engine.getDjlVersion());
         if (engine != null) {
             p.put("engine", engine.getEngineName() + " " + engine.getVersion());
+            // zero-filled allocations keep the engine's convolutions from reading NaN padding (docs/reliability.md)
+            p.put("engine_allocations", EngineOps.allocationFill());
         }
         p.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Locale;
+import org.openmtl.api.tensor.EngineAllocations;
 import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.RunKeys;
 
@@ -21,12 +22,29 @@ public final class EngineOps {
     private EngineOps() {}
 
     /**
-     * The engine.
+     * The engine, with its allocations zero-filled (see {@link EngineAllocations}: without it,
+     * oneDNN's convolutions read padding they never wrote, and a run fails with NaN at a random
+     * step). Every path that trains gets the engine here.
      *
      * @return the PyTorch engine
+     * @throws IllegalStateException if the engine's allocations cannot be made zero-filled
      */
     public static Engine engine() {
-        return Engine.getEngine(ENGINE);
+        Engine engine = Engine.getEngine(ENGINE);
+        if (!EngineAllocations.zeroFill()) {
+            throw new IllegalStateException("the PyTorch engine is loaded but its libc10 is not among this process's mapped "
+                    + "libraries (/proc/self/maps), so its allocations cannot be made zero-filled; see docs/reliability.md");
+        }
+        return engine;
+    }
+
+    /**
+     * How the engine initializes new allocations, for a run's provenance.
+     *
+     * @return {@code zero}, {@code uninitialized}, {@code junk} or {@code not-loaded}
+     */
+    public static String allocationFill() {
+        return EngineAllocations.current().name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**

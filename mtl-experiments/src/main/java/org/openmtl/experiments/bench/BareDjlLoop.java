@@ -25,6 +25,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
+import org.openmtl.api.tensor.EngineAllocations;
 
 /**
  * The reference the trainer's step is held to: the same MultiLeNet step written directly with
@@ -70,6 +71,7 @@ final class BareDjlLoop {
     private final HostBatch data;
     private final int threads;
     private final CrossEntropy crossEntropy;
+    private final EngineAllocations.Fill allocations;
     private int nonZeroGradients = -1;
 
     /**
@@ -78,8 +80,10 @@ final class BareDjlLoop {
      * @param data the batch every step trains on ({@link HostBatch#random} for the reference)
      * @param threads intra-op threads
      * @param crossEntropy how the loss is computed ({@link CrossEntropy#DJL} for the reference)
+     * @param allocations how the engine initializes this loop's allocations ({@link
+     *     EngineAllocations.Fill#ZERO}, as in every run, for the reference)
      */
-    BareDjlLoop(HostBatch data, int threads, CrossEntropy crossEntropy) {
+    BareDjlLoop(HostBatch data, int threads, CrossEntropy crossEntropy, EngineAllocations.Fill allocations) {
         if (data.labels().length != TASKS) {
             throw new IllegalArgumentException("the loop has " + TASKS + " heads; the batch has labels for "
                     + data.labels().length + " tasks");
@@ -87,6 +91,7 @@ final class BareDjlLoop {
         this.data = data;
         this.threads = threads;
         this.crossEntropy = crossEntropy;
+        this.allocations = allocations;
     }
 
     /**
@@ -99,6 +104,8 @@ final class BareDjlLoop {
      */
     double[] run(int stepCount, PhaseClock phases, PageFaults faults) {
         Engine engine = Engine.getEngine("PyTorch");
+        // the trainer's runs switch zero-filling on for the whole process: set this loop's own each time
+        EngineAllocations.set(allocations);
         JniUtils.setNumThreads(threads);
         float[] inputs = data.inputs();
         long[][] labels = data.labels();

@@ -30,6 +30,9 @@ import java.util.List;
  *     or {@code multimnist} (the trainer's data; a diagnostic)
  * @param bareLoss the bare loop's cross-entropy: {@code djl} (DJL's loss, the reference) or
  *     {@code gather} (the framework's formula; a diagnostic)
+ * @param bareAllocations how the engine initializes the bare loop's allocations: {@code zero} (as
+ *     every run of the framework; the reference) or {@code uninitialized} (the engine's default, to
+ *     measure what zero-filling costs; such runs can fail with NaN, see docs/reliability.md)
  * @param ways the ways to measure, a subset of trainer, bare, pytorch (diagnostics; all by default)
  * @param help whether only the usage was asked for
  */
@@ -51,6 +54,7 @@ public record BenchmarkOptions(
         int retries,
         String bareInput,
         String bareLoss,
+        String bareAllocations,
         List<String> ways,
         boolean help) {
 
@@ -62,6 +66,7 @@ public record BenchmarkOptions(
             "                     [--quiet-wait SECONDS] [--quiet-cores CORES] [--retries N]",
             "                     [--ways trainer,bare,pytorch,replica]",
             "                     [--bare-input random|multimnist] [--bare-loss djl|gather]",
+            "                     [--bare-allocations zero|uninitialized]",
             "  --rounds        measurements of each way, interleaved (default 3)",
             "  --steps         timed steps per measurement (default 60)",
             "  --warmup        discarded steps before them (default 10)",
@@ -77,6 +82,8 @@ public record BenchmarkOptions(
             "  --quiet-wait    before each measurement wait up to this long for a quiet machine (default 60)",
             "  --quiet-cores   quiet: other processes use less than this many cores (default 0.2)",
             "  --retries       measure again, up to N times, when other processes used that much (default 3)",
+            "  --bare-allocations  the bare loop's engine allocations: zero-filled as in every run (default), or",
+            "                  uninitialized (the engine's default: measures what zero-filling costs; may hit NaN)",
             "  --bare-input    the bare loop's batch: random, as the PyTorch script (default), or multimnist",
             "  --bare-loss     the bare loop's cross-entropy: djl, DJL's loss (default), or gather",
             "  --ways          what to measure: trainer, bare, pytorch (the default) and replica, an",
@@ -118,6 +125,10 @@ public record BenchmarkOptions(
         if (!List.of("djl", "gather").contains(bareLoss)) {
             throw new IllegalArgumentException("--bare-loss: '" + bareLoss + "' is not valid; expected djl or gather");
         }
+        if (!List.of("zero", "uninitialized").contains(bareAllocations)) {
+            throw new IllegalArgumentException("--bare-allocations: '" + bareAllocations
+                    + "' is not valid; expected zero or uninitialized");
+        }
         ways = List.copyOf(ways);
         if (ways.isEmpty() || !WAYS.containsAll(ways)) {
             throw new IllegalArgumentException("--ways: " + ways + " is not valid; expected some of " + WAYS);
@@ -157,6 +168,7 @@ public record BenchmarkOptions(
         int retries = 3;
         String bareInput = "random";
         String bareLoss = "djl";
+        String bareAllocations = "zero";
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
@@ -190,11 +202,12 @@ public record BenchmarkOptions(
                 case "--retries" -> retries = integer(option, value);
                 case "--bare-input" -> bareInput = value;
                 case "--bare-loss" -> bareLoss = value;
+                case "--bare-allocations" -> bareAllocations = value;
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new BenchmarkOptions(rounds, steps, warmup, warmupRounds, threads, batch, python, script, modes, data, out,
-                overrides, quietWait, quietCores, retries, bareInput, bareLoss, ways, help);
+                overrides, quietWait, quietCores, retries, bareInput, bareLoss, bareAllocations, ways, help);
     }
 
     private static List<String> list(String value) {

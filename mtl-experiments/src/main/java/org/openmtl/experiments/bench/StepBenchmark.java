@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.openmtl.api.tensor.EngineAllocations;
 import org.openmtl.experiments.bench.BenchmarkReport.Measurement;
 import org.openmtl.experiments.bench.BenchmarkReport.Way;
 
@@ -86,7 +87,8 @@ public final class StepBenchmark {
         HostBatch bareBatch = options.bareInput().equals("multimnist") ? trainer.firstMultiMnistBatch()
                 : HostBatch.random(options.batch(), 2, 10, 0);
         BareDjlLoop bare = new BareDjlLoop(bareBatch, options.threads(),
-                BareDjlLoop.CrossEntropy.valueOf(options.bareLoss().toUpperCase(Locale.ROOT)));
+                BareDjlLoop.CrossEntropy.valueOf(options.bareLoss().toUpperCase(Locale.ROOT)),
+                options.bareAllocations().equals("zero") ? EngineAllocations.Fill.ZERO : EngineAllocations.Fill.UNINITIALIZED);
         PyTorchReference pytorch = new PyTorchReference(options.python(), options.script());
         Sitting sitting = new Sitting(trainer, bare, pytorch);
 
@@ -245,6 +247,8 @@ public final class StepBenchmark {
                 + " discarded warm-up round(s); " + options.warmup() + " warm-up + " + options.steps()
                 + " timed steps per measurement");
         report.fact("allocator", allocatorSettings());
+        report.fact("engine allocations", "trainer: zero-filled (as every run); bare loop: "
+                + (options.bareAllocations().equals("zero") ? "zero-filled" : "uninitialized (the engine's default)"));
         if (options.quietWait() > 0) {
             report.fact("quiet", String.format(Locale.ROOT, "each measurement waited up to %.0f s for other"
                     + " processes to use under %.2f cores", options.quietWait(), options.quietCores()));
