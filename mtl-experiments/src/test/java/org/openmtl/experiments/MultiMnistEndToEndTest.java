@@ -17,14 +17,13 @@ import org.openmtl.core.result.ResultFiles;
  */
 class MultiMnistEndToEndTest {
 
-    static final Path DATA = Path.of("..", "data").toAbsolutePath().normalize();
+    static final Path DATA = TestMnist.DATA;
 
     @TempDir Path dir;
 
     @BeforeAll
     static void fetchMnist() {
-        Cli.Outcome o = Cli.run("data", "fetch", "mnist", "--data-dir", DATA.toString());
-        assertEquals(0, o.exitCode(), "MNIST is needed for this test: " + o.out() + o.err());
+        TestMnist.fetch();
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.openmtl.core.result.ResultFiles;
  */
 class SweepMatchesStandaloneRunsTest {
 
-    static final Path DATA = Path.of("..", "data").toAbsolutePath().normalize();
+    static final Path DATA = TestMnist.DATA;
 
     /** History fields that measure time, not the computation. */
     private static final Set<String> TIMING = Set.of("seconds", "ms_per_step");
@@ -40,8 +40,7 @@ class SweepMatchesStandaloneRunsTest {
 
     @BeforeAll
     static void fetchMnist() {
-        Cli.Outcome o = Cli.run("data", "fetch", "mnist", "--data-dir", DATA.toString());
-        assertEquals(0, o.exitCode(), "MNIST is needed for this test: " + o.out() + o.err());
+        TestMnist.fetch();
     }
 
     @Test
