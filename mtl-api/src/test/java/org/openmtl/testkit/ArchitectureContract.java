@@ -253,14 +253,7 @@ public abstract class ArchitectureContract extends PluginContract<Architecture> 
                 ParameterStore parameters = new ParameterStore(manager, false);
                 NDArray input = manager.randomNormal(new Shape(batchSize()).addAll(example));
                 try (GradientCollector collector = ContractTensors.newGradientCollector()) {
-                    NDList representation = network.encode(parameters, input, true);
-                    NDArray objective = null;
-                    for (Task task : tasks()) {
-                        NDArray output =
-                                network.decode(parameters, representation, task.name(), true);
-                        NDArray term = output.mul(manager.randomNormal(output.getShape())).sum();
-                        objective = objective == null ? term : objective.add(term);
-                    }
+                    NDArray objective = randomTaskObjective(network, parameters, manager, input);
                     collector.backward(objective);
                 }
                 List<Parameter> checked = new ArrayList<>(network.sharedParameters());
@@ -309,6 +302,21 @@ public abstract class ArchitectureContract extends PluginContract<Architecture> 
         return MemorySafety.differenceUnderCollection(this::trainingPassPausedBeforeBackward);
     }
 
+    /**
+     * A training forward of every task, each output projected on a random direction and summed:
+     * a scalar whose gradient reaches every parameter a task's output depends on.
+     */
+    private NDArray randomTaskObjective(MultiTaskNetwork network, ParameterStore parameters, NDManager manager, NDArray input) {
+        NDList representation = network.encode(parameters, input, true);
+        NDArray objective = null;
+        for (Task task : tasks()) {
+            NDArray output = network.decode(parameters, representation, task.name(), true);
+            NDArray term = output.mul(manager.randomNormal(output.getShape())).sum();
+            objective = objective == null ? term : objective.add(term);
+        }
+        return objective;
+    }
+
     private Map<String, MemorySafety.Values> trainingPassPausedBeforeBackward(Runnable pause) {
         Map<String, MemorySafety.Values> gradients = new LinkedHashMap<>();
         for (Shape example : exampleShapes()) {
@@ -317,14 +325,7 @@ public abstract class ArchitectureContract extends PluginContract<Architecture> 
                 ParameterStore parameters = new ParameterStore(manager, false);
                 NDArray input = manager.randomNormal(new Shape(batchSize()).addAll(example));
                 try (GradientCollector collector = ContractTensors.newGradientCollector()) {
-                    NDList representation = network.encode(parameters, input, true);
-                    NDArray objective = null;
-                    for (Task task : tasks()) {
-                        NDArray output =
-                                network.decode(parameters, representation, task.name(), true);
-                        NDArray term = output.mul(manager.randomNormal(output.getShape())).sum();
-                        objective = objective == null ? term : objective.add(term);
-                    }
+                    NDArray objective = randomTaskObjective(network, parameters, manager, input);
                     Optional<NDArray> penalty = network.penalty(parameters);
                     if (penalty.isPresent()) {
                         objective = objective.add(penalty.get());
