@@ -21,7 +21,8 @@ import org.openmtl.core.sweep.SweepRunner;
 /**
  * Every config and study committed under {@code configs/} and {@code studies/} is valid: each of
  * its trials resolves against the registered plugins (names, keys, types, ranges), so the commands
- * the docs give for reproducing a table do not fail on a typo. Nothing is trained.
+ * the docs give for reproducing a table do not fail on a typo; so does each of its named budgets.
+ * Nothing is trained.
  */
 class CommittedConfigsTest {
 
@@ -41,7 +42,15 @@ class CommittedConfigsTest {
     @ParameterizedTest
     @MethodSource("committed")
     void everyTrialResolves(Path file) {
-        ConfigSource source = ConfigSource.load(file, List.of());
+        ConfigSource plain = ConfigSource.load(file, List.of());
+        resolves(file, plain);
+        // and so does every named budget the file defines (e.g. budget=paper)
+        for (String budget : plain.budgets()) {
+            resolves(file, ConfigSource.load(file, List.of("budget=" + budget)));
+        }
+    }
+
+    private void resolves(Path file, ConfigSource source) {
         Map<String, String> values = new LinkedHashMap<>(source.values());
         // ./mtl group's own keys are not run keys
         RunKeys.groupingKeys().forEach(k -> values.remove(k.name()));

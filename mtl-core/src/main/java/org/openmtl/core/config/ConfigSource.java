@@ -34,10 +34,26 @@ public final class ConfigSource {
 
     private final Map<String, String> values;
     private final Map<String, String> origins;
+    private final List<String> budgets;
 
     private ConfigSource(Map<String, String> values, Map<String, String> origins) {
+        this(values, origins, List.of());
+    }
+
+    private ConfigSource(Map<String, String> values, Map<String, String> origins, List<String> budgets) {
         this.values = values;
         this.origins = origins;
+        this.budgets = List.copyOf(budgets);
+    }
+
+    /**
+     * The named budgets the configuration defines ({@code budgets.<name>.<key>}), whether or not
+     * one was picked.
+     *
+     * @return the names, in the order they were defined
+     */
+    public List<String> budgets() {
+        return budgets;
     }
 
     /**
@@ -70,7 +86,58 @@ public final class ConfigSource {
             String key = it.next();
             merged.put(key, composite.getString(key));
         }
-        return new ConfigSource(merged, origins);
+        List<String> budgets = applyBudget(merged, origins, overrideValues.keySet());
+        return new ConfigSource(merged, origins, budgets);
+    }
+
+    /** The key that picks a named budget. */
+    public static final String BUDGET = "budget";
+
+    /** The prefix of named budget definitions: {@code budgets.<name>.<key> = value}. */
+    public static final String BUDGETS_PREFIX = "budgets.";
+
+    /**
+     * Resolves a named budget: a config may define bundles of keys under {@code budgets.<name>}
+     * (e.g. the epochs and schedule of a paper's protocol), and {@code budget=<name>} applies one.
+     * The bundle overrides the file's own values but not keys given on the command line; the
+     * definitions and the {@code budget} key itself are removed, so a trial's identity depends
+     * only on the values it runs with.
+     */
+    private static List<String> applyBudget(Map<String, String> merged, Map<String, String> origins, java.util.Set<String> fromCommandLine) {
+        Map<String, Map<String, String>> budgets = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, String>> it = merged.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, String> e = it.next();
+            if (!e.getKey().startsWith(BUDGETS_PREFIX)) {
+                continue;
+            }
+            String rest = e.getKey().substring(BUDGETS_PREFIX.length());
+            int dot = rest.indexOf('.');
+            if (dot <= 0 || dot == rest.length() - 1) {
+                throw new ConfigException(e.getKey() + ": a budget key is budgets.<name>.<key> (set in "
+                        + origins.getOrDefault(e.getKey(), "the defaults") + ")");
+            }
+            budgets.computeIfAbsent(rest.substring(0, dot), n -> new LinkedHashMap<>()).put(rest.substring(dot + 1), e.getValue());
+            it.remove();
+        }
+        String name = merged.remove(BUDGET);
+        List<String> names = new ArrayList<>(budgets.keySet());
+        if (name == null || name.isBlank()) {
+            return names;
+        }
+        String where = origins.getOrDefault(BUDGET, "the defaults");
+        Map<String, String> bundle = budgets.get(name.trim());
+        if (bundle == null) {
+            throw new ConfigException(BUDGET + ": no budget is named '" + name.trim() + "' (set in " + where + "); "
+                    + (budgets.isEmpty() ? "this configuration defines none (budgets.<name>.<key> = value)"
+                            : "defined: " + String.join(", ", budgets.keySet())));
+        }
+        bundle.forEach((k, v) -> {
+            if (!fromCommandLine.contains(k)) {
+                merged.put(k, v);
+                origins.put(k, "budget '" + name.trim() + "' (" + origins.getOrDefault(BUDGETS_PREFIX + name.trim() + "." + k, where) + ")");
+            }
+        });
+        return names;
     }
 
     /**
