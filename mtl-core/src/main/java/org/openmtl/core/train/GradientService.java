@@ -158,7 +158,8 @@ final class GradientService {
         StepLosses stepLosses = new StepLosses(names, losses);
         double[] values = stepLosses.values();
         NDArray matrix = NDArrays.stack(rows);
-        NDArray direction = direction(new StepGradients(GradientRequirement.REPRESENTATION, matrix, stepLosses), context);
+        NDArray direction = direction(
+                new StepGradients(GradientRequirement.REPRESENTATION, matrix, stepLosses, detached), context);
         // nothing is shared (independent networks): the representation is the input, no trunk to reach
         if (!network.sharedParameters().isEmpty()) {
             int offset = 0;
