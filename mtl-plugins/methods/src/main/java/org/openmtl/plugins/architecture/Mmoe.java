@@ -20,6 +20,7 @@ import java.util.Map;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
+import org.openmtl.api.architecture.RepresentationGradients;
 import org.openmtl.api.task.Task;
 
 /**
@@ -44,6 +45,16 @@ public final class Mmoe implements Architecture {
     Mmoe(TrunkHeadDesign design, int experts) {
         this.design = design;
         this.experts = experts;
+    }
+
+    /**
+     * DISJOINT: each task reads its own gated mixture of the experts.
+     *
+     * @return {@link RepresentationGradients#DISJOINT}
+     */
+    @Override
+    public RepresentationGradients representationGradients() {
+        return RepresentationGradients.DISJOINT;
     }
 
     @Override
