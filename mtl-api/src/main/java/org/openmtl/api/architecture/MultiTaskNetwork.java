@@ -15,8 +15,10 @@ import java.util.Optional;
  * <p>A forward pass is {@link #encode} once (the shared part, producing the shared representation)
  * and {@link #decode} per task. Architectures without a shared part (independent networks) return
  * their input from {@code encode}; architectures whose sharing is not a single trunk (cross-stitch,
- * mixtures of experts) return in {@code encode} whatever all tasks read from, so gradient methods
- * that work on the representation still apply.
+ * mixtures of experts) return in {@code encode} whatever the tasks read. What gradients with
+ * respect to that representation say about the shared parameters is declared by the architecture
+ * ({@link Architecture#representationGradients()}); weightings on representation gradients run
+ * only where it is {@link RepresentationGradients#FAITHFUL}.
  *
  * <p>Parameters are either shared (in {@link #sharedParameters()}) or belong to exactly one task
  * ({@link #taskParameters(String)}); {@link #extraParameters()} holds the rest (gates, policies,

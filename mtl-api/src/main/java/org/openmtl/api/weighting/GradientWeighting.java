@@ -1,5 +1,8 @@
 package org.openmtl.api.weighting;
 
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.List;
 import org.openmtl.api.plugin.ConfigKey;
 
 /**
@@ -36,4 +39,26 @@ public interface GradientWeighting extends Weighting {
      * @return task weights, or a direction of the weighting's own
      */
     Combination combine(TaskGradients gradients, StepContext step);
+
+    /**
+     * The per-task objectives whose gradients this weighting combines, made from the step's
+     * losses: the losses themselves by default. A weighting that learns a transformation of each
+     * loss (IMTL's loss scales, e^{s_t}·L_t − s_t) returns it here. The trainer then
+     * differentiates these objectives in place of the losses: the rows (or the Gramian) passed to
+     * {@link #combine} are their gradients, each task's own parameters receive its objective's
+     * gradient, the weighting's {@link #parameters()} receive Σ_t ∂objective_t/∂θ, and between
+     * updates the trainer takes Σ_t w_t·objective_t. The losses recorded in the history stay the
+     * raw ones.
+     *
+     * @param losses the step's losses
+     * @param step the step's position and manager
+     * @return one scalar with gradient history per task, in the losses' order
+     */
+    default List<NDArray> taskObjectives(TaskLosses losses, StepContext step) {
+        List<NDArray> objectives = new ArrayList<>(losses.tasks().size());
+        for (int i = 0; i < losses.tasks().size(); i++) {
+            objectives.add(losses.get(i));
+        }
+        return objectives;
+    }
 }

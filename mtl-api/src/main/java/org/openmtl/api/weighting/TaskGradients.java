@@ -1,6 +1,7 @@
 package org.openmtl.api.weighting;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 
 /**
  * The per-task gradients of one step: K rows, one per task, each the flattened gradient of that
@@ -23,6 +24,22 @@ public interface TaskGradients {
      * @throws IllegalStateException for a GRAMIAN requirement
      */
     NDArray matrix();
+
+    /**
+     * The shared representation the rows are gradients with respect to (REPRESENTATION only): the
+     * arrays {@code encode} returned, detached, in the order their gradients are laid out along
+     * each row, each with the batch on its first axis. For methods that need the activations or
+     * the batch layout, not only the flattened gradients (GradDrop multiplies each gradient by the
+     * sign of its activation and sums over the batch).
+     *
+     * @return the representation; its sizes add up to the rows' length
+     * @throws IllegalStateException when the rows are not representation gradients, or the
+     *     implementation does not provide it
+     */
+    default NDList representation() {
+        throw new IllegalStateException(
+                "these task gradients carry no representation (requirement " + requirement() + ")");
+    }
 
     /**
      * The K×K Gramian G_ij = g_i·g_j on the heap.

@@ -96,6 +96,8 @@ public final class ConfigValidator {
                 resolved.put(e.getKey(), e.getValue().trim());
             }
         }
+        // a combination that would run but quietly compute something else is refused here
+        RepresentationGradientCheck.check(registry, names, configs, source);
         return new RunConfig(core, names, configs, resolved);
     }
 

@@ -76,7 +76,7 @@ final class GradientService {
             // between a gradient weighting's updates: no per-task gradient, one backward of Σ w_i L_i
             StepLosses losses = losses(parameters, representation, batch);
             values = losses.values();
-            NDArray objective = losses.weightedSum(reusable(batch.tasks()));
+            NDArray objective = objectives(losses, context).weightedSum(reusable(batch.tasks()));
             Optional<NDArray> penalty = network.penalty(parameters);
             if (penalty.isPresent()) {
                 objective = objective.add(penalty.get());
@@ -146,19 +146,20 @@ final class GradientService {
             d.setRequiresGradient(true);
             detached.add(d);
         }
-        List<String> names = batch.tasks();
-        List<NDArray> losses = new ArrayList<>(names.size());
-        NDList rows = new NDList(names.size());
-        for (String name : names) {
-            NDArray loss = loss(parameters, detached, batch, name);
-            losses.add(loss);
-            EngineOps.backward(loss, one, false);
+        StepLosses stepLosses = losses(parameters, detached, batch);
+        double[] values = stepLosses.values();
+        StepLosses objectives = objectives(stepLosses, context);
+        // the heads' graphs are separate unless the weighting's objectives join them
+        boolean joined = objectives != stepLosses;
+        int k = objectives.tasks().size();
+        NDList rows = new NDList(k);
+        for (int i = 0; i < k; i++) {
+            EngineOps.backward(objectives.get(i), one, joined && i < k - 1);
             rows.add(flattenGradients(detached, context.manager()));
         }
-        StepLosses stepLosses = new StepLosses(names, losses);
-        double[] values = stepLosses.values();
         NDArray matrix = NDArrays.stack(rows);
-        NDArray direction = direction(new StepGradients(GradientRequirement.REPRESENTATION, matrix, stepLosses), context);
+        NDArray direction = direction(
+                new StepGradients(GradientRequirement.REPRESENTATION, matrix, stepLosses, detached), context);
         // nothing is shared (independent networks): the representation is the input, no trunk to reach
         if (!network.sharedParameters().isEmpty()) {
             int offset = 0;
@@ -187,8 +188,9 @@ final class GradientService {
 
     private double[] parameterStep(
             ParameterStore parameters, NDList representation, MultiTaskBatch batch, StepContext context, NDArray one) {
-        StepLosses losses = losses(parameters, representation, batch);
-        double[] values = losses.values();
+        StepLosses raw = losses(parameters, representation, batch);
+        double[] values = raw.values();
+        StepLosses losses = objectives(raw, context);
         List<Parameter> shared = network.sharedParameters();
         List<NDArray> sharedArrays = new ArrayList<>(shared.size());
         for (Parameter p : shared) {
@@ -204,7 +206,7 @@ final class GradientService {
         }
         if (!sharedArrays.isEmpty()) {
             NDArray matrix = NDArrays.stack(rows);
-            NDArray direction = direction(new StepGradients(weighting.requirement(), matrix, losses), context);
+            NDArray direction = direction(new StepGradients(weighting.requirement(), matrix, raw), context);
             int offset = 0;
             for (NDArray array : sharedArrays) {
                 int n = (int) array.size();
@@ -218,7 +220,25 @@ final class GradientService {
         return values;
     }
 
-    private NDArray direction(StepGradients gradients, StepContext context) {
+    /**
+     * The objectives a gradient weighting differentiates in place of the losses; the losses
+     * themselves (the same object) when it keeps them.
+     */
+    private StepLosses objectives(StepLosses losses, StepContext context) {
+        List<NDArray> objectives = ((GradientWeighting) weighting).taskObjectives(losses, context);
+        if (objectives.size() != losses.tasks().size()) {
+            throw new IllegalStateException("weighting returned " + objectives.size() + " task objectives for "
+                    + losses.tasks().size() + " tasks");
+        }
+        for (int i = 0; i < objectives.size(); i++) {
+            if (objectives.get(i) != losses.get(i)) {
+                return new StepLosses(losses.tasks(), objectives);
+            }
+        }
+        return losses;
+    }
+
+        private NDArray direction(StepGradients gradients, StepContext context) {
         Combination combination = ((GradientWeighting) weighting).combine(gradients, context);
         if (!combination.hasWeights()) {
             return combination.direction();

@@ -1,6 +1,7 @@
 package org.openmtl.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import org.openmtl.api.weighting.GradientRequirement;
 import org.openmtl.api.weighting.TaskGradients;
 import org.openmtl.api.weighting.TaskLosses;
@@ -11,12 +12,27 @@ final class StepGradients implements TaskGradients {
     private final GradientRequirement requirement;
     private final NDArray matrix;
     private final TaskLosses losses;
+    private final NDList representation;
     private double[][] gramian;
 
     StepGradients(GradientRequirement requirement, NDArray matrix, TaskLosses losses) {
+        this(requirement, matrix, losses, null);
+    }
+
+    /** Representation gradients, with the (detached) representation they were taken at. */
+    StepGradients(GradientRequirement requirement, NDArray matrix, TaskLosses losses, NDList representation) {
         this.requirement = requirement;
         this.matrix = matrix;
         this.losses = losses;
+        this.representation = representation;
+    }
+
+    @Override
+    public NDList representation() {
+        if (representation == null) {
+            throw new IllegalStateException("the rows are gradients of the shared parameters, not of a representation");
+        }
+        return representation;
     }
 
     @Override

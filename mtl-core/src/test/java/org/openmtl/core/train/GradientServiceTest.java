@@ -124,6 +124,120 @@ class GradientServiceTest {
         }
     }
 
+    /**
+     * A gradient weighting's task objectives (here IMTL's e^{s_t}·L_t − s_t with leaf scales s)
+     * replace the losses in every gradient mode: the shared parameters get Σ w_t e^{s_t} g_t, each
+     * head e^{s_t} times its own gradient, each s_t its e^{s_t} L_t − 1; the recorded losses stay
+     * raw. Representation gradients come with the representation they were taken at.
+     */
+    @Test
+    void taskObjectivesReplaceTheLossesInEveryGradientMode() {
+        Engine engine = EngineOps.engine();
+        MultiTaskDataset dataset = ((DatasetProvider) create(PluginKind.DATASET, "synthetic",
+                Map.of("tasks", "2", "groups", "1", "train.examples", "64", "validation.examples", "8", "test.examples", "8")))
+                .load(new DatasetContext(Path.of("data"), 0, 1));
+        float[] scales = {0.4f, -0.3f};
+        try (NDManager manager = NDManager.newBaseManager(engine.getEngineName())) {
+            engine.setRandomSeed(3);
+            MultiTaskNetwork network = ((Architecture) create(PluginKind.ARCHITECTURE, "hard-sharing", Map.of()))
+                    .build(new NetworkContext(dataset.tasks(), dataset.exampleShape(), manager, 3));
+            ParameterStore store = new ParameterStore(manager, false);
+            Map<String, Task> tasks = new LinkedHashMap<>();
+            dataset.tasks().forEach(t -> tasks.put(t.name(), t));
+            List<String> names = new ArrayList<>(tasks.keySet());
+            int[] examples = new int[32];
+            for (int i = 0; i < examples.length; i++) {
+                examples[i] = i;
+            }
+            MultiTaskBatch batch = dataset.batch(manager, Split.TRAIN, examples, names);
+            List<float[]> sharedRef = new ArrayList<>();
+            List<float[]> headRef = new ArrayList<>();
+            double[] lossRef = new double[names.size()];
+            for (int t = 0; t < names.size(); t++) {
+                String task = names.get(t);
+                try (GradientCollector c = engine.newGradientCollector()) {
+                    NDList rep = network.encode(store, batch.input(), true);
+                    TaskTarget target = batch.target(task);
+                    NDArray loss = tasks.get(task).loss().compute(network.decode(store, rep, task, true), target.labels(), target.mask());
+                    lossRef[t] = loss.getFloat();
+                    c.backward(loss);
+                }
+                sharedRef.add(gradients(network.sharedParameters()));
+                headRef.add(gradients(network.taskParameters(task)));
+                zero(network);
+            }
+            for (GradientRequirement mode : List.of(GradientRequirement.REPRESENTATION,
+                    GradientRequirement.PARAMETERS, GradientRequirement.GRAMIAN)) {
+                List<NDArray> logScales = new ArrayList<>();
+                for (float value : scales) {
+                    NDArray s = manager.full(new ai.djl.ndarray.types.Shape(), value);
+                    s.setRequiresGradient(true);
+                    logScales.add(s);
+                }
+                GradientWeighting weighting = new GradientWeighting() {
+                    @Override
+                    public GradientRequirement requirement() {
+                        return mode;
+                    }
+
+                    @Override
+                    public List<NDArray> taskObjectives(TaskLosses losses, StepContext step) {
+                        List<NDArray> objectives = new ArrayList<>();
+                        for (int t = 0; t < losses.tasks().size(); t++) {
+                            NDArray s = logScales.get(t);
+                            objectives.add(losses.get(t).mul(s.exp()).sub(s));
+                        }
+                        return objectives;
+                    }
+
+                    @Override
+                    public Combination combine(TaskGradients gradients, StepContext step) {
+                        if (mode == GradientRequirement.REPRESENTATION) {
+                            long size = 0;
+                            for (NDArray r : gradients.representation()) {
+                                size += r.size();
+                                assertEquals(32, r.getShape().get(0), "the batch comes first");
+                            }
+                            assertEquals(gradients.matrix().getShape().get(1), size);
+                        }
+                        return Combination.weights(W);
+                    }
+
+                    @Override
+                    public double[] lastWeights() {
+                        return W.clone();
+                    }
+                };
+                GradientService service = new GradientService(network, weighting, tasks);
+                double[] values;
+                try (NDManager step = manager.newSubManager()) {
+                    try (GradientCollector c = engine.newGradientCollector()) {
+                        values = service.step(store, batch, new StepContext(1, 0, step));
+                    }
+                }
+                assertArrayEquals(lossRef, values, 1e-6, mode + ": the raw losses are recorded");
+                float[] shared = gradients(network.sharedParameters());
+                float[] expected = new float[shared.length];
+                for (int j = 0; j < expected.length; j++) {
+                    for (int t = 0; t < 2; t++) {
+                        expected[j] += (float) (W[t] * Math.exp(scales[t]) * sharedRef.get(t)[j]);
+                    }
+                }
+                assertClose(expected, shared, mode + " shared");
+                for (int t = 0; t < names.size(); t++) {
+                    float[] want = headRef.get(t).clone();
+                    for (int j = 0; j < want.length; j++) {
+                        want[j] *= (float) Math.exp(scales[t]);
+                    }
+                    assertClose(want, gradients(network.taskParameters(names.get(t))), mode + " head " + names.get(t));
+                    assertEquals(Math.exp(scales[t]) * lossRef[t] - 1, logScales.get(t).getGradient().getFloat(), 1e-5,
+                            mode + " log-scale " + t);
+                }
+                zero(network);
+            }
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void diagnosticsMatchGradientsComputedOneTaskAtATime() {

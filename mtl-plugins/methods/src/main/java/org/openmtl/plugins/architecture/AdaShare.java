@@ -24,6 +24,7 @@ import java.util.SplittableRandom;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
+import org.openmtl.api.architecture.RepresentationGradients;
 import org.openmtl.api.architecture.PhaseContext;
 import org.openmtl.api.architecture.TrainingPhase;
 import org.openmtl.api.task.Task;
@@ -119,6 +120,16 @@ public final class AdaShare implements Architecture {
     AdaShare(TrunkHeadDesign design, Settings settings) {
         this.design = design;
         this.settings = settings;
+    }
+
+    /**
+     * SHARED_IN_DECODE: the shared blocks run in decode, under each task's policy.
+     *
+     * @return {@link RepresentationGradients#SHARED_IN_DECODE}
+     */
+    @Override
+    public RepresentationGradients representationGradients() {
+        return RepresentationGradients.SHARED_IN_DECODE;
     }
 
     @Override

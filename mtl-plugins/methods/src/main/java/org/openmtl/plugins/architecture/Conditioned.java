@@ -18,6 +18,7 @@ import java.util.Map;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
+import org.openmtl.api.architecture.RepresentationGradients;
 import org.openmtl.api.plugin.PluginConfigException;
 import org.openmtl.api.task.Task;
 import org.openmtl.api.task.TaskDescriptor;
@@ -72,6 +73,16 @@ public final class Conditioned implements Architecture {
         this.gateBias = gateBias;
         this.layersKey = layersKey;
         this.descriptorKey = descriptorKey;
+    }
+
+    /**
+     * SHARED_IN_DECODE: the shared stages from the first conditioned one on run in decode.
+     *
+     * @return {@link RepresentationGradients#SHARED_IN_DECODE}
+     */
+    @Override
+    public RepresentationGradients representationGradients() {
+        return RepresentationGradients.SHARED_IN_DECODE;
     }
 
     @Override

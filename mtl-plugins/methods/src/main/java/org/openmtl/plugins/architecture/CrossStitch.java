@@ -15,6 +15,7 @@ import java.util.Map;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
+import org.openmtl.api.architecture.RepresentationGradients;
 import org.openmtl.api.plugin.PluginConfigException;
 import org.openmtl.api.task.Task;
 
@@ -50,6 +51,16 @@ public final class CrossStitch implements Architecture {
         this.unitsAfter = List.copyOf(unitsAfter);
         this.unitsKey = unitsKey;
         this.perChannel = perChannel;
+    }
+
+    /**
+     * DISJOINT: each task reads its own column.
+     *
+     * @return {@link RepresentationGradients#DISJOINT}
+     */
+    @Override
+    public RepresentationGradients representationGradients() {
+        return RepresentationGradients.DISJOINT;
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
+import org.openmtl.api.architecture.RepresentationGradients;
 import org.openmtl.api.architecture.PhaseContext;
 import org.openmtl.api.architecture.TrainingPhase;
 import org.openmtl.api.task.Task;
@@ -103,6 +104,16 @@ public final class LearnToBranch implements Architecture {
         this.search = search;
         this.sampleFinal = sampleFinal;
         this.reinitialize = reinitialize;
+    }
+
+    /**
+     * SHARED_IN_DECODE: while the tree is searched every node is shared and runs in decode.
+     *
+     * @return {@link RepresentationGradients#SHARED_IN_DECODE}
+     */
+    @Override
+    public RepresentationGradients representationGradients() {
+        return RepresentationGradients.SHARED_IN_DECODE;
     }
 
     @Override

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
@@ -20,6 +19,7 @@ import java.util.Map;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
+import org.openmtl.api.architecture.RepresentationGradients;
 import org.openmtl.api.task.Task;
 
 /**
@@ -29,12 +29,14 @@ import org.openmtl.api.task.Task;
  * layer from the flattened input to one logit per expert; task t's head reads
  * Σ_e softmax(gate_t(x))_e · f_e(x).
  *
- * <p>{@code encode} computes what every task reads: the experts' outputs stacked (batch, experts,
- * d) and all tasks' gate logits (batch, tasks, experts); {@code decode(t)} takes the softmax of
- * task t's logits, mixes the experts and runs head t. The experts are shared; gate t and head t
- * are task t's own (only its loss depends on them). With one expert the gate is the constant 1 and
- * the network is hard sharing. {@code structure()} reports each task's mean gate distribution over
- * the last batch it decoded in training.
+ * <p>{@code encode} returns each task's gated mixture Σ_e softmax(gate_t(x))_e · f_e(x), one
+ * (batch, d) array per task in task order, the representation each head reads; {@code decode(t)}
+ * runs head t on the t-th. The experts are shared; gate t and head t are task t's own (only its
+ * loss depends on them). Each task reading its own mixture, the per-task representation gradients
+ * lie in disjoint blocks: the architecture declares {@link RepresentationGradients#DISJOINT}, and
+ * weightings on representation gradients are refused with it. With one expert the gate is the
+ * constant 1 and the network is hard sharing. {@code structure()} reports each task's mean gate
+ * distribution over the last training batch.
  */
 public final class Mmoe implements Architecture {
 
@@ -44,6 +46,16 @@ public final class Mmoe implements Architecture {
     Mmoe(TrunkHeadDesign design, int experts) {
         this.design = design;
         this.experts = experts;
+    }
+
+    /**
+     * DISJOINT: each task reads its own gated mixture of the experts.
+     *
+     * @return {@link RepresentationGradients#DISJOINT}
+     */
+    @Override
+    public RepresentationGradients representationGradients() {
+        return RepresentationGradients.DISJOINT;
     }
 
     @Override
@@ -83,7 +95,7 @@ public final class Mmoe implements Architecture {
         private final List<Block> experts;
         private final Map<String, Block> gates;
         private final Map<String, Block> heads;
-        /** Per task, the mean gate over the last training batch it decoded (heap copies, for structure()). */
+        /** Per task, the mean gate over the last training batch (heap copies, for structure()). */
         private final Map<String, List<Double>> meanGates = new LinkedHashMap<>();
 
         Network(NetworkHolder holder, List<String> tasks, List<Block> experts, Map<String, Block> gates,
@@ -106,37 +118,40 @@ public final class Mmoe implements Architecture {
             for (Block expert : experts) {
                 outputs.add(expert.forward(parameters, new NDList(input), training).singletonOrThrow());
             }
-            NDList logits = new NDList(tasks.size());
+            NDArray stacked = NDArrays.stack(outputs, 1);
+            NDList mixtures = new NDList(tasks.size());
             for (String task : tasks) {
-                logits.add(gates.get(task).forward(parameters, new NDList(input), training).singletonOrThrow());
+                NDArray weights = gate(parameters, input, task, training);
+                if (training) {
+                    List<Double> mean = new ArrayList<>();
+                    for (float w : weights.mean(new int[] {0}).toFloatArray()) {
+                        mean.add(Math.round(w * 1e4) / 1e4);
+                    }
+                    meanGates.put(task, mean);
+                }
+                // (batch, 1, experts) × (batch, experts, d) → (batch, d)
+                mixtures.add(weights.expandDims(1).batchMatMul(stacked).squeeze(1));
             }
-            return new NDList(NDArrays.stack(outputs, 1), NDArrays.stack(logits, 1));
+            return mixtures;
         }
 
         /**
          * Task t's gate distribution over the experts.
          *
-         * @param representation what {@link #encode} returned
+         * @param parameters the parameter store
+         * @param input the batch input
          * @param task the task
+         * @param training whether this is a training forward
          * @return (batch, experts), each row summing to 1
          */
-        NDArray gate(NDList representation, String task) {
-            int t = index(task);
-            return representation.get(1).get(new NDIndex(":, {}, :", t)).softmax(1);
+        NDArray gate(ParameterStore parameters, NDArray input, String task, boolean training) {
+            index(task);
+            return gates.get(task).forward(parameters, new NDList(input), training).singletonOrThrow().softmax(1);
         }
 
         @Override
         public NDArray decode(ParameterStore parameters, NDList representation, String task, boolean training) {
-            NDArray weights = gate(representation, task);
-            if (training) {
-                List<Double> mean = new ArrayList<>();
-                for (float w : weights.mean(new int[] {0}).toFloatArray()) {
-                    mean.add(Math.round(w * 1e4) / 1e4);
-                }
-                meanGates.put(task, mean);
-            }
-            // (batch, 1, experts) × (batch, experts, d) → (batch, d)
-            NDArray mixed = weights.expandDims(1).batchMatMul(representation.get(0)).squeeze(1);
+            NDArray mixed = representation.get(index(task));
             return heads.get(task).forward(parameters, new NDList(mixed), training).singletonOrThrow();
         }
 
@@ -149,8 +164,8 @@ public final class Mmoe implements Architecture {
         }
 
         /**
-         * Each task's mean gate distribution over the experts on the last batch it decoded in
-         * training, rounded to 4 decimals.
+         * Each task's mean gate distribution over the experts on the last training batch, rounded
+         * to 4 decimals.
          *
          * @return {@code {"experts": E, "gates": {"task": [g_1, ..., g_E], ...}}}; empty before the
          *     first training forward

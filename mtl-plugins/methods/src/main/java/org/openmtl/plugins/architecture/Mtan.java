@@ -21,6 +21,7 @@ import java.util.Map;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
+import org.openmtl.api.architecture.RepresentationGradients;
 import org.openmtl.api.task.Task;
 
 /**
@@ -55,6 +56,16 @@ public final class Mtan implements Architecture {
 
     Mtan(TrunkHeadDesign design) {
         this.design = design;
+    }
+
+    /**
+     * SHARED_IN_DECODE: the shared attention features f^j run in decode, on each task's attended maps.
+     *
+     * @return {@link RepresentationGradients#SHARED_IN_DECODE}
+     */
+    @Override
+    public RepresentationGradients representationGradients() {
+        return RepresentationGradients.SHARED_IN_DECODE;
     }
 
     @Override

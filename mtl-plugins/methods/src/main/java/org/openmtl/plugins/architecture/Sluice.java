@@ -17,6 +17,7 @@ import java.util.Optional;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
+import org.openmtl.api.architecture.RepresentationGradients;
 import org.openmtl.api.plugin.PluginConfigException;
 import org.openmtl.api.task.Task;
 import org.openmtl.api.tensor.GraphScalars;
@@ -57,6 +58,16 @@ public final class Sluice implements Architecture {
         this.alphaSelf = alphaSelf;
         this.orthogonality = orthogonality;
         this.subspacesKey = subspacesKey;
+    }
+
+    /**
+     * DISJOINT: each task reads its own β-combined representation.
+     *
+     * @return {@link RepresentationGradients#DISJOINT}
+     */
+    @Override
+    public RepresentationGradients representationGradients() {
+        return RepresentationGradients.DISJOINT;
     }
 
     @Override

@@ -1,7 +1,10 @@
 package org.openmtl.plugins.weighting;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -15,34 +18,43 @@ import org.openmtl.api.weighting.WeightingContext;
 /**
  * GradDrop (gradient sign dropout): Chen, Ngiam, Huang, Luong, Kretzschmar, Chai &amp; Anguelov,
  * <i>Just Pick a Sign: Optimizing Deep Multitask Models with Gradient Sign Dropout</i>, NeurIPS
- * 2020.
+ * 2020, Algorithm 1.
  *
- * <p>On the per-task gradients g_i with respect to the shared representation, each element gets the
- * positive sign purity P = ½(1 + Σ_i g_i / Σ_i |g_i|) ∈ [0, 1] and a uniform draw U; the mask keeps
- * the positive components where P &gt; U and the negative ones where P &lt; U, so one sign survives
- * per element, the majority sign with probability given by its share. With the leak ℓ (key {@code
- * leak}, default 0: pure GradDrop) the direction returned is
+ * <p>The per-task gradients G_i with respect to the shared representation A (each array of the
+ * representation read as (batch, features)) are first corrected by the sign of the activation and
+ * summed over the batch, one value per task and feature:
  *
  * <pre>
- *     d = Σ_i (ℓ + (1 − ℓ)·mask_i) ∘ g_i,
+ *     s_i = Σ_b sign(A_b) ∘ G_{i,b},    P = ½ (1 + Σ_i s_i / (Σ_i |s_i| + 10⁻⁷)).
  * </pre>
  *
- * so ℓ = 1 gives Σ_i g_i. It is formed with array operations on the (K, D) gradient matrix in the
- * step's manager (temporaries in a sub-manager closed before returning); the D uniform numbers are
- * drawn on the heap from a generator seeded with the plugin's seed and the step's global index
- * ({@link StepRandom}), so a run is reproducible and a resumed run draws the same masks, with no
- * state. Each U is an odd multiple of 2⁻²⁴ in (0, 1), exact in single precision: an element where
- * every task agrees in sign (P = 1 or 0) always keeps all of its components.
+ * With one uniform draw U per feature, task i's mask keeps the feature where P &gt; U and s_i &gt; 0
+ * or P &lt; U and s_i &lt; 0; the mask holds for every example of the batch. With the leak ℓ (key
+ * {@code leak}, default 0: pure GradDrop) the direction returned is
  *
- * <p>Deviations: the paper (Algorithm 1) multiplies each gradient by the sign of the activation it
- * is taken at and sums over the batch before computing P, so that one mask holds per feature for
- * the whole batch. The SPI's rows are flattened gradients without the activation values or the
- * batch layout, so P and the mask are taken per element of the row (the activation's sign taken as
- * positive). Where every task's component is zero, P = ½ (nothing is kept or dropped that is not
- * zero). The method returns a direction, not weights: between updates ({@code update.every} &gt; 1)
- * the trainer reuses {@link #lastWeights()}, which are all 1 (equal weighting, Σ L_i).
+ * <pre>
+ *     d_b = Σ_i (ℓ + (1 − ℓ)·mask_i) ∘ G_{i,b},
+ * </pre>
+ *
+ * so ℓ = 1 gives Σ_i G_i. This is the authors' algorithm as LibMTL implements it (the 10⁻⁷ in the
+ * denominator included); a test checks it against that code's output on fixed inputs. The
+ * representation comes from {@link TaskGradients#representation()}; an array of the
+ * representation is a block of its own (its features are not mixed with another array's).
+ *
+ * <p>It is formed with array operations in the step's manager (temporaries in a sub-manager closed
+ * before returning). The uniform numbers, one per feature, are drawn on the heap from a generator
+ * seeded with the plugin's seed and the step's global index ({@link StepRandom}), so a run is
+ * reproducible and a resumed run draws the same masks, with no state. Each U is an odd multiple of
+ * 2⁻²⁴ in (0, 1), exact in single precision: a feature where every task agrees in sign (P = 1 or
+ * 0) always keeps all of its components. The reference draws U with the framework's generator
+ * (torch.rand), so only the masks given U are compared. The method returns a direction, not
+ * weights: between updates ({@code update.every} &gt; 1) the trainer reuses {@link
+ * #lastWeights()}, which are all 1 (equal weighting, Σ L_i).
  */
 public final class GradDropWeighting implements GradientWeighting {
+
+    /** Added to Σ_i |s_i| before dividing, as the reference does. */
+    private static final float PURITY_EPSILON = 1e-7f;
 
     private final int updateEvery;
     private final double leak;
@@ -84,39 +96,97 @@ public final class GradDropWeighting implements GradientWeighting {
             throw new IllegalArgumentException(
                     "expected a (K, D) matrix of task gradients, got " + matrix.getShape());
         }
-        long length = matrix.getShape().get(1);
-        if (length > Integer.MAX_VALUE) {
+        NDList representation = gradients.representation();
+        long features = 0;
+        long size = 0;
+        for (NDArray array : representation) {
+            features += array.size() / batch(array);
+            size += array.size();
+        }
+        if (size != matrix.getShape().get(1)) {
             throw new IllegalArgumentException(
-                    "the representation has " + length + " elements, more than one array holds");
+                    "the representation has " + size + " elements, the gradients "
+                            + matrix.getShape().get(1));
         }
-        DataType type = matrix.getDataType();
-        try (NDManager scope = step.manager().newSubManager()) {
-            // the temporaries belong to the scope and are freed here, not at the step's end
-            scope.tempAttachAll(matrix);
-            NDArray uniform = scope.create(uniforms(step.step(), (int) length)).toType(type, false);
-            NDArray purity =
-                    matrix.sum(new int[] {0})
-                            .div(matrix.abs().sum(new int[] {0}).maximum(Float.MIN_NORMAL))
-                            .add(1)
-                            .mul(0.5);
-            NDArray mask =
-                    matrix.gt(0)
-                            .logicalAnd(purity.gt(uniform))
-                            .logicalOr(matrix.lt(0).logicalAnd(purity.lt(uniform)))
-                            .toType(type, false);
-            NDArray factor = leak == 0 ? mask : mask.mul(1 - leak).add(leak);
-            NDArray direction = matrix.mul(factor).sum(new int[] {0});
-            direction.attach(step.manager());
-            return Combination.direction(direction);
+        if (features > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(
+                    "the representation has " + features + " features, more than one array holds");
         }
+        NDArray direction = direction(matrix, representation, uniforms(step.step(), (int) features), step.manager());
+        return Combination.direction(direction);
     }
 
     /**
-     * The step's uniform numbers, one per element of the representation.
+     * GradDrop's direction for given uniform numbers.
+     *
+     * @param matrix the (K, D) representation gradients
+     * @param representation the arrays they are taken at, batch first, sizes adding up to D
+     * @param uniform one number in (0, 1) per feature (per element of an example), array by array
+     * @param manager the manager the direction is attached to
+     * @return the (D) direction
+     */
+    NDArray direction(NDArray matrix, NDList representation, float[] uniform, NDManager manager) {
+        int k = (int) matrix.getShape().get(0);
+        DataType type = matrix.getDataType();
+        try (NDManager scope = manager.newSubManager()) {
+            // the temporaries belong to the scope and are freed here, not at the step's end
+            scope.tempAttachAll(matrix);
+            for (NDArray array : representation) {
+                scope.tempAttachAll(array);
+            }
+            NDList parts = new NDList(representation.size());
+            long offset = 0;
+            int drawn = 0;
+            for (NDArray array : representation) {
+                long b = batch(array);
+                long n = array.size();
+                long f = n / b;
+                NDArray block = matrix.get(new NDIndex(":, {}:{}", offset, offset + n)).reshape(k, b, f);
+                NDArray sign = array.stopGradient().toType(type, false).sign().reshape(1, b, f);
+                NDArray summed = block.mul(sign).sum(new int[] {1});
+                NDArray purity =
+                        summed.sum(new int[] {0})
+                                .div(summed.abs().sum(new int[] {0}).add(PURITY_EPSILON))
+                                .add(1)
+                                .mul(0.5);
+                float[] u = new float[(int) f];
+                System.arraycopy(uniform, drawn, u, 0, u.length);
+                NDArray draws = scope.create(u).toType(type, false);
+                NDArray mask =
+                        summed.gt(0)
+                                .logicalAnd(purity.gt(draws))
+                                .logicalOr(summed.lt(0).logicalAnd(purity.lt(draws)))
+                                .toType(type, false);
+                NDArray factor = leak == 0 ? mask : mask.mul(1 - leak).add(leak);
+                parts.add(block.mul(factor.reshape(k, 1, f)).sum(new int[] {0}).reshape(-1));
+                offset += n;
+                drawn += (int) f;
+            }
+            if (drawn != uniform.length) {
+                throw new IllegalArgumentException(
+                        "expected " + drawn + " uniform numbers, got " + uniform.length);
+            }
+            NDArray direction = parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts);
+            direction.attach(manager);
+            return direction;
+        }
+    }
+
+    private static long batch(NDArray array) {
+        if (array.getShape().dimension() == 0 || array.getShape().get(0) == 0) {
+            throw new IllegalArgumentException(
+                    "each array of the representation must have the batch on its first axis, got "
+                            + array.getShape());
+        }
+        return array.getShape().get(0);
+    }
+
+    /**
+     * The step's uniform numbers, one per feature of the representation.
      *
      * @param step the step's global index
-     * @param length D
-     * @return D odd multiples of 2⁻²⁴ in (0, 1)
+     * @param length the number of features
+     * @return that many odd multiples of 2⁻²⁴ in (0, 1)
      */
     float[] uniforms(long step, int length) {
         SplittableRandom random = StepRandom.of(seed, step);

@@ -18,9 +18,10 @@ public final class GradDropWeightingFactory implements PluginFactory<Weighting> 
     private static final PluginDescriptor DESCRIPTOR =
             PluginDescriptor.builder(PluginKind.WEIGHTING, "graddrop")
                     .setDescription(
-                            "GradDrop: per element of the shared representation's gradient, keeps"
-                                    + " one sign, drawn with probability given by its share of the"
-                                    + " task gradients, and drops the other.")
+                            "GradDrop: per feature of the shared representation, keeps one sign"
+                                    + " of the task gradients (corrected by the activation's sign and"
+                                    + " summed over the batch), drawn with probability given by its"
+                                    + " share, and drops the other.")
                     .optCitation(
                             "Chen, Ngiam, Huang, Luong, Kretzschmar, Chai & Anguelov, Just Pick a"
                                     + " Sign: Optimizing Deep Multitask Models with Gradient Sign"

@@ -1,5 +1,12 @@
 package org.openmtl.plugins.weighting;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.ConstantInitializer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.openmtl.api.weighting.Combination;
@@ -7,11 +14,23 @@ import org.openmtl.api.weighting.GradientRequirement;
 import org.openmtl.api.weighting.GradientWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.api.weighting.TaskGradients;
+import org.openmtl.api.weighting.TaskLosses;
+import org.openmtl.api.weighting.WeightingContext;
 
 /**
- * IMTL-G, the gradient balancing of Impartial Multi-Task Learning: Liu, Li, Kuang, Xue, Chen, Yang,
- * Liao &amp; Zhang, <i>Towards Impartial Multi-task Learning</i>, ICLR 2021.
+ * IMTL, Impartial Multi-Task Learning: Liu, Li, Kuang, Xue, Chen, Yang, Liao &amp; Zhang,
+ * <i>Towards Impartial Multi-task Learning</i>, ICLR 2021: the hybrid of the paper's Section 3.3
+ * (weighting {@code imtl}, {@code variant=hybrid}, the default), or its gradient part IMTL-G alone
+ * ({@code variant=g}).
  *
+ * <p>The hybrid learns a log-scale s_t per task (IMTL-L, key {@code init}, trained by the run's
+ * optimizer) and balances the gradients of the scaled objectives e^{s_t}·L_t − s_t with IMTL-G:
+ * {@link #taskObjectives} returns those objectives, so the trainer differentiates them; the
+ * shared parameters get Σ_t α_t ∇(e^{s_t} L_t), each head its own e^{s_t} ∇L_t and each s_t its
+ * e^{s_t} L_t − 1. This is the method as LibMTL implements it ({@code LibMTL/weighting/IMTL.py}),
+ * against which a test checks it on fixed inputs. IMTL-G alone differentiates the raw losses.
+ *
+ * <p><b>IMTL-G.</b>
  * <p>The combined gradient g = Σ_i α_i g_i has the same projection onto every task's unit gradient
  * u_i = g_i/‖g_i‖, and Σ_i α_i = 1. The paper writes the solution with D = [g_1 − g_2, …, g_1 −
  * g_K]ᵀ and U = [u_1 − u_2, …, u_1 − u_K]ᵀ as α_{2..K} = g_1Uᵀ(DUᵀ)⁻¹, α_1 = 1 − Σ_{i≥2} α_i. From
@@ -41,10 +60,8 @@ import org.openmtl.api.weighting.TaskGradients;
  *       unit gradient: it gets weight 0 and its {@link #lastWeights()} entry keeps its value.
  * </ul>
  *
- * <p>Only IMTL-G is implemented (key {@code variant}, one value {@code g}): IMTL-L's learned loss
- * scales need the trainer to back-propagate an objective of the weighting's own through the scaled
- * losses, which the {@link GradientWeighting} SPI does not offer (see the plugin's documentation).
- * Between updates ({@code update.every} &gt; 1) the trainer reuses the last α as loss weights.
+ * <p>Between updates ({@code update.every} &gt; 1) the trainer reuses the last α as weights of the
+ * objectives (the scaled ones in the hybrid).
  */
 public final class ImtlWeighting extends RecordedWeighting {
 
@@ -52,8 +69,80 @@ public final class ImtlWeighting extends RecordedWeighting {
     private static final double DEGENERATE = 1e-12;
 
 
+    /** The loss scales' parameter name (recorded in checkpoints, so it must not change). */
+    static final String PARAMETER_NAME = "loss_scale";
+
+    private final boolean scaleLosses;
+    private final float init;
+    private RunTaskOrder order;
+    private Parameter logScale;
+
+    /** IMTL-G alone. */
     ImtlWeighting(int updateEvery) {
+        this(updateEvery, false, 0);
+    }
+
+    /**
+     * IMTL-G, on the scaled objectives when {@code scaleLosses} (the hybrid).
+     *
+     * @param updateEvery combine every this many steps
+     * @param scaleLosses whether to learn IMTL-L's loss scales (the hybrid)
+     * @param init the initial log-scale of every task
+     */
+    ImtlWeighting(int updateEvery, boolean scaleLosses, double init) {
         super("imtl", updateEvery);
+        this.scaleLosses = scaleLosses;
+        this.init = (float) init;
+    }
+
+    @Override
+    void initialized(WeightingContext context) {
+        if (!scaleLosses) {
+            return;
+        }
+        order = new RunTaskOrder(context.tasks());
+        logScale = Parameter.builder()
+                .setName(PARAMETER_NAME)
+                .setType(Parameter.Type.OTHER)
+                .optShape(new Shape(order.size()))
+                .optInitializer(new ConstantInitializer(init))
+                .build();
+        logScale.initialize(context.manager(), DataType.FLOAT32);
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return logScale == null ? List.of() : List.of(logScale);
+    }
+
+    /**
+     * The hybrid's scaled objectives e^{s_t}·L_t − s_t; the losses themselves for IMTL-G alone.
+     *
+     * @param losses the step's losses
+     * @param step the step's position and manager
+     * @return one objective per task
+     */
+    @Override
+    public List<NDArray> taskObjectives(TaskLosses losses, StepContext step) {
+        if (!scaleLosses) {
+            return super.taskObjectives(losses, step);
+        }
+        if (logScale == null) {
+            throw new IllegalStateException("the weighting is used before initialize()");
+        }
+        NDManager manager = step.manager();
+        int[] positions = order.positions(losses.tasks());
+        long[] index = new long[positions.length];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = positions[i];
+        }
+        NDArray s = logScale.getArray().take(manager, manager.create(index));
+        NDArray scaled = LossVector.of(losses).mul(s.exp()).sub(s);
+        List<NDArray> objectives = new ArrayList<>(positions.length);
+        for (int i = 0; i < positions.length; i++) {
+            objectives.add(scaled.get(i));
+        }
+        return objectives;
     }
 
     @Override

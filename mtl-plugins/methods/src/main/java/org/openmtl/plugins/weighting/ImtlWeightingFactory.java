@@ -9,7 +9,8 @@ import org.openmtl.api.weighting.GradientWeighting;
 import org.openmtl.api.weighting.Weighting;
 
 /**
- * Registers {@link ImtlWeighting} as weighting {@code imtl} (Liu, Li, Kuang, Xue, Chen, Yang, Liao
+ * Registers {@link ImtlWeighting} (variants {@code hybrid}, the default, and {@code g}) and {@link
+ * ImtlLossWeighting} (variant {@code l}) as weighting {@code imtl} (Liu, Li, Kuang, Xue, Chen, Yang, Liao
  * &amp; Zhang, <i>Towards Impartial Multi-task Learning</i>, ICLR 2021).
  */
 public final class ImtlWeightingFactory implements PluginFactory<Weighting> {
@@ -17,9 +18,10 @@ public final class ImtlWeightingFactory implements PluginFactory<Weighting> {
     private static final PluginDescriptor DESCRIPTOR =
             PluginDescriptor.builder(PluginKind.WEIGHTING, "imtl")
                     .setDescription(
-                            "IMTL-G: weights summing to 1 whose combined gradient has equal"
-                                    + " projections onto every task's unit gradient; or IMTL-L:"
-                                    + " learned loss scales that equalize the scaled losses.")
+                            "IMTL: learned loss scales e^s (IMTL-L) and weights summing to 1 whose"
+                                    + " combined gradient of the scaled losses has equal projections"
+                                    + " onto every task's unit gradient (IMTL-G); or either part"
+                                    + " alone.")
                     .optCitation(
                             "Liu, Li, Kuang, Xue, Chen, Yang, Liao & Zhang, Towards Impartial"
                                     + " Multi-task Learning, ICLR 2021")
@@ -27,13 +29,14 @@ public final class ImtlWeightingFactory implements PluginFactory<Weighting> {
                             GradientWeighting.UPDATE_EVERY,
                             ConfigKey.choice(
                                     "variant",
-                                    "g",
-                                    "g: IMTL-G gradient balancing (needs the shared-parameter"
-                                            + " Gramian); l: IMTL-L, learned loss scales e^s"
-                                            + " trained to make every scaled loss equal (losses"
-                                            + " only, the cost of equal). The paper's hybrid of"
-                                            + " both is not offered: its scales need a gradient"
-                                            + " the gradient-weighting SPI does not pass back.",
+                                    "hybrid",
+                                    "hybrid: the paper's IMTL, learned loss scales with IMTL-G on"
+                                            + " the scaled losses' shared-parameter Gramian (as"
+                                            + " LibMTL's IMTL); g: IMTL-G alone on the raw losses;"
+                                            + " l: IMTL-L alone, learned loss scales e^s trained to"
+                                            + " make every scaled loss equal (losses only, the cost"
+                                            + " of equal).",
+                                    "hybrid",
                                     "g",
                                     "l"),
                             ConfigKey.number(
@@ -41,7 +44,7 @@ public final class ImtlWeightingFactory implements PluginFactory<Weighting> {
                                     0.0,
                                     null,
                                     null,
-                                    "variant l: the initial log-scale s of every task."))
+                                    "variants hybrid and l: the initial log-scale s of every task."))
                     .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -57,6 +60,9 @@ public final class ImtlWeightingFactory implements PluginFactory<Weighting> {
         if (config.getString("variant").equals("l")) {
             return new ImtlLossWeighting(config.getDouble("init"));
         }
-        return new ImtlWeighting(config.getInt(GradientWeighting.UPDATE_EVERY.name()));
+        return new ImtlWeighting(
+                config.getInt(GradientWeighting.UPDATE_EVERY.name()),
+                config.getString("variant").equals("hybrid"),
+                config.getDouble("init"));
     }
 }

@@ -19,7 +19,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,9 +64,10 @@ class MmoeTest {
                 ParameterStore store = new ParameterStore(manager, false);
                 NDList rep = network.encode(store, manager.randomNormal(new Shape(5).addAll(example)), false);
                 long width = example == VECTOR ? 64 : 50;
-                assertEquals(2, rep.size());
-                assertEquals(new Shape(5, 3, width), rep.get(0).getShape(), "experts stacked");
-                assertEquals(new Shape(5, 3, 3), rep.get(1).getShape(), "every task's gate logits");
+                assertEquals(TASKS.size(), rep.size(), "one mixture per task, no gate logits");
+                for (NDArray mixture : rep) {
+                    assertEquals(new Shape(5, width), mixture.getShape(), "a task's gated mixture");
+                }
                 for (Task t : TASKS) {
                     assertEquals(new Shape(5, t.outputs()), network.decode(store, rep, t.name(), false).getShape());
                 }
@@ -79,13 +83,12 @@ class MmoeTest {
                 ParameterStore store = new ParameterStore(manager, false);
                 int batch = 7;
                 NDArray x = manager.randomNormal(new Shape(batch).addAll(example)).mul(3);
-                NDList rep = network.encode(store, x, false);
                 float[] pixels = x.toFloatArray();
                 int features = (int) example.size();
                 for (Task t : TASKS) {
                     float[] w = named(network, t.name() + "_gate").get(0).getArray().toFloatArray();
                     float[] b = named(network, t.name() + "_gate").get(1).getArray().toFloatArray();
-                    float[] g = network.gate(rep, t.name()).toFloatArray();
+                    float[] g = network.gate(store, x, t.name(), false).toFloatArray();
                     for (int n = 0; n < batch; n++) {
                         double[] logits = new double[3];
                         double max = Double.NEGATIVE_INFINITY;
@@ -179,7 +182,8 @@ class MmoeTest {
             Mmoe.Network network = (Mmoe.Network) build(manager, new MmoeFactory(), TASKS, VECTOR, 10, "experts=3");
             assertTrue(network.structure().isEmpty(), "nothing to report before a training forward");
             ParameterStore store = new ParameterStore(manager, false);
-            NDList rep = network.encode(store, manager.randomNormal(new Shape(9, 8)).mul(2), true);
+            NDArray x = manager.randomNormal(new Shape(9, 8)).mul(2);
+            NDList rep = network.encode(store, x, true);
             for (Task t : TASKS) {
                 network.decode(store, rep, t.name(), true);
             }
@@ -187,7 +191,7 @@ class MmoeTest {
             assertEquals(3, structure.get("experts"));
             Map<?, ?> gates = (Map<?, ?>) structure.get("gates");
             for (Task t : TASKS) {
-                float[] g = network.gate(rep, t.name()).toFloatArray();
+                float[] g = network.gate(store, x, t.name(), false).toFloatArray();
                 List<?> mean = (List<?>) gates.get(t.name());
                 double sum = 0;
                 for (int e = 0; e < 3; e++) {
@@ -201,5 +205,88 @@ class MmoeTest {
                 assertEquals(1.0, sum, 1e-3);
             }
         }
+    }
+
+    /**
+     * The representation is each task's gated mixture, and it is a faithful cut of the network:
+     * task t's loss depends on no other task's mixture, and its gradient with respect to its own
+     * mixture, back-propagated through {@code encode}, gives every expert and gate exactly the
+     * gradient of the whole forward pass (what the trainer relies on when it splits the pass).
+     */
+    @Test
+    void theRepresentationIsEachTasksMixtureAndItsGradientReachesTheExpertsAndGatesExactly() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            Mmoe.Network network = (Mmoe.Network) build(manager, new MmoeFactory(), TASKS, VECTOR, 11, "experts=2",
+                    "mlp.hidden=6");
+            MultiTaskNetwork first = build(manager, new HardSharingFactory(), TASKS, VECTOR, 12, "mlp.hidden=6");
+            MultiTaskNetwork second = build(manager, new HardSharingFactory(), TASKS, VECTOR, 13, "mlp.hidden=6");
+            copy(named(network, "expert1"), first.sharedParameters());
+            copy(named(network, "expert2"), second.sharedParameters());
+            ParameterStore store = new ParameterStore(manager, false);
+            NDArray x = manager.randomNormal(new Shape(6, 8));
+            NDList rep = network.encode(store, x, false);
+            NDArray f1 = first.encode(store, x, false).singletonOrThrow();
+            NDArray f2 = second.encode(store, x, false).singletonOrThrow();
+            for (int k = 0; k < TASKS.size(); k++) {
+                NDArray g = network.gate(store, x, TASKS.get(k).name(), false);
+                NDArray mixed = f1.mul(g.get(":, 0:1")).add(f2.mul(g.get(":, 1:2")));
+                assertClose(mixed, rep.get(k), 1e-5f, "the mixture of " + TASKS.get(k).name());
+            }
+            List<Parameter> parameters = new ArrayList<>();
+            network.block().getParameters().forEach(p -> parameters.add(p.getValue()));
+            for (int k = 0; k < TASKS.size(); k++) {
+                String task = TASKS.get(k).name();
+                NDArray direction = manager.randomNormal(new Shape(6, TASKS.get(k).outputs()));
+                try (GradientCollector c = ContractTensors.newGradientCollector()) {
+                    NDList whole = network.encode(store, x, true);
+                    c.backward(network.decode(store, whole, task, true).mul(direction).sum());
+                }
+                List<float[]> direct = gradients(parameters);
+                try (GradientCollector c = ContractTensors.newGradientCollector()) {
+                    NDList shared = network.encode(store, x, true);
+                    NDList detached = new NDList();
+                    for (NDArray r : shared) {
+                        NDArray d = r.stopGradient();
+                        d.setRequiresGradient(true);
+                        detached.add(d);
+                    }
+                    c.backward(network.decode(store, detached, task, true).mul(direction).sum());
+                    for (int s = 0; s < TASKS.size(); s++) {
+                        if (s != k) {
+                            assertEquals(0f, detached.get(s).getGradient().abs().max().getFloat(),
+                                    task + " reads no other task's mixture");
+                        }
+                    }
+                    NDArray cut = detached.get(k).getGradient().duplicate();
+                    c.backward(shared.get(k).mul(cut).sum());
+                }
+                List<float[]> split = gradients(parameters);
+                for (int i = 0; i < parameters.size(); i++) {
+                    float[] want = direct.get(i);
+                    float scale = 1e-6f;
+                    for (float w : want) {
+                        scale = Math.max(scale, Math.abs(w));
+                    }
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(want, split.get(i), 1e-5f * scale,
+                            task + ": " + parameters.get(i).getName());
+                }
+            }
+        }
+    }
+
+    /** Every parameter's gradient on the heap (zeros where none reached it), then zeroed. */
+    private static List<float[]> gradients(List<Parameter> parameters) {
+        List<float[]> out = new ArrayList<>();
+        for (Parameter p : parameters) {
+            if (!ContractTensors.gradientReached(p.getArray())) {
+                out.add(new float[(int) p.getArray().size()]);
+                continue;
+            }
+            try (NDArray gradient = p.getArray().getGradient()) {
+                out.add(gradient.toFloatArray());
+                gradient.subi(gradient.duplicate());
+            }
+        }
+        return out;
     }
 }

@@ -355,9 +355,9 @@ class SharingArchitecturesTest {
         try (NDManager manager = ContractTensors.newManager()) {
             Mmoe.Network network = (Mmoe.Network) build(manager, new MmoeFactory(), VECTOR, "experts=5");
             ParameterStore store = new ParameterStore(manager, false);
-            NDList rep = network.encode(store, manager.randomNormal(new Shape(9, 8)).mul(3), false);
+            NDArray x = manager.randomNormal(new Shape(9, 8)).mul(3);
             for (Task t : TASKS) {
-                float[] g = network.gate(rep, t.name()).toFloatArray();
+                float[] g = network.gate(store, x, t.name(), false).toFloatArray();
                 assertEquals(9 * 5, g.length);
                 for (int b = 0; b < 9; b++) {
                     double s = 0;

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -107,39 +110,115 @@ class GradDropWeightingTest {
         assertArrayEquals(sum(rows), direction(initialized(4, "leak=1"), rows, 9), 1e-5f);
     }
 
+    /** One combine on a batch representation, as the trainer calls it; the direction on the heap. */
+    private static float[] direction(
+            GradDropWeighting weighting, float[][] rows, float[][] activations, long step) {
+        try (NDManager stepManager = manager.newSubManager()) {
+            List<String> tasks = GramianTesting.tasks(rows.length);
+            Combination combination =
+                    weighting.combine(
+                            new MatrixTaskGradients(
+                                    GradientRequirement.REPRESENTATION,
+                                    stepManager.create(rows),
+                                    WeightingTesting.losses(stepManager, tasks, new double[rows.length]),
+                                    new NDList(stepManager.create(activations))),
+                            new StepContext(1, step, stepManager));
+            return combination.direction().toFloatArray();
+        }
+    }
+
     @Test
-    void theMaskIsTheDefinitionsForTheStepsUniformNumbers() {
+    void matchesTheReferenceImplementationOnFixedInputs() {
+        for (JsonObject c : ReferenceValues.cases("graddrop")) {
+            String name = c.get("name").getAsString();
+            float[][] rows = ReferenceValues.floatMatrix(c, "gradients");
+            GradDropWeighting weighting = initialized(rows.length, "leak=" + c.get("leak").getAsDouble());
+            try (NDManager stepManager = manager.newSubManager()) {
+                NDArray activations =
+                        stepManager.create(ReferenceValues.floats(c, "representation"))
+                                .reshape(new Shape(ReferenceValues.shape(c, "representationShape")));
+                NDArray direction =
+                        weighting.direction(
+                                stepManager.create(rows),
+                                new NDList(activations),
+                                ReferenceValues.floats(c, "uniform"),
+                                stepManager);
+                ReferenceValues.assertClose(
+                        ReferenceValues.vector(c, "direction"), direction.toFloatArray(), name);
+            }
+        }
+    }
+
+    @Test
+    void theMaskIsTheSignCorrectedBatchSumsForTheStepsUniformNumbers() {
         Random random = new Random(52);
+        int batch = 4;
+        int features = 30;
         for (double leak : new double[] {0, 0.3}) {
             GradDropWeighting weighting = initialized(3, "leak=" + leak);
             for (long step = 0; step < 4; step++) {
-                float[][] rows = randomRows(random, 3, 100);
-                float[] u = weighting.uniforms(step, 100);
-                double[] expected = new double[100];
-                for (int e = 0; e < 100; e++) {
+                float[][] rows = randomRows(random, 3, batch * features);
+                float[][] activations = randomRows(random, batch, features);
+                activations[1][2] = 0;
+                float[] u = weighting.uniforms(step, features);
+                double[] expected = new double[batch * features];
+                for (int f = 0; f < features; f++) {
+                    double[] s = new double[3];
                     double total = 0;
                     double magnitude = 0;
-                    for (float[] row : rows) {
-                        total += row[e];
-                        magnitude += Math.abs(row[e]);
+                    for (int i = 0; i < 3; i++) {
+                        for (int b = 0; b < batch; b++) {
+                            s[i] += Math.signum(activations[b][f]) * rows[i][b * features + f];
+                        }
+                        total += s[i];
+                        magnitude += Math.abs(s[i]);
                     }
-                    double purity = 0.5 * (1 + total / magnitude);
-                    for (float[] row : rows) {
-                        boolean kept =
-                                (purity > u[e] && row[e] > 0) || (purity < u[e] && row[e] < 0);
-                        expected[e] += (leak + (1 - leak) * (kept ? 1 : 0)) * row[e];
+                    double purity = 0.5 * (1 + total / (magnitude + 1e-7));
+                    for (int i = 0; i < 3; i++) {
+                        boolean kept = (purity > u[f] && s[i] > 0) || (purity < u[f] && s[i] < 0);
+                        for (int b = 0; b < batch; b++) {
+                            expected[b * features + f] += (leak + (1 - leak) * (kept ? 1 : 0)) * rows[i][b * features + f];
+                        }
                     }
                 }
-                float[] actual = direction(weighting, rows, step);
-                for (int e = 0; e < 100; e++) {
-                    assertEquals(
-                            expected[e],
-                            actual[e],
-                            1e-5,
-                            "leak " + leak + ", step " + step + ", element " + e);
+                float[] actual = direction(weighting, rows, activations, step);
+                for (int e = 0; e < expected.length; e++) {
+                    assertEquals(expected[e], actual[e], 1e-5, "leak " + leak + ", step " + step + ", element " + e);
                 }
             }
         }
+    }
+
+    @Test
+    void eachTasksMaskHoldsForTheWholeBatch() {
+        // two tasks: per feature, the direction over the batch is one of 0, G_1, G_2, G_1 + G_2
+        Random random = new Random(55);
+        int batch = 5;
+        int features = 40;
+        float[][] rows = randomRows(random, 2, batch * features);
+        float[][] activations = randomRows(random, batch, features);
+        GradDropWeighting weighting = initialized(2);
+        int mixed = 0;
+        for (long step = 0; step < 3; step++) {
+            float[] d = direction(weighting, rows, activations, step);
+            for (int f = 0; f < features; f++) {
+                int matching = 0;
+                for (int kept = 0; kept < 4; kept++) {
+                    boolean all = true;
+                    for (int b = 0; b < batch; b++) {
+                        int e = b * features + f;
+                        double candidate = ((kept & 1) != 0 ? rows[0][e] : 0) + ((kept & 2) != 0 ? rows[1][e] : 0);
+                        all &= Math.abs(candidate - d[e]) < 1e-5;
+                    }
+                    if (all) {
+                        matching++;
+                        mixed += kept == 1 || kept == 2 ? 1 : 0;
+                    }
+                }
+                assertEquals(1, matching, "step " + step + ", feature " + f);
+            }
+        }
+        assertTrue(mixed > 0, "some features keep only one task's gradient");
     }
 
     @Test

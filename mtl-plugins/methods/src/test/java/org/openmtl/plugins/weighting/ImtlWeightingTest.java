@@ -2,17 +2,26 @@ package org.openmtl.plugins.weighting;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
 import org.openmtl.api.plugin.PluginConfigException;
+import org.openmtl.api.weighting.GradientRequirement;
 import org.openmtl.api.weighting.GradientWeighting;
+import org.openmtl.api.weighting.StepContext;
+import org.openmtl.testkit.ArrayTaskLosses;
+import org.openmtl.testkit.MatrixTaskGradients;
 import org.openmtl.plugins.TestPlugins;
 import org.openmtl.testkit.ContractTensors;
 
@@ -194,16 +203,101 @@ class ImtlWeightingTest {
     }
 
     @Test
-    void onlyTheGradientVariantIsOffered() {
+    void theHybridIsTheDefaultAndEveryVariantIsOffered() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            GradientWeighting hybrid = initialized(manager, 3);
+            assertEquals(GradientRequirement.GRAMIAN, hybrid.requirement());
+            assertEquals(1, hybrid.parameters().size(), "the loss scales");
+            GradientWeighting g = initialized(manager, 3, "variant=g");
+            assertEquals(GradientRequirement.GRAMIAN, g.requirement());
+            assertEquals(List.of(), g.parameters());
+            assertTrue(TestPlugins.create(new ImtlWeightingFactory(), "variant=l") instanceof ImtlLossWeighting);
+        }
         PluginConfigException e =
                 assertThrows(
                         PluginConfigException.class,
-                        () -> TestPlugins.create(new ImtlWeightingFactory(), "variant=hybrid"));
+                        () -> TestPlugins.create(new ImtlWeightingFactory(), "variant=both"));
         assertEquals("weighting.imtl.variant", e.getKey());
         assertEquals(
                 7,
                 ((GradientWeighting)
                                 TestPlugins.create(new ImtlWeightingFactory(), "update.every=7"))
                         .updateEvery());
+    }
+
+    @Test
+    void imtlGAloneKeepsTheRawLosses() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            GradientWeighting g = initialized(manager, 2, "variant=g");
+            ArrayTaskLosses losses = WeightingTesting.losses(manager, GramianTesting.tasks(2), 0.5, 2.0);
+            List<NDArray> objectives = g.taskObjectives(losses, new StepContext(1, 0, manager));
+            assertSame(losses.get(0), objectives.get(0));
+            assertSame(losses.get(1), objectives.get(1));
+        }
+    }
+
+    /**
+     * LibMTL's IMTL on a shared parameter vector with quadratic task losses: the trainer's chain
+     * rule is replayed here (each scaled objective back-propagated to its loss, the raw gradient
+     * scaled by that), the weighting combines the scaled gradients, and α, the shared gradient Σ_t
+     * α_t ∇(e^{s_t} L_t) and the log-scales' gradient are compared to the reference's.
+     */
+    @Test
+    void theHybridMatchesTheReferenceImplementationOnFixedInputs() {
+        for (JsonObject c : ReferenceValues.cases("imtl")) {
+            String name = c.get("name").getAsString();
+            double[][] raw = ReferenceValues.matrix(c, "gradients");
+            int k = raw.length;
+            try (NDManager manager = ContractTensors.newManager();
+                    GradientCollector collector = ContractTensors.newGradientCollector()) {
+                GradientWeighting weighting = initialized(manager, k);
+                NDArray logScale = weighting.parameters().get(0).getArray();
+                logScale.set(ReferenceValues.floats(c, "logScales"));
+                List<NDArray> leaves = new ArrayList<>();
+                for (double value : ReferenceValues.vector(c, "losses")) {
+                    NDArray loss = manager.create((float) value);
+                    loss.setRequiresGradient(true);
+                    leaves.add(loss);
+                }
+                StepContext step = new StepContext(1, 0, manager);
+                List<NDArray> objectives =
+                        weighting.taskObjectives(new ArrayTaskLosses(GramianTesting.tasks(k), leaves), step);
+                NDArray total = objectives.get(0);
+                for (int t = 1; t < k; t++) {
+                    total = total.add(objectives.get(t));
+                }
+                collector.backward(total);
+                float[][] scaled = new float[k][];
+                for (int t = 0; t < k; t++) {
+                    // d objective_t / d L_t = e^{s_t}: the objective's gradient is the scaled raw one
+                    float factor = leaves.get(t).getGradient().getFloat();
+                    scaled[t] = new float[raw[t].length];
+                    for (int j = 0; j < raw[t].length; j++) {
+                        scaled[t][j] = (float) (factor * raw[t][j]);
+                    }
+                }
+                double[] alpha =
+                        weighting.combine(
+                                        new MatrixTaskGradients(
+                                                GradientRequirement.GRAMIAN,
+                                                manager.create(scaled),
+                                                new ArrayTaskLosses(GramianTesting.tasks(k), leaves)),
+                                        step)
+                                .taskWeights();
+                ReferenceValues.assertClose(ReferenceValues.vector(c, "alpha"), alpha, name + ", alpha");
+                double[] shared = new double[raw[0].length];
+                for (int t = 0; t < k; t++) {
+                    for (int j = 0; j < shared.length; j++) {
+                        shared[j] += alpha[t] * scaled[t][j];
+                    }
+                }
+                ReferenceValues.assertClose(
+                        ReferenceValues.vector(c, "sharedGradient"), shared, name + ", shared gradient");
+                ReferenceValues.assertClose(
+                        ReferenceValues.vector(c, "logScaleGradient"),
+                        logScale.getGradient().toFloatArray(),
+                        name + ", log-scale gradient");
+            }
+        }
     }
 }
