@@ -152,8 +152,21 @@ public final class TaskGrouping {
         if (search.bestChosen == null) {
             return null;
         }
-        int[] chosen = search.bestChosen.stream().mapToInt(Integer::intValue).sorted().toArray();
-        return new Choice(chosen, search.bestLoss, search.bestCost);
+        // drop networks that serve no task better than the others chosen (an earlier pick that a
+        // later one superseded): the same loss at a lower cost
+        List<Integer> kept = new ArrayList<>(search.bestChosen);
+        kept.sort(Comparator.comparingDouble((Integer i) -> -candidates.get(i).cost()));
+        double loss = search.bestLoss;
+        for (Integer c : new ArrayList<>(kept)) {
+            List<Integer> without = new ArrayList<>(kept);
+            without.remove(c);
+            if (!without.isEmpty() && value(taskCount, candidates, without.stream().mapToInt(Integer::intValue).toArray()) <= loss) {
+                kept = without;
+            }
+        }
+        int[] chosen = kept.stream().mapToInt(Integer::intValue).sorted().toArray();
+        double cost = kept.stream().mapToDouble(i -> candidates.get(i).cost()).sum();
+        return new Choice(chosen, loss, cost);
     }
 
     /**
