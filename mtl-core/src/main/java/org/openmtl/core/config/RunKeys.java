@@ -128,7 +128,19 @@ public final class RunKeys {
             ConfigKey.choice("grouping.cost", "unit",
                     "./mtl group: the cost of a network: unit (1 each, the paper's inference budget) or parameters (its"
                             + " parameter count over the mean single-task network's; estimated subsets extrapolated"
-                            + " from singles and pairs).", "unit", "parameters"));
+                            + " from singles and pairs).", "unit", "parameters"),
+            ConfigKey.choice("grouping.method", "standley",
+                    "./mtl group: standley (train networks on task subsets and choose among them by their validation"
+                            + " losses; Standley et al. 2020) or tag (one multi-task run's lookahead inter-task affinities"
+                            + " choose the groups; Fifty et al. 2021).", "standley", "tag"),
+            ConfigKey.string("grouping.half", "",
+                    "./mtl group, standley: the overrides that make a network half size, key=value separated by ';'"
+                            + " (e.g. architecture.hard-sharing.mlp.hidden=4); when set, a half-size single-task network per"
+                            + " task joins the candidates at cost 0.5 under grouping.cost=unit, as in the paper. Empty: none."),
+            ConfigKey.number("grouping.early.stop", 1.0, 0.0, 1.0,
+                    "./mtl group, standley: the early-stopping approximation: choose with networks trained for this"
+                            + " fraction of the epochs (the paper's 0.2), then train the chosen ones fully for their test"
+                            + " losses; 1: the full trainings choose."));
 
     private RunKeys() {}
 
