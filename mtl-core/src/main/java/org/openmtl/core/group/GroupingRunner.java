@@ -22,14 +22,22 @@ import org.openmtl.core.sweep.SweepPlan;
 import org.openmtl.core.sweep.SweepRunner;
 
 /**
- * {@code ./mtl group}: Standley et al.'s task grouping. Trains one network per task subset (every
- * single task and pair; every subset with {@code grouping.exhaustive=true}) as the trials of a
- * sweep, so they are resumable and a finished subset is never trained again; estimates the larger
- * subsets from the pairs when they were not trained; chooses the networks under {@code
- * grouping.budget}; writes {@code grouping.json} into {@code output.dir}.
+ * {@code ./mtl group}: which tasks to train together, by one of two methods ({@code grouping.method}).
  *
- * <p>L(n, t) is network n's validation loss on task t at its selected epoch (the mean over seeds
- * when the config sweeps {@code seed}), as in the paper, which compares tasks by their loss.
+ * <p><b>standley</b> (Standley, Zamir, Chen, Guibas, Malik &amp; Savarese, ICML 2020): trains one
+ * network per task subset (every single task and pair; every subset with {@code
+ * grouping.exhaustive=true}; a half-size single-task network per task with {@code grouping.half}),
+ * for a fraction of the epochs under {@code grouping.early.stop}, as the trials of a sweep, so they
+ * are resumable and a finished network is never trained again; estimates the larger subsets from the
+ * pairs when they were not trained; chooses the networks under {@code grouping.budget} by their
+ * validation losses. L(n, t) is network n's validation loss on task t at its selected epoch (the mean
+ * over seeds when the config sweeps {@code seed}), as in the paper, which compares tasks by their loss.
+ *
+ * <p><b>tag</b> (Fifty et al., NeurIPS 2021): one multi-task run measures the lookahead affinities,
+ * which choose up to {@code grouping.budget} groups ({@link TaskGrouping#tagCandidates}).
+ *
+ * <p>Either way the chosen networks, the network on all tasks and the single-task networks are then
+ * trained in full for their test losses, and {@code grouping.json} goes into {@code output.dir}.
  */
 public final class GroupingRunner {
 
@@ -548,7 +556,8 @@ public final class GroupingRunner {
         org.openmtl.core.result.Transfer.Primary primary = org.openmtl.core.result.Transfer.primaryMetrics(result)
                 .getOrDefault(task, org.openmtl.core.result.Transfer.Primary.guess(validation.keySet().iterator().next()));
         if (primary.higherIsBetter()) {
-            throw new IllegalStateException("task '" + task + "' reports no loss on " + split + " and its primary metric "
+            throw new IllegalStateException("task '" + task + "' reports no loss on " + (split.equals("tasks") ? "test" : split)
+                    + " and its primary metric "
                     + primary.metric() + " is not a loss");
         }
         return primary.metric();
