@@ -11,11 +11,16 @@ import org.openmtl.core.run.MtlRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code ./mtl group CONFIG [key=value ...]}: which tasks to train together (Standley et al. 2020). */
+/**
+ * {@code ./mtl group CONFIG [key=value ...]}: which tasks to train together (Standley et al. 2020, or
+ * TAG, Fifty et al. 2021, with grouping.method=tag).
+ */
 @Command(name = "group", mixinStandardHelpOptions = true,
         description = {"Trains one network per task subset (singles and pairs, or all with grouping.exhaustive=true),"
-                + " then chooses the networks that minimize the total validation loss within grouping.budget;"
-                + " writes grouping.json into output.dir. Finished subset trainings are kept and reused."})
+                + " then chooses the networks that minimize the total validation loss within grouping.budget"
+                + " (grouping.method=tag: one multi-task run's lookahead affinities choose the groups); trains the"
+                + " chosen networks for their test losses; writes grouping.json into output.dir. Finished"
+                + " trainings are kept and reused."})
 final class GroupCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "[CONFIG] [key=value]", description = "A run config file, then overrides.")

@@ -207,6 +207,24 @@ public final class RunConfig {
     }
 
     /**
+     * Every how many steps of an epoch the lookahead affinity is measured.
+     *
+     * @return k, at least 1
+     */
+    public int affinityEvery() {
+        return (Integer) core.get(RunKeys.DIAGNOSTICS_AFFINITY_EVERY);
+    }
+
+    /**
+     * Whether the lookahead affinity is divided by the learning rate.
+     *
+     * @return true for {@code learning-rate}
+     */
+    public boolean affinityPerLearningRate() {
+        return core.get(RunKeys.DIAGNOSTICS_AFFINITY_NORMALIZATION).equals("learning-rate");
+    }
+
+    /**
      * How progress is shown.
      *
      * @return {@code auto}, {@code bar}, {@code plain} or {@code none}

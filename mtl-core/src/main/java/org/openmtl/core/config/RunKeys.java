@@ -53,6 +53,10 @@ public final class RunKeys {
     public static final String DIAGNOSTICS_GRADIENTS = "diagnostics.gradients";
     /** Per-epoch task affinity measures. */
     public static final String DIAGNOSTICS_AFFINITY = "diagnostics.affinity";
+    /** Every how many training steps the lookahead affinity is measured. */
+    public static final String DIAGNOSTICS_AFFINITY_EVERY = "diagnostics.affinity.every";
+    /** Whether the lookahead affinity is divided by the learning rate. */
+    public static final String DIAGNOSTICS_AFFINITY_NORMALIZATION = "diagnostics.affinity.normalization";
     /** How progress is shown. */
     public static final String PROGRESS = "progress";
     /** The tasks of the dataset a run trains (empty: all). */
@@ -108,7 +112,9 @@ public final class RunKeys {
                     ConfigKey.choice(SELECTION, "best-validation", "Which epoch's model is reported: the best on validation, or the last.", "best-validation", "last"),
                     ConfigKey.choice(TRAIN_METRICS, "running", "Training-set metrics per epoch: running (each task's primary metric over the epoch's training batches, no extra pass), full (an evaluation pass over the training set after each epoch) or none (loss only).", "running", "full", "none"),
                     ConfigKey.bool(DIAGNOSTICS_GRADIENTS, true, "After each epoch, measure the tasks' shared-parameter gradients on a fixed training batch (pairwise cosines, norms, Pareto-stationarity gap) into the history."),
-                    ConfigKey.bool(DIAGNOSTICS_AFFINITY, false, "After each epoch, measure three task-affinity matrices (shared-gradient cosine, lookahead inter-task affinity of Fifty et al. 2021, difficult-example affinity of Lu et al. 2017) into the history; result.json holds their averages under affinity."),
+                    ConfigKey.bool(DIAGNOSTICS_AFFINITY, false, "Measure three task-affinity matrices per epoch (shared-gradient cosine and difficult-example affinity of Lu et al. 2017 after the epoch; lookahead inter-task affinity of Fifty et al. 2021 during it, see diagnostics.affinity.every) into the history; result.json holds their averages under affinity."),
+                    ConfigKey.integer(DIAGNOSTICS_AFFINITY_EVERY, 10, 1, Integer.MAX_VALUE, "The lookahead affinity is measured at every this-many-th training step of an epoch (the first, the (k+1)-th, ...) on that step's batch, with the optimizer's own update; TAG's code uses 10."),
+                    ConfigKey.choice(DIAGNOSTICS_AFFINITY_NORMALIZATION, "learning-rate", "The lookahead affinity 1 - L_j(after)/L_j(before) divided by the step's learning rate (learning-rate, as TAG's code) or not (none).", "learning-rate", "none"),
                     ConfigKey.string(TRANSFER_BASELINE, "", "A single-task run's result.json (or its directory) to compare with: result.json then gets a transfer section (per task the relative gain, negative transfer flagged, and Δm%). Empty: no comparison."),
                     ConfigKey.choice(PROGRESS, "auto", "Progress display: a bar in a terminal, plain log lines otherwise.", "auto", "bar", "plain", "none"));
 
@@ -122,7 +128,19 @@ public final class RunKeys {
             ConfigKey.choice("grouping.cost", "unit",
                     "./mtl group: the cost of a network: unit (1 each, the paper's inference budget) or parameters (its"
                             + " parameter count over the mean single-task network's; estimated subsets extrapolated"
-                            + " from singles and pairs).", "unit", "parameters"));
+                            + " from singles and pairs).", "unit", "parameters"),
+            ConfigKey.choice("grouping.method", "standley",
+                    "./mtl group: standley (train networks on task subsets and choose among them by their validation"
+                            + " losses; Standley et al. 2020) or tag (one multi-task run's lookahead inter-task affinities"
+                            + " choose the groups; Fifty et al. 2021).", "standley", "tag"),
+            ConfigKey.string("grouping.half", "",
+                    "./mtl group, standley: the overrides that make a network half size, key=value separated by ';'"
+                            + " (e.g. architecture.hard-sharing.mlp.hidden=4); when set, a half-size single-task network per"
+                            + " task joins the candidates at cost 0.5 under grouping.cost=unit, as in the paper. Empty: none."),
+            ConfigKey.number("grouping.early.stop", 1.0, 0.0, 1.0,
+                    "./mtl group, standley: the early-stopping approximation: choose with networks trained for this"
+                            + " fraction of the epochs (the paper's 0.2), then train the chosen ones fully for their test"
+                            + " losses; 1: the full trainings choose."));
 
     private RunKeys() {}
 

@@ -81,6 +81,52 @@ public final class TaskGrouping {
     }
 
     /**
+     * The score TAG gives a task left alone in a group: so low that a grouping leaves a task alone
+     * only when no group within the budget can hold it with others (the authors' selection code
+     * uses the same constant).
+     */
+    public static final double TAG_ALONE = -1e6;
+
+    /**
+     * TAG's candidate groups (Fifty, Amid, Zhao, Yu, Anil &amp; Finn, <i>Efficiently Identifying
+     * Task Groupings for Multi-Task Learning</i>, NeurIPS 2021): every subset G of the tasks, where
+     * task a scores the mean inter-task affinity onto it from the other members, (1/(|G|−1))
+     * Σ_{b∈G∖a} Z_{b→a}, and {@link #TAG_ALONE} alone. As losses (the negated scores, cost 1 each)
+     * so that {@link #choose} with a budget of B groups finds the grouping that maximizes the total
+     * over tasks of each task's best score among the chosen groups, as the authors' selection does.
+     *
+     * @param lookahead lookahead[i][j] = Z_{i→j}, the affinity of a step on task i onto task j
+     * @return the 2^T − 1 candidates, in {@link #subsets} order
+     */
+    public static List<Candidate> tagCandidates(double[][] lookahead) {
+        int t = lookahead.length;
+        List<Candidate> out = new ArrayList<>();
+        for (long group : subsets(t, 1, t)) {
+            double[] losses = new double[t];
+            Arrays.fill(losses, Double.NaN);
+            int size = Long.bitCount(group);
+            for (int a = 0; a < t; a++) {
+                if ((group & (1L << a)) == 0) {
+                    continue;
+                }
+                if (size == 1) {
+                    losses[a] = -TAG_ALONE;
+                    continue;
+                }
+                double sum = 0;
+                for (int b = 0; b < t; b++) {
+                    if (b != a && (group & (1L << b)) != 0) {
+                        sum += lookahead[b][a];
+                    }
+                }
+                losses[a] = -sum / (size - 1);
+            }
+            out.add(new Candidate(group, losses, 1.0));
+        }
+        return out;
+    }
+
+    /**
      * The best choice of networks under a budget, by exact branch and bound.
      *
      * @param taskCount T, at most 63
@@ -106,8 +152,21 @@ public final class TaskGrouping {
         if (search.bestChosen == null) {
             return null;
         }
-        int[] chosen = search.bestChosen.stream().mapToInt(Integer::intValue).sorted().toArray();
-        return new Choice(chosen, search.bestLoss, search.bestCost);
+        // drop networks that serve no task better than the others chosen (an earlier pick that a
+        // later one superseded): the same loss at a lower cost
+        List<Integer> kept = new ArrayList<>(search.bestChosen);
+        kept.sort(Comparator.comparingDouble((Integer i) -> -candidates.get(i).cost()));
+        double loss = search.bestLoss;
+        for (Integer c : new ArrayList<>(kept)) {
+            List<Integer> without = new ArrayList<>(kept);
+            without.remove(c);
+            if (!without.isEmpty() && value(taskCount, candidates, without.stream().mapToInt(Integer::intValue).toArray()) <= loss) {
+                kept = without;
+            }
+        }
+        int[] chosen = kept.stream().mapToInt(Integer::intValue).sorted().toArray();
+        double cost = kept.stream().mapToDouble(i -> candidates.get(i).cost()).sum();
+        return new Choice(chosen, loss, cost);
     }
 
     /**

@@ -624,8 +624,8 @@ public final class HtmlReport {
             }
             section("affinity", "Task affinity");
             body.append("<p class=\"note\">Averaged over the epochs (diagnostics.affinity=true). Gradient cosine and difficult-example"
-                    + " agreement are symmetric; lookahead row i, column j is the relative drop of task j's loss after a step on task i"
-                    + " alone. Blue: positive, orange: negative; colours scaled to the largest magnitude.</p><div class=\"figs\">");
+                    + " agreement are symmetric; lookahead row i, column j is the relative drop of task j's loss after the optimizer's"
+                    + " update on task i alone, per unit of learning rate (TAG). Blue: positive, orange: negative; colours scaled to the largest magnitude.</p><div class=\"figs\">");
             for (String[] f : out) {
                 figure(f[0], "affinity", f[1], f[2], "Task affinity (" + f[1] + ").", null);
             }

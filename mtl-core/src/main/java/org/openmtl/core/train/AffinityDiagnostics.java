@@ -10,38 +10,54 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.openmtl.api.affinity.DifficultyAffinity;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.data.MultiTaskBatch;
 import org.openmtl.api.data.MultiTaskDataset;
 import org.openmtl.api.data.Split;
 import org.openmtl.api.data.TaskTarget;
+import org.openmtl.api.optim.ParameterUpdater;
 import org.openmtl.api.task.Task;
 
 /**
- * Three task × task affinity measures, taken once per epoch outside the training steps
- * ({@code diagnostics.affinity=true}) into the epoch's history record and averaged over the epochs
- * into {@code result.json} under {@code affinity}:
+ * Three task × task affinity measures ({@code diagnostics.affinity=true}), each epoch's into its
+ * history record and their averages over the epochs into {@code result.json} under {@code affinity}:
  *
  * <ul>
  *   <li><b>gradient cosine</b>: cos(g_i, g_j) of the tasks' gradients with respect to the shared
- *       parameters on a fixed training batch;
+ *       parameters on a fixed training batch, after the epoch;
  *   <li><b>lookahead</b> (inter-task affinity of Fifty, Amid, Zhao, Yu, Anil &amp; Finn, <i>Efficiently
- *       Identifying Task Groupings for Multi-Task Learning</i>, NeurIPS 2021): on the same batch,
- *       Z_{i→j} = 1 − L_j(θ_s − η g_i) / L_j(θ_s), the relative change of task j's loss after a
- *       step on task i alone (an SGD step of the run's current learning rate η on the shared
- *       parameters; the shared parameters are restored exactly afterwards). Positive: a step for
- *       i helps j. Not symmetric: row i is the task stepped on;
+ *       Identifying Task Groupings for Multi-Task Learning</i>, NeurIPS 2021, as their code computes
+ *       it): at every k-th training step of an epoch ({@code diagnostics.affinity.every}), before the
+ *       step's update and on the step's own batch, Z_{i→j} = (1 − L_j(θ_s^{t+1|i}) / L_j(θ_s^t)) / η,
+ *       where θ_s^{t+1|i} is the shared parameters after the run's optimizer took its update on task
+ *       i's gradient alone (the same rule and state as training: Adam's moments and bias correction,
+ *       SGD's momentum, weight decay), and η the step's learning rate ({@code
+ *       diagnostics.affinity.normalization=none} leaves out the division). The epoch's value is the
+ *       mean over its measured steps. Positive: a step for i helps j. Not symmetric: row i is the
+ *       task stepped on. The shared parameters and the optimizer's state are restored exactly, so a
+ *       run measures the same trajectory it would train without the measure;
  *   <li><b>difficult examples</b> (Lu et al., CVPR 2017; {@link DifficultyAffinity}): on up to
  *       {@value #MAX_EXAMPLES} validation examples (training examples when there is no
- *       validation split), with each example's loss as its error margin.
+ *       validation split), with each example's loss as its error margin, after the epoch.
  * </ul>
  *
- * <p>Evaluation-mode forwards only; every gradient is left zeroed.
+ * <p>Evaluation-mode forwards only (TAG's run in training mode; here the measure must not draw
+ * dropout masks or move batch-norm statistics of the run it observes); every gradient is left zeroed.
  */
 final class AffinityDiagnostics {
 
@@ -51,8 +67,24 @@ final class AffinityDiagnostics {
     private final MultiTaskDataset dataset;
     private final int[] batchExamples;
     private final int evalBatch;
+    private final int every;
+    private final boolean perLearningRate;
+    private final List<String> taskNames;
+    private final double[][] lookaheadSums;
+    private final int[][] lookaheadCounts;
 
-    AffinityDiagnostics(MultiTaskDataset dataset, int batchSize, int evalBatch) {
+    /**
+     * Creates the measures of one run.
+     *
+     * @param dataset the run's dataset
+     * @param tasks the run's tasks
+     * @param batchSize the size of the fixed batch of the gradient cosine
+     * @param evalBatch the batch size of the difficult-example forwards
+     * @param every the lookahead is measured on the first, (k+1)-th, ... step of each epoch
+     * @param perLearningRate whether the lookahead is divided by the learning rate
+     */
+    AffinityDiagnostics(MultiTaskDataset dataset, List<Task> tasks, int batchSize, int evalBatch, int every,
+            boolean perLearningRate) {
         this.dataset = dataset;
         int n = Math.min(batchSize, dataset.size(Split.TRAIN));
         this.batchExamples = new int[n];
@@ -60,23 +92,129 @@ final class AffinityDiagnostics {
             batchExamples[i] = i;
         }
         this.evalBatch = evalBatch;
+        this.every = every;
+        this.perLearningRate = perLearningRate;
+        this.taskNames = tasks.stream().map(Task::name).toList();
+        this.lookaheadSums = new double[taskNames.size()][taskNames.size()];
+        this.lookaheadCounts = new int[taskNames.size()][taskNames.size()];
     }
 
     /**
-     * Measures the three matrices for the epoch just ended.
+     * Whether the lookahead is measured at this step.
      *
-     * @param learningRate η of the lookahead step
+     * @param stepOfEpoch the step's number within its epoch, from 1
+     * @return true on the first, (k+1)-th, (2k+1)-th, ... step
+     */
+    boolean measures(int stepOfEpoch) {
+        return (stepOfEpoch - 1) % every == 0;
+    }
+
+    /**
+     * TAG's lookahead at the start of a training step: for each task i of the step, the optimizer's
+     * update of the shared parameters on task i's gradient alone, and every task's relative loss
+     * change on the step's batch; the parameters and the optimizer's state are then restored.
+     *
+     * @param examples the step's examples
+     * @param stepTasks the step's tasks
+     * @param updater the run's optimizer, in the state it will update this step with
+     * @param trainable the trained parameters with the ids the updater keeps state by
+     * @param stateManager the manager the optimizer's restored state lives in (the parameters')
+     */
+    void lookahead(Engine engine, MultiTaskNetwork network, ParameterStore store, NDManager base, List<Task> tasks,
+            int[] examples, List<String> stepTasks, ParameterUpdater updater, List<Pair<String, Parameter>> trainable,
+            NDManager stateManager) {
+        Set<Parameter> sharedSet = Collections.newSetFromMap(new IdentityHashMap<>());
+        sharedSet.addAll(network.sharedParameters());
+        List<Pair<String, Parameter>> shared = trainable.stream().filter(p -> sharedSet.contains(p.getValue())).toList();
+        if (shared.isEmpty() || examples.length == 0) {
+            return;
+        }
+        List<Task> stepped = new ArrayList<>();
+        for (String name : stepTasks) {
+            stepped.add(tasks.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow());
+        }
+        int k = stepped.size();
+        double learningRate = updater.learningRate();
+        try (NDManager manager = base.newSubManager()) {
+            MultiTaskBatch batch = dataset.batch(manager, Split.TRAIN, examples, stepTasks);
+            List<Parameter> parameters = shared.stream().map(Pair::getValue).toList();
+            double[] before = new double[k];
+            List<NDList> gradients = taskGradients(engine, network, store, manager, stepped, batch, parameters, before);
+            List<NDArray> saved = new ArrayList<>(shared.size());
+            for (Parameter p : parameters) {
+                NDArray copy = p.getArray().duplicate();
+                copy.attach(manager);
+                saved.add(copy);
+            }
+            byte[] state = saveState(updater);
+            boolean gradMode = EngineOps.isGradMode();
+            EngineOps.setGradMode(false);
+            try {
+                for (int i = 0; i < k; i++) {
+                    for (int s = 0; s < shared.size(); s++) {
+                        updater.update(shared.get(s).getKey(), parameters.get(s).getArray(), gradients.get(i).get(s));
+                    }
+                    try (NDManager step = manager.newSubManager()) {
+                        // the batch again, in the sub-manager that then owns this forward's arrays
+                        MultiTaskBatch again = dataset.batch(step, Split.TRAIN, examples, stepTasks);
+                        NDList representation = network.encode(store, again.input(), false);
+                        for (int j = 0; j < k; j++) {
+                            TaskTarget target = again.target(stepTasks.get(j));
+                            NDArray prediction = network.decode(store, representation, stepTasks.get(j), false);
+                            double after = stepped.get(j).loss().compute(prediction, target.labels(), target.mask()).getFloat();
+                            double z = before[j] == 0 ? 0 : 1 - after / before[j];
+                            int row = taskNames.indexOf(stepTasks.get(i));
+                            int column = taskNames.indexOf(stepTasks.get(j));
+                            lookaheadSums[row][column] += perLearningRate ? z / learningRate : z;
+                            lookaheadCounts[row][column]++;
+                        }
+                    }
+                    for (int s = 0; s < shared.size(); s++) {
+                        saved.get(s).copyTo(parameters.get(s).getArray());
+                    }
+                    loadState(updater, state, stateManager);
+                }
+            } finally {
+                for (int s = 0; s < shared.size(); s++) {
+                    saved.get(s).copyTo(parameters.get(s).getArray());
+                }
+                EngineOps.setGradMode(gradMode);
+                network.block().getParameters().forEach(p -> EngineOps.zeroGradient(p.getValue().getArray()));
+                network.extraParameters().forEach(p -> EngineOps.zeroGradient(p.getArray()));
+            }
+        }
+    }
+
+    /**
+     * Measures the epoch's matrices: the gradient cosine and the difficult-example affinity now,
+     * the lookahead as the mean over the epoch's measured steps (then forgotten for the next epoch).
+     *
      * @return this epoch's matrices, as nested maps task → task → value
      */
-    Map<String, Object> measure(Engine engine, MultiTaskNetwork network, ParameterStore store, NDManager base,
-            List<Task> tasks, double learningRate) {
+    Map<String, Object> epochEnded(Engine engine, MultiTaskNetwork network, ParameterStore store, NDManager base,
+            List<Task> tasks) {
         List<String> names = tasks.stream().map(Task::name).toList();
         Map<String, Object> out = new LinkedHashMap<>();
         try (NDManager manager = base.newSubManager()) {
             if (!network.sharedParameters().isEmpty() && batchExamples.length > 0) {
-                double[][][] gradientBased = gradientAndLookahead(engine, network, store, manager, tasks, learningRate);
-                out.put("gradient_cosine", named(names, gradientBased[0]));
-                out.put("lookahead", named(names, gradientBased[1]));
+                out.put("gradient_cosine", named(names, cosine(engine, network, store, manager, tasks)));
+            }
+            Map<String, Map<String, Double>> lookahead = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                Map<String, Double> row = new LinkedHashMap<>();
+                for (int j = 0; j < names.size(); j++) {
+                    if (lookaheadCounts[i][j] > 0) {
+                        row.put(names.get(j), lookaheadSums[i][j] / lookaheadCounts[i][j]);
+                    }
+                    lookaheadSums[i][j] = 0;
+                    lookaheadCounts[i][j] = 0;
+                }
+                if (!row.isEmpty()) {
+                    lookahead.put(names.get(i), row);
+                }
+            }
+            if (!lookahead.isEmpty()) {
+                out.put("lookahead", lookahead);
             }
             double[][] difficulty = difficulty(network, store, manager, tasks);
             out.put("difficult_examples", named(names, difficulty));
@@ -127,14 +265,11 @@ final class AffinityDiagnostics {
         return out;
     }
 
-    private double[][][] gradientAndLookahead(Engine engine, MultiTaskNetwork network, ParameterStore store,
-            NDManager manager, List<Task> tasks, double learningRate) {
+    /** Each task's loss on the batch into {@code before} and its gradient w.r.t. the parameters. */
+    private static List<NDList> taskGradients(Engine engine, MultiTaskNetwork network, ParameterStore store,
+            NDManager manager, List<Task> tasks, MultiTaskBatch batch, List<Parameter> parameters, double[] before) {
         int k = tasks.size();
-        List<String> names = tasks.stream().map(Task::name).toList();
-        List<Parameter> shared = network.sharedParameters();
-        MultiTaskBatch batch = dataset.batch(manager, Split.TRAIN, batchExamples, names);
         NDArray one = manager.ones(new Shape());
-        double[] before = new double[k];
         List<NDList> gradients = new ArrayList<>();
         try (GradientCollector collector = engine.newGradientCollector()) {
             NDList representation = network.encode(store, batch.input(), false);
@@ -147,8 +282,8 @@ final class AffinityDiagnostics {
             for (int i = 0; i < k; i++) {
                 before[i] = losses.get(i).getFloat();
                 EngineOps.backward(losses.get(i), one, i < k - 1);
-                NDList parts = new NDList(shared.size());
-                for (Parameter p : shared) {
+                NDList parts = new NDList(parameters.size());
+                for (Parameter p : parameters) {
                     try (NDArray g = p.getArray().getGradient()) {
                         NDArray copy = g.duplicate();
                         copy.attach(manager);
@@ -162,7 +297,16 @@ final class AffinityDiagnostics {
             network.block().getParameters().forEach(p -> EngineOps.zeroGradient(p.getValue().getArray()));
             network.extraParameters().forEach(p -> EngineOps.zeroGradient(p.getArray()));
         }
-        // cosines from the Gramian of the flattened gradients
+        return gradients;
+    }
+
+    private double[][] cosine(Engine engine, MultiTaskNetwork network, ParameterStore store, NDManager manager,
+            List<Task> tasks) {
+        int k = tasks.size();
+        List<String> names = tasks.stream().map(Task::name).toList();
+        MultiTaskBatch batch = dataset.batch(manager, Split.TRAIN, batchExamples, names);
+        List<NDList> gradients = taskGradients(engine, network, store, manager, tasks, batch,
+                network.sharedParameters(), new double[k]);
         NDList rows = new NDList(k);
         for (NDList g : gradients) {
             NDList flat = new NDList(g.size());
@@ -177,42 +321,25 @@ final class AffinityDiagnostics {
                 cosine[i][j] = d == 0 ? 0 : gram[i * k + j] / d;
             }
         }
-        // lookahead: step on task i alone, measure every task, restore
-        double[][] lookahead = new double[k][k];
-        List<NDArray> saved = new ArrayList<>(shared.size());
-        for (Parameter p : shared) {
-            NDArray copy = p.getArray().duplicate();
-            copy.attach(manager);
-            saved.add(copy);
+        return cosine;
+    }
+
+    private static byte[] saveState(ParameterUpdater updater) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            updater.save(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the optimizer's state for the lookahead affinity", e);
         }
-        boolean gradMode = EngineOps.isGradMode();
-        EngineOps.setGradMode(false);
-        try {
-            for (int i = 0; i < k; i++) {
-                for (int s = 0; s < shared.size(); s++) {
-                    shared.get(s).getArray().subi(gradients.get(i).get(s).mul(learningRate));
-                }
-                try (NDManager step = manager.newSubManager()) {
-                    MultiTaskBatch again = dataset.batch(step, Split.TRAIN, batchExamples, names);
-                    NDList representation = network.encode(store, again.input(), false);
-                    for (int j = 0; j < k; j++) {
-                        TaskTarget target = again.target(names.get(j));
-                        NDArray prediction = network.decode(store, representation, names.get(j), false);
-                        double after = tasks.get(j).loss().compute(prediction, target.labels(), target.mask()).getFloat();
-                        lookahead[i][j] = before[j] == 0 ? 0 : 1 - after / before[j];
-                    }
-                }
-                for (int s = 0; s < shared.size(); s++) {
-                    saved.get(s).copyTo(shared.get(s).getArray());
-                }
-            }
-        } finally {
-            for (int s = 0; s < shared.size(); s++) {
-                saved.get(s).copyTo(shared.get(s).getArray());
-            }
-            EngineOps.setGradMode(gradMode);
+        return bytes.toByteArray();
+    }
+
+    private static void loadState(ParameterUpdater updater, byte[] state, NDManager manager) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+            updater.load(in, manager);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore the optimizer's state after the lookahead affinity", e);
         }
-        return new double[][][] {cosine, lookahead};
     }
 
     private double[][] difficulty(MultiTaskNetwork network, ParameterStore store, NDManager manager, List<Task> tasks) {

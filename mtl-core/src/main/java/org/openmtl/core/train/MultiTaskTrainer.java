@@ -170,6 +170,7 @@ public final class MultiTaskTrainer {
         private int bestEpoch;
         private double bestScore = Double.NEGATIVE_INFINITY;
         private ParameterSnapshot best;
+        private AffinityDiagnostics affinity;
         private final Path output = config.outputDirectory();
 
         Run(Engine engine, NDManager base) {
@@ -211,6 +212,10 @@ public final class MultiTaskTrainer {
                         + " epochs, the run has " + config.epochs());
             }
             refreshParameters();
+            if (config.affinityDiagnostics()) {
+                affinity = new AffinityDiagnostics(dataset, tasks, config.batchSize(), config.evalBatchSize(),
+                        config.affinityEvery(), config.affinityPerLearningRate());
+            }
 
             prepareOutput();
             Map<String, Object> result;
@@ -253,6 +258,10 @@ public final class MultiTaskTrainer {
             for (StepPlan plan : plans) {
                 step++;
                 double[] losses;
+                if (affinity != null && affinity.measures(step)) {
+                    affinity.lookahead(engine, network, parameterStore, base, tasks, plan.examples(), plan.tasks(),
+                            updater, trainable, parameterManager);
+                }
                 try (NDManager stepManager = base.newSubManager()) {
                     MultiTaskBatch batch = dataset.batch(stepManager, Split.TRAIN, plan.examples(), plan.tasks());
                     StepContext context = new StepContext(epoch, globalStep, stepManager);
@@ -377,9 +386,8 @@ public final class MultiTaskTrainer {
                     record.put("gradients", diagnostics);
                 }
             }
-            if (config.affinityDiagnostics()) {
-                record.put("affinity", new AffinityDiagnostics(dataset, config.batchSize(), config.evalBatchSize())
-                        .measure(engine, network, parameterStore, base, tasks, updater.learningRate()));
+            if (affinity != null) {
+                record.put("affinity", affinity.epochEnded(engine, network, parameterStore, base, tasks));
             }
             Map<String, Object> structure = network.structure();
             if (!structure.isEmpty()) {

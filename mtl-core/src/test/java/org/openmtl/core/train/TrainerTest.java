@@ -330,8 +330,12 @@ class TrainerTest {
         List<Map<String, Object>> history = (List<Map<String, Object>>) result.get("history");
         assertTrue(((Map<String, Object>) history.get(1).get("affinity")).containsKey("lookahead"));
         // off by default
-        RunConfig plain = config("plain");
-        assertFalse(train(plain, pluginsOf(plain)).containsKey("affinity"));
+        RunConfig plain = config("plain", "dataset.synthetic.tasks=3");
+        Map<String, Object> unmeasured = train(plain, pluginsOf(plain));
+        assertFalse(unmeasured.containsKey("affinity"));
+        // the lookahead restores the parameters and the optimizer's state: the same trajectory bit for bit
+        assertEquals(unmeasured.get("validation"), result.get("validation"));
+        assertEquals(unmeasured.get("test"), result.get("test"));
     }
 
     @org.junit.jupiter.params.ParameterizedTest
