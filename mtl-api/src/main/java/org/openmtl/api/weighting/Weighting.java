@@ -50,6 +50,26 @@ public interface Weighting {
     default void onEpochEnd(int epoch, double[] meanLosses) {}
 
     /**
+     * Whether the trainer evaluates the step's losses again, on the same batch, after the
+     * optimizer's update, and hands them to {@link #afterUpdate} (one extra forward pass per step,
+     * without gradients).
+     *
+     * @return false by default
+     */
+    default boolean needsLossesAfterUpdate() {
+        return false;
+    }
+
+    /**
+     * Called after the optimizer's update of a step, when {@link #needsLossesAfterUpdate()}, with
+     * the losses of the same batch and tasks under the updated parameters.
+     *
+     * @param losses the step's tasks and their losses after the update (no gradient history)
+     * @param step the step's position and manager
+     */
+    default void afterUpdate(TaskLosses losses, StepContext step) {}
+
+    /**
      * The weighting's state kept on the heap between steps (running averages, previous losses,
      * learned logits), saved in every checkpoint so a resumed run continues exactly. Parameters
      * from {@link #parameters()} are saved by the trainer and do not belong here.

@@ -49,6 +49,8 @@ public final class RunKeys {
     public static final String SELECTION = "selection";
     /** How training-set metrics are measured. */
     public static final String TRAIN_METRICS = "train.metrics";
+    /** The bound on the norm of all parameters' gradient before each optimizer step. */
+    public static final String GRAD_CLIP_NORM = "grad.clip.norm";
     /** Per-epoch gradient diagnostics. */
     public static final String DIAGNOSTICS_GRADIENTS = "diagnostics.gradients";
     /** Per-epoch task affinity measures. */
@@ -107,6 +109,7 @@ public final class RunKeys {
                     ConfigKey.bool(CHECKPOINT, true, "Write a checkpoint at the end of every epoch."),
                     ConfigKey.choice(SELECTION, "best-validation", "Which epoch's model is reported: the best on validation, or the last.", "best-validation", "last"),
                     ConfigKey.choice(TRAIN_METRICS, "running", "Training-set metrics per epoch: running (each task's primary metric over the epoch's training batches, no extra pass), full (an evaluation pass over the training set after each epoch) or none (loss only).", "running", "full", "none"),
+                    ConfigKey.number(GRAD_CLIP_NORM, 0.0, 0.0, null, "Before each optimizer step, scale the gradient of all trained parameters (network and weighting) down to this total norm when it is larger, as torch.nn.utils.clip_grad_norm_ (0: no clipping). A weighting's own clipping (nash-mtl's max.norm on the shared parameters) comes first."),
                     ConfigKey.bool(DIAGNOSTICS_GRADIENTS, true, "After each epoch, measure the tasks' shared-parameter gradients on a fixed training batch (pairwise cosines, norms, Pareto-stationarity gap) into the history."),
                     ConfigKey.bool(DIAGNOSTICS_AFFINITY, false, "After each epoch, measure three task-affinity matrices (shared-gradient cosine, lookahead inter-task affinity of Fifty et al. 2021, difficult-example affinity of Lu et al. 2017) into the history; result.json holds their averages under affinity."),
                     ConfigKey.string(TRANSFER_BASELINE, "", "A single-task run's result.json (or its directory) to compare with: result.json then gets a transfer section (per task the relative gain, negative transfer flagged, and Δm%). Empty: no comparison."),

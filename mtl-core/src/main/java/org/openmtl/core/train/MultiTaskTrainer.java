@@ -277,6 +277,10 @@ public final class MultiTaskTrainer {
                                     plan.tasks().get(i), losses[i], epoch, step, globalStep));
                         }
                     }
+                    if (config.gradClipNorm() > 0) {
+                        GradientService.clipGradientNorm(
+                                trainable.stream().map(p -> p.getValue().getArray()).toList(), config.gradClipNorm());
+                    }
                     for (Pair<String, Parameter> p : trainable) {
                         NDArray array = p.getValue().getArray();
                         try (NDArray gradient = array.getGradient()) {
@@ -287,6 +291,9 @@ public final class MultiTaskTrainer {
                         EngineOps.zeroGradient(p.getArray());
                     }
                     network.afterUpdate(updater.learningRate());
+                    if (weighting.needsLossesAfterUpdate()) {
+                        weighting.afterUpdate(gradients.lossesWithoutGradient(parameterStore, batch), context);
+                    }
                 }
                 updater.endStep();
                 selector.observe(plan, losses);
