@@ -72,6 +72,7 @@ class WeightingStateTest {
                 new Setup("dwa", new DynamicWeightAverageFactory(), true),
                 new Setup("famo adam", new FamoWeightingFactory(), true),
                 new Setup("famo sgd", new FamoWeightingFactory(), true, "update=sgd", "lr=0.5"),
+                new Setup("famo next-batch", new FamoWeightingFactory(), true, "delta=next-batch"),
                 new Setup("gradnorm", new GradNormWeightingFactory(), true),
                 new Setup(
                         "gradnorm every 4",
@@ -187,6 +188,14 @@ class WeightingStateTest {
                 }
             } else {
                 outcome.add(combine((GradientWeighting) weighting, manager, step, tasks, losses));
+            }
+            if (weighting.needsLossesAfterUpdate()) {
+                // the same batch after the update: each task's loss a little lower, by its own factor
+                double[] after = new double[losses.length];
+                for (int i = 0; i < after.length; i++) {
+                    after[i] = (float) (losses[i] * (0.97 - 0.02 * TASKS.indexOf(tasks.get(i))));
+                }
+                weighting.afterUpdate(WeightingTesting.losses(manager, tasks, after), new StepContext(1, step, manager));
             }
             outcome.add(weighting.lastWeights());
             for (int i = 0; i < tasks.size(); i++) {
@@ -491,7 +500,7 @@ class WeightingStateTest {
     @Test
     void famoSavesWhichTaskHadWhichLossInTheLastStep() {
         try (NDManager manager = ContractTensors.newManager()) {
-            Setup setup = new Setup("famo sgd", new FamoWeightingFactory(), true, "update=sgd");
+            Setup setup = new Setup("famo sgd", new FamoWeightingFactory(), true, "update=sgd", "delta=next-batch");
             LossWeighting weighting = (LossWeighting) initialized(setup, manager);
             assertFalse(weighting.state().containsKey("previous_losses"));
             WeightingTesting.objective(weighting, manager, List.of("c", "a"), 0.75, 0.5);
