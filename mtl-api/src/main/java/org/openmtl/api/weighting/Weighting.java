@@ -34,6 +34,18 @@ public interface Weighting {
     }
 
     /**
+     * Whether the step just taken gave {@link #parameters()} a gradient. When false the trainer
+     * leaves them, and the optimizer's state for them, as they are this step, as PyTorch's
+     * optimizers skip a parameter whose gradient is None (e.g. GradNorm's weights during its
+     * warm-up epoch).
+     *
+     * @return true by default
+     */
+    default boolean parametersHaveGradients() {
+        return true;
+    }
+
+    /**
      * The task weights used in the most recent step, in task order, for the run's history.
      *
      * @return the weights, or an empty array when the method has no per-task weights

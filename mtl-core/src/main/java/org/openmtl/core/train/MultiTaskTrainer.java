@@ -281,8 +281,13 @@ public final class MultiTaskTrainer {
                         GradientService.clipGradientNorm(
                                 trainable.stream().map(p -> p.getValue().getArray()).toList(), config.gradClipNorm());
                     }
+                    boolean weightingStepped = weighting.parametersHaveGradients();
                     for (Pair<String, Parameter> p : trainable) {
                         NDArray array = p.getValue().getArray();
+                        if (!weightingStepped && p.getKey().startsWith("weighting_")) {
+                            EngineOps.zeroGradient(array);
+                            continue;
+                        }
                         try (NDArray gradient = array.getGradient()) {
                             updater.update(p.getKey(), array, gradient);
                         }

@@ -48,6 +48,14 @@ final class ReferenceData {
         return m;
     }
 
+    static float[] floats(double[] values) {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return f;
+    }
+
     /** Asserts |actual − expected| ≤ relative·|expected| elementwise. */
     static void assertRelative(double[] expected, double[] actual, double relative, String what) {
         org.junit.jupiter.api.Assertions.assertEquals(expected.length, actual.length, what + ": length");
