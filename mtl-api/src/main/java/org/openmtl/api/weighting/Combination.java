@@ -2,6 +2,7 @@ package org.openmtl.api.weighting;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The result of combining per-task gradients: either task weights w (the update direction is Σ
@@ -12,10 +13,12 @@ public final class Combination {
 
     private final double[] weights;
     private final NDArray direction;
+    private final NDArray parameterObjective;
 
-    private Combination(double[] weights, NDArray direction) {
+    private Combination(double[] weights, NDArray direction, NDArray parameterObjective) {
         this.weights = weights;
         this.direction = direction;
+        this.parameterObjective = parameterObjective;
     }
 
     /**
@@ -25,7 +28,7 @@ public final class Combination {
      * @return the combination
      */
     public static Combination weights(double... weights) {
-        return new Combination(weights.clone(), null);
+        return new Combination(weights.clone(), null, null);
     }
 
     /**
@@ -35,7 +38,7 @@ public final class Combination {
      * @return the combination
      */
     public static Combination direction(NDArray direction) {
-        return new Combination(null, Objects.requireNonNull(direction, "direction"));
+        return new Combination(null, Objects.requireNonNull(direction, "direction"), null);
     }
 
     /**
@@ -71,5 +74,26 @@ public final class Combination {
             throw new IllegalStateException("this combination is given by weights");
         }
         return direction;
+    }
+
+    /**
+     * This combination with a scalar the trainer back-propagates once, for the gradients of the
+     * weighting's own {@link Weighting#parameters()} (e.g. GradNorm's weights, trained by the run's
+     * optimizer); it must not depend on the network.
+     *
+     * @param objective a scalar in the step's manager
+     * @return a new combination
+     */
+    public Combination withParameterObjective(NDArray objective) {
+        return new Combination(weights, direction, Objects.requireNonNull(objective, "objective"));
+    }
+
+    /**
+     * The scalar to back-propagate for the weighting's own parameters, if any.
+     *
+     * @return the objective, or empty
+     */
+    public Optional<NDArray> parameterObjective() {
+        return Optional.ofNullable(parameterObjective);
     }
 }

@@ -7,8 +7,9 @@ import org.openmtl.api.plugin.ConfigKey;
 
 /**
  * A weighting that combines per-task gradients. Its {@link #requirement()} is one of
- * REPRESENTATION, PARAMETERS or GRAMIAN; task-specific parameters always receive their own task's
- * gradient, whatever the combination.
+ * REPRESENTATION, PARAMETERS or GRAMIAN. The shared parameters receive the combination; the
+ * task-specific parameters (heads) receive, on every step alike, either their own tasks' gradients
+ * unweighted or scaled by the task weights, as {@link #weightsHeads()} says.
  */
 public interface GradientWeighting extends Weighting {
 
@@ -19,6 +20,46 @@ public interface GradientWeighting extends Weighting {
      */
     ConfigKey UPDATE_EVERY = ConfigKey.integer("update.every", 1, 1, 1_000_000,
             "Combine per-task gradients every N steps; in between, reuse the last task weights (no per-task gradients).");
+
+    /**
+     * The key of how heads are updated ({@code weighting.<name>.heads}), with the default its
+     * authors use: {@code weighted}, each task's gradient on the task-specific parameters scaled by
+     * its weight, as a backward pass of Σ w_i L_i gives them; {@code unweighted}, each task's own
+     * gradient, as when only the shared parameters' gradients are replaced by the combination.
+     *
+     * @param defaultValue {@code weighted} or {@code unweighted}
+     * @return the key
+     */
+    static ConfigKey headsKey(String defaultValue) {
+        return ConfigKey.choice("heads", defaultValue,
+                "weighted: the task-specific parameters get each task's gradient times its weight"
+                        + " (a backward of sum w_i L_i); unweighted: each task's own gradient."
+                        + " The same on update and reuse steps.",
+                "weighted", "unweighted");
+    }
+
+    /**
+     * Whether the task-specific parameters get each task's gradient scaled by its weight (true) or
+     * unscaled (false), on update steps and on the steps that reuse the last weights alike. A
+     * combination given as a direction leaves them unscaled whatever this says.
+     *
+     * @return false by default
+     */
+    default boolean weightsHeads() {
+        return false;
+    }
+
+    /**
+     * A bound on the norm of the shared parameters' gradient, applied by the trainer after the
+     * combination (and after the backward of Σ w_i L_i on reuse steps), as
+     * {@code clip_grad_norm_} over the shared parameters: the gradient is scaled by
+     * max/‖g‖ when its norm ‖g‖ exceeds max.
+     *
+     * @return the bound, or 0 for none (the default)
+     */
+    default double sharedGradientMaxNorm() {
+        return 0;
+    }
 
     /**
      * How often this weighting combines per-task gradients (see {@link #UPDATE_EVERY}). Between

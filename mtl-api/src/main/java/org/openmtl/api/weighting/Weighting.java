@@ -34,6 +34,18 @@ public interface Weighting {
     }
 
     /**
+     * Whether the step just taken gave {@link #parameters()} a gradient. When false the trainer
+     * leaves them, and the optimizer's state for them, as they are this step, as PyTorch's
+     * optimizers skip a parameter whose gradient is None (e.g. GradNorm's weights during its
+     * warm-up epoch).
+     *
+     * @return true by default
+     */
+    default boolean parametersHaveGradients() {
+        return true;
+    }
+
+    /**
      * The task weights used in the most recent step, in task order, for the run's history.
      *
      * @return the weights, or an empty array when the method has no per-task weights
@@ -48,6 +60,26 @@ public interface Weighting {
      * @param meanLosses the mean training loss per task, in task order
      */
     default void onEpochEnd(int epoch, double[] meanLosses) {}
+
+    /**
+     * Whether the trainer evaluates the step's losses again, on the same batch, after the
+     * optimizer's update, and hands them to {@link #afterUpdate} (one extra forward pass per step,
+     * without gradients).
+     *
+     * @return false by default
+     */
+    default boolean needsLossesAfterUpdate() {
+        return false;
+    }
+
+    /**
+     * Called after the optimizer's update of a step, when {@link #needsLossesAfterUpdate()}, with
+     * the losses of the same batch and tasks under the updated parameters.
+     *
+     * @param losses the step's tasks and their losses after the update (no gradient history)
+     * @param step the step's position and manager
+     */
+    default void afterUpdate(TaskLosses losses, StepContext step) {}
 
     /**
      * The weighting's state kept on the heap between steps (running averages, previous losses,

@@ -169,6 +169,15 @@ public final class RunConfig {
     }
 
     /**
+     * The bound on the total gradient norm before each optimizer step.
+     *
+     * @return the bound, or 0 for no clipping
+     */
+    public double gradClipNorm() {
+        return ((Number) core.get(RunKeys.GRAD_CLIP_NORM)).doubleValue();
+    }
+
+    /**
      * Whether per-epoch gradient diagnostics are measured.
      *
      * @return true to measure

@@ -49,6 +49,8 @@ public final class RunKeys {
     public static final String SELECTION = "selection";
     /** How training-set metrics are measured. */
     public static final String TRAIN_METRICS = "train.metrics";
+    /** The bound on the norm of all parameters' gradient before each optimizer step. */
+    public static final String GRAD_CLIP_NORM = "grad.clip.norm";
     /** Per-epoch gradient diagnostics. */
     public static final String DIAGNOSTICS_GRADIENTS = "diagnostics.gradients";
     /** Per-epoch task affinity measures. */
@@ -111,6 +113,7 @@ public final class RunKeys {
                     ConfigKey.bool(CHECKPOINT, true, "Write a checkpoint at the end of every epoch."),
                     ConfigKey.choice(SELECTION, "best-validation", "Which epoch's model is reported: the best on validation, or the last.", "best-validation", "last"),
                     ConfigKey.choice(TRAIN_METRICS, "running", "Training-set metrics per epoch: running (each task's primary metric over the epoch's training batches, no extra pass), full (an evaluation pass over the training set after each epoch) or none (loss only).", "running", "full", "none"),
+                    ConfigKey.number(GRAD_CLIP_NORM, 0.0, 0.0, null, "Before each optimizer step, scale the gradient of all trained parameters (network and weighting) down to this total norm when it is larger, as torch.nn.utils.clip_grad_norm_ (0: no clipping). A weighting's own clipping (nash-mtl's max.norm on the shared parameters) comes first."),
                     ConfigKey.bool(DIAGNOSTICS_GRADIENTS, true, "After each epoch, measure the tasks' shared-parameter gradients on a fixed training batch (pairwise cosines, norms, Pareto-stationarity gap) into the history."),
                     ConfigKey.bool(DIAGNOSTICS_AFFINITY, false, "Measure three task-affinity matrices per epoch (shared-gradient cosine and difficult-example affinity of Lu et al. 2017 after the epoch; lookahead inter-task affinity of Fifty et al. 2021 during it, see diagnostics.affinity.every) into the history; result.json holds their averages under affinity."),
                     ConfigKey.integer(DIAGNOSTICS_AFFINITY_EVERY, 10, 1, Integer.MAX_VALUE, "The lookahead affinity is measured at every this-many-th training step of an epoch (the first, the (k+1)-th, ...) on that step's batch, with the optimizer's own update; TAG's code uses 10."),

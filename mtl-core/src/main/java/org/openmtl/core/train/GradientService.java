@@ -29,15 +29,22 @@ import org.openmtl.api.weighting.Weighting;
  *
  * <ul>
  *   <li>LOSSES: one backward of the weighting's objective;
- *   <li>REPRESENTATION: per-task gradients w.r.t. a detached copy of the shared representation
- *       (task heads receive their own task's gradient), then one backward through the shared
- *       part with the combined gradient;
+ *   <li>REPRESENTATION: per-task gradients w.r.t. a detached copy of the shared representation,
+ *       then one backward through the shared part with the combined gradient;
  *   <li>PARAMETERS and GRAMIAN: one forward, K backwards keeping the graph until the last; the
  *       shared parameters' per-task gradients are gathered into a (K, P) matrix and replaced by
- *       the combination; task parameters keep their own task's gradient.
+ *       the combination.
  * </ul>
  *
- * An architecture's penalty is back-propagated once in every mode.
+ * <p>Task-specific parameters (every trained network parameter that is not shared) follow one rule
+ * on every step, the weighting's {@link GradientWeighting#weightsHeads()}: each task's gradient
+ * scaled by its weight, or unscaled. On update steps the per-task head gradients are kept apart
+ * (copied after each task's backward) when they are to be scaled. Between a gradient weighting's
+ * updates one backward of Σ w_i L_i gives scaled heads; unscaled heads there take a second
+ * backward, of Σ_i L_i, whose head gradients replace the scaled ones.
+ *
+ * <p>A weighting's {@link GradientWeighting#sharedGradientMaxNorm()} is applied last, to the
+ * shared parameters' gradient. An architecture's penalty is back-propagated once in every mode.
  */
 final class GradientService {
 
@@ -74,14 +81,29 @@ final class GradientService {
         double[] values;
         if (requirement != GradientRequirement.LOSSES && reuseWeights(context, batch.tasks().size())) {
             // between a gradient weighting's updates: no per-task gradient, one backward of Σ w_i L_i
-            StepLosses losses = losses(parameters, representation, batch);
-            values = losses.values();
-            NDArray objective = objectives(losses, context).weightedSum(reusable(batch.tasks()));
-            Optional<NDArray> penalty = network.penalty(parameters);
-            if (penalty.isPresent()) {
-                objective = objective.add(penalty.get());
+            StepLosses raw = losses(parameters, representation, batch);
+            values = raw.values();
+            StepLosses losses = objectives(raw, context);
+            if (((GradientWeighting) weighting).weightsHeads()) {
+                EngineOps.backward(losses.weightedSum(reusable(batch.tasks())), one, false);
+            } else {
+                // the heads' unscaled gradients come from a backward of Σ_i L_i, kept aside
+                double[] ones = new double[batch.tasks().size()];
+                java.util.Arrays.fill(ones, 1.0);
+                EngineOps.backward(losses.weightedSum(ones), one, true);
+                List<NDArray> heads = taskParameterArrays();
+                List<NDArray> unscaled = copyAndZero(heads, context.manager());
+                for (Parameter p : network.sharedParameters()) {
+                    EngineOps.zeroGradient(p.getArray());
+                }
+                EngineOps.backward(losses.weightedSum(reusable(batch.tasks())), one, false);
+                for (int h = 0; h < heads.size(); h++) {
+                    EngineOps.zeroGradient(heads.get(h));
+                    addToGradient(heads.get(h), unscaled.get(h));
+                }
             }
-            EngineOps.backward(objective, one, false);
+            backwardPenalty(parameters, one);
+            clipShared();
         } else if (requirement == GradientRequirement.LOSSES) {
             StepLosses losses = losses(parameters, representation, batch);
             values = losses.values();
@@ -93,10 +115,144 @@ final class GradientService {
             EngineOps.backward(objective, one, false);
         } else if (requirement == GradientRequirement.REPRESENTATION) {
             values = representationStep(parameters, representation, batch, context, one);
+            clipShared();
         } else {
             values = parameterStep(parameters, representation, batch, context, one);
+            clipShared();
         }
         return values;
+    }
+
+    /**
+     * The losses of the batch's tasks under the current parameters, without gradients (for a
+     * weighting that observes them after the optimizer's update).
+     *
+     * @return the losses, arrays of the step's manager
+     */
+    StepLosses lossesWithoutGradient(ParameterStore parameters, MultiTaskBatch batch) {
+        boolean recording = EngineOps.isGradMode();
+        EngineOps.setGradMode(false);
+        try {
+            NDList representation = network.encode(parameters, batch.input(), true);
+            List<String> names = batch.tasks();
+            List<NDArray> losses = new ArrayList<>(names.size());
+            for (String name : names) {
+                NDArray prediction = network.decode(parameters, representation, name, true);
+                TaskTarget target = batch.target(name);
+                losses.add(tasks.get(name).loss().compute(prediction, target.labels(), target.mask()));
+            }
+            return new StepLosses(names, losses);
+        } finally {
+            EngineOps.setGradMode(recording);
+        }
+    }
+
+    /** Scales the shared parameters' gradient to the weighting's bound when its norm exceeds it. */
+    private void clipShared() {
+        double max = ((GradientWeighting) weighting).sharedGradientMaxNorm();
+        if (max > 0) {
+            List<NDArray> shared = new ArrayList<>();
+            for (Parameter p : network.sharedParameters()) {
+                shared.add(p.getArray());
+            }
+            clipGradientNorm(shared, max);
+        }
+    }
+
+    /**
+     * Scales the gradients of {@code arrays} together by max/(‖g‖ + 1e-6) when that is below 1, ‖g‖
+     * the norm of all of them as one vector: the rule of {@code torch.nn.utils.clip_grad_norm_}.
+     *
+     * @param arrays arrays with gradients
+     * @param max the bound
+     * @return ‖g‖ before clipping
+     */
+    static double clipGradientNorm(List<NDArray> arrays, double max) {
+        double squares = 0;
+        for (NDArray a : arrays) {
+            if (!a.hasGradient()) {
+                continue;
+            }
+            try (NDArray g = a.getGradient(); NDArray s = g.square().sum()) {
+                squares += s.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            }
+        }
+        double norm = Math.sqrt(squares);
+        double coefficient = max / (norm + 1e-6);
+        if (coefficient < 1) {
+            for (NDArray a : arrays) {
+                if (!a.hasGradient()) {
+                    continue;
+                }
+                try (NDArray g = a.getGradient();
+                        NDArray factor = g.getManager().full(new Shape(), (float) coefficient, g.getDataType())) {
+                    g.muli(factor);
+                }
+            }
+        }
+        return norm;
+    }
+
+    /** The trained network parameters that are not shared: the task-specific ones. */
+    private List<NDArray> taskParameterArrays() {
+        java.util.Set<NDArray> shared = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Parameter p : network.sharedParameters()) {
+            shared.add(p.getArray());
+        }
+        java.util.Set<NDArray> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<NDArray> heads = new ArrayList<>();
+        List<Parameter> all = new ArrayList<>();
+        network.block().getParameters().forEach(p -> all.add(p.getValue()));
+        all.addAll(network.extraParameters());
+        for (Parameter p : all) {
+            NDArray a = p.getArray();
+            if (p.requiresGradient() && a.hasGradient() && !shared.contains(a) && seen.add(a)) {
+                heads.add(a);
+            }
+        }
+        return heads;
+    }
+
+    /** Copies the arrays' gradients into the step's manager and zeroes them. */
+    private static List<NDArray> copyAndZero(List<NDArray> arrays, NDManager stepManager) {
+        List<NDArray> copies = new ArrayList<>(arrays.size());
+        for (NDArray a : arrays) {
+            try (NDArray g = a.getGradient()) {
+                NDArray copy = g.duplicate();
+                copy.attach(stepManager);
+                copies.add(copy);
+            }
+            EngineOps.zeroGradient(a);
+        }
+        return copies;
+    }
+
+    private static void addToGradient(NDArray array, NDArray value) {
+        try (NDArray g = array.getGradient()) {
+            g.addi(value);
+        }
+    }
+
+    /**
+     * Sets the heads' gradients after per-task backwards that left task i's head gradients in
+     * {@code perTask.get(i)}: Σ_i w_i·copy_i when the heads are scaled by a combination's weights,
+     * Σ_i copy_i otherwise.
+     */
+    private void restoreHeads(List<NDArray> heads, List<List<NDArray>> perTask, Combination combination,
+            NDManager manager) {
+        boolean scaled = combination.hasWeights();
+        double[] w = scaled ? combination.taskWeights() : null;
+        for (int h = 0; h < heads.size(); h++) {
+            for (int i = 0; i < perTask.size(); i++) {
+                NDArray part = perTask.get(i).get(h);
+                if (scaled) {
+                    NDArray factor = manager.full(new Shape(), (float) w[i], part.getDataType());
+                    addToGradient(heads.get(h), part.mul(factor));
+                } else {
+                    addToGradient(heads.get(h), part);
+                }
+            }
+        }
     }
 
     private boolean reuseWeights(StepContext context, int taskCount) {
@@ -153,13 +309,24 @@ final class GradientService {
         boolean joined = objectives != stepLosses;
         int k = objectives.tasks().size();
         NDList rows = new NDList(k);
+        boolean keepApart = ((GradientWeighting) weighting).weightsHeads();
+        List<NDArray> heads = keepApart ? taskParameterArrays() : List.of();
+        List<List<NDArray>> perTask = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             EngineOps.backward(objectives.get(i), one, joined && i < k - 1);
             rows.add(flattenGradients(detached, context.manager()));
+            if (keepApart) {
+                perTask.add(copyAndZero(heads, context.manager()));
+            }
         }
         NDArray matrix = NDArrays.stack(rows);
-        NDArray direction = direction(
-                new StepGradients(GradientRequirement.REPRESENTATION, matrix, stepLosses, detached), context);
+        StepGradients stepGradients =
+                new StepGradients(GradientRequirement.REPRESENTATION, matrix, stepLosses, detached);
+        Combination combination = combine(stepGradients, context, one);
+        if (keepApart) {
+            restoreHeads(heads, perTask, combination, context.manager());
+        }
+        NDArray direction = direction(combination, stepGradients, context);
         // nothing is shared (independent networks): the representation is the input, no trunk to reach
         if (!network.sharedParameters().isEmpty()) {
             int offset = 0;
@@ -198,15 +365,26 @@ final class GradientService {
         }
         int k = losses.tasks().size();
         NDList rows = new NDList(k);
+        boolean keepApart = ((GradientWeighting) weighting).weightsHeads() && !sharedArrays.isEmpty();
+        List<NDArray> heads = keepApart ? taskParameterArrays() : List.of();
+        List<List<NDArray>> perTask = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             EngineOps.backward(losses.get(i), one, i < k - 1);
             if (!sharedArrays.isEmpty()) {
                 rows.add(flattenGradients(new NDList(sharedArrays), context.manager()));
             }
+            if (keepApart) {
+                perTask.add(copyAndZero(heads, context.manager()));
+            }
         }
         if (!sharedArrays.isEmpty()) {
             NDArray matrix = NDArrays.stack(rows);
-            NDArray direction = direction(new StepGradients(weighting.requirement(), matrix, raw), context);
+            StepGradients stepGradients = new StepGradients(weighting.requirement(), matrix, raw);
+            Combination combination = combine(stepGradients, context, one);
+            if (keepApart) {
+                restoreHeads(heads, perTask, combination, context.manager());
+            }
+            NDArray direction = direction(combination, stepGradients, context);
             int offset = 0;
             for (NDArray array : sharedArrays) {
                 int n = (int) array.size();
@@ -238,8 +416,17 @@ final class GradientService {
         return losses;
     }
 
-        private NDArray direction(StepGradients gradients, StepContext context) {
+    /** The weighting's combination; its parameter objective, if any, is back-propagated at once. */
+    private Combination combine(StepGradients gradients, StepContext context, NDArray one) {
         Combination combination = ((GradientWeighting) weighting).combine(gradients, context);
+        Optional<NDArray> objective = combination.parameterObjective();
+        if (objective.isPresent()) {
+            EngineOps.backward(objective.get(), one, false);
+        }
+        return combination;
+    }
+
+    private NDArray direction(Combination combination, StepGradients gradients, StepContext context) {
         if (!combination.hasWeights()) {
             return combination.direction();
         }

@@ -286,8 +286,17 @@ public final class MultiTaskTrainer {
                                     plan.tasks().get(i), losses[i], epoch, step, globalStep));
                         }
                     }
+                    if (config.gradClipNorm() > 0) {
+                        GradientService.clipGradientNorm(
+                                trainable.stream().map(p -> p.getValue().getArray()).toList(), config.gradClipNorm());
+                    }
+                    boolean weightingStepped = weighting.parametersHaveGradients();
                     for (Pair<String, Parameter> p : trainable) {
                         NDArray array = p.getValue().getArray();
+                        if (!weightingStepped && p.getKey().startsWith("weighting_")) {
+                            EngineOps.zeroGradient(array);
+                            continue;
+                        }
                         try (NDArray gradient = array.getGradient()) {
                             updater.update(p.getKey(), array, gradient);
                         }
@@ -296,6 +305,9 @@ public final class MultiTaskTrainer {
                         EngineOps.zeroGradient(p.getArray());
                     }
                     network.afterUpdate(updater.learningRate());
+                    if (weighting.needsLossesAfterUpdate()) {
+                        weighting.afterUpdate(gradients.lossesWithoutGradient(parameterStore, batch), context);
+                    }
                 }
                 updater.endStep();
                 selector.observe(plan, losses);

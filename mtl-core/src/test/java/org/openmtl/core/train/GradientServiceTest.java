@@ -238,6 +238,110 @@ class GradientServiceTest {
         }
     }
 
+    /**
+     * One rule for the heads on update steps and on the steps between updates: w_t times the task's
+     * own gradient when the weighting scales heads, the unscaled gradient otherwise; the shared
+     * parameters get Σ w_i g_i either way, clipped to the weighting's bound when it has one.
+     */
+    @Test
+    void headsFollowOneRuleOnUpdateAndReuseStepsAndTheSharedBoundClips() {
+        Engine engine = EngineOps.engine();
+        MultiTaskDataset dataset = ((DatasetProvider) create(PluginKind.DATASET, "synthetic",
+                Map.of("tasks", "2", "groups", "1", "train.examples", "64", "validation.examples", "8", "test.examples", "8")))
+                .load(new DatasetContext(Path.of("data"), 0, 1));
+        try (NDManager manager = NDManager.newBaseManager(engine.getEngineName())) {
+            engine.setRandomSeed(4);
+            MultiTaskNetwork network = ((Architecture) create(PluginKind.ARCHITECTURE, "hard-sharing", Map.of()))
+                    .build(new NetworkContext(dataset.tasks(), dataset.exampleShape(), manager, 4));
+            ParameterStore store = new ParameterStore(manager, false);
+            Map<String, Task> tasks = new LinkedHashMap<>();
+            dataset.tasks().forEach(t -> tasks.put(t.name(), t));
+            List<String> names = new ArrayList<>(tasks.keySet());
+            int[] examples = new int[32];
+            for (int i = 0; i < examples.length; i++) {
+                examples[i] = i;
+            }
+            MultiTaskBatch batch = dataset.batch(manager, Split.TRAIN, examples, names);
+            List<float[]> sharedRef = new ArrayList<>();
+            List<float[]> headRef = new ArrayList<>();
+            for (String task : names) {
+                try (GradientCollector c = engine.newGradientCollector()) {
+                    NDList rep = network.encode(store, batch.input(), true);
+                    TaskTarget target = batch.target(task);
+                    c.backward(tasks.get(task).loss().compute(network.decode(store, rep, task, true), target.labels(), target.mask()));
+                }
+                sharedRef.add(gradients(network.sharedParameters()));
+                headRef.add(gradients(network.taskParameters(task)));
+                zero(network);
+            }
+            float[] combined = new float[sharedRef.get(0).length];
+            double squares = 0;
+            for (int j = 0; j < combined.length; j++) {
+                combined[j] = (float) (W[0] * sharedRef.get(0)[j] + W[1] * sharedRef.get(1)[j]);
+                squares += (double) combined[j] * combined[j];
+            }
+            double norm = Math.sqrt(squares);
+            GradientRequirement[] modes = {
+                GradientRequirement.REPRESENTATION, GradientRequirement.PARAMETERS, GradientRequirement.GRAMIAN};
+            for (GradientRequirement mode : modes) {
+                for (boolean scaled : new boolean[] {true, false}) {
+                    for (long stepIndex : new long[] {0, 1}) {
+                        for (double bound : new double[] {0, norm / 2}) {
+                            String what = mode + (scaled ? " weighted" : " unweighted") + " heads, "
+                                    + (stepIndex == 0 ? "update" : "reuse") + " step, bound " + bound;
+                            GradientService service = new GradientService(network, weighting(mode, scaled, bound, 2), tasks);
+                            try (NDManager step = manager.newSubManager()) {
+                                try (GradientCollector c = engine.newGradientCollector()) {
+                                    service.step(store, batch, new StepContext(1, stepIndex, step));
+                                }
+                            }
+                            float[] expected = combined.clone();
+                            if (bound > 0) {
+                                for (int j = 0; j < expected.length; j++) {
+                                    expected[j] *= (float) (bound / (norm + 1e-6));
+                                }
+                            }
+                            assertClose(expected, gradients(network.sharedParameters()), what + ": shared");
+                            for (int t = 0; t < names.size(); t++) {
+                                float[] want = headRef.get(t).clone();
+                                if (scaled) {
+                                    for (int j = 0; j < want.length; j++) {
+                                        want[j] *= (float) W[t];
+                                    }
+                                }
+                                assertClose(want, gradients(network.taskParameters(names.get(t))), what + ": head " + t);
+                            }
+                            zero(network);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void clippingScalesAllGradientsTogetherLikeTorch() {
+        try (NDManager manager = NDManager.newBaseManager(EngineOps.engine().getEngineName())) {
+            NDArray a = manager.create(new float[] {3f, 0f});
+            NDArray b = manager.create(new float[] {4f});
+            a.setRequiresGradient(true);
+            b.setRequiresGradient(true);
+            try (GradientCollector c = EngineOps.engine().newGradientCollector()) {
+                c.backward(a.mul(a.getManager().create(new float[] {1.5f, 0f})).sum()
+                        .add(b.mul(b.getManager().create(new float[] {0.5f})).sum()));
+            }
+            // gradients (1.5, 0) and (0.5): total norm sqrt(2.5); torch scales by 1/(sqrt(2.5) + 1e-6)
+            double before = GradientService.clipGradientNorm(List.of(a, b), 1.0);
+            assertEquals(Math.sqrt(2.5), before, 1e-6);
+            double c = 1.0 / (Math.sqrt(2.5) + 1e-6);
+            assertArrayEquals(new float[] {(float) (1.5 * c), 0f}, a.getGradient().toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {(float) (0.5 * c)}, b.getGradient().toFloatArray(), 1e-6f);
+            // below the bound nothing changes
+            assertEquals(1.0, GradientService.clipGradientNorm(List.of(a, b), 2.0), 1e-5);
+            assertArrayEquals(new float[] {(float) (1.5 * c), 0f}, a.getGradient().toFloatArray(), 1e-6f);
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void diagnosticsMatchGradientsComputedOneTaskAtATime() {
@@ -340,6 +444,40 @@ class GradientServiceTest {
             @Override
             public double[] lastWeights() {
                 return W.clone();
+            }
+        };
+    }
+
+    private static Weighting weighting(GradientRequirement mode, boolean scaled, double bound, int every) {
+        return new GradientWeighting() {
+            @Override
+            public GradientRequirement requirement() {
+                return mode;
+            }
+
+            @Override
+            public Combination combine(TaskGradients gradients, StepContext step) {
+                return Combination.weights(W);
+            }
+
+            @Override
+            public double[] lastWeights() {
+                return W.clone();
+            }
+
+            @Override
+            public boolean weightsHeads() {
+                return scaled;
+            }
+
+            @Override
+            public double sharedGradientMaxNorm() {
+                return bound;
+            }
+
+            @Override
+            public int updateEvery() {
+                return every;
             }
         };
     }

@@ -95,7 +95,49 @@ class TrainerTest {
         verify(weighting, org.mockito.Mockito.atLeastOnce()).lastWeights();
         verify(weighting, org.mockito.Mockito.atLeastOnce()).parameters();
         verify(weighting, org.mockito.Mockito.atLeastOnce()).state();
+        // and asked each step whether it wants the losses after the update, and whether its
+        // parameters got a gradient
+        verify(weighting, times(16)).needsLossesAfterUpdate();
+        verify(weighting, times(16)).parametersHaveGradients();
         org.mockito.Mockito.verifyNoMoreInteractions(weighting);
+    }
+
+    @Test
+    void aWeightingThatAsksGetsTheSameBatchsLossesAfterEachUpdate() {
+        RunConfig config = config("losses");
+        LossWeighting weighting = mock(LossWeighting.class);
+        when(weighting.requirement()).thenReturn(GradientRequirement.LOSSES);
+        when(weighting.lastWeights()).thenReturn(new double[] {1, 1});
+        when(weighting.needsLossesAfterUpdate()).thenReturn(true);
+        when(weighting.parametersHaveGradients()).thenReturn(true);
+        List<double[]> before = new ArrayList<>();
+        List<List<String>> beforeTasks = new ArrayList<>();
+        when(weighting.objective(any(), any())).thenAnswer(inv -> {
+            TaskLosses losses = inv.getArgument(0);
+            before.add(losses.values());
+            beforeTasks.add(losses.tasks());
+            return losses.weightedSum(new double[] {1, 1});
+        });
+        List<double[]> after = new ArrayList<>();
+        List<List<String>> afterTasks = new ArrayList<>();
+        org.mockito.Mockito.doAnswer(inv -> {
+            TaskLosses losses = inv.getArgument(0);
+            after.add(losses.values());
+            afterTasks.add(losses.tasks());
+            return null;
+        }).when(weighting).afterUpdate(any(), any());
+        assertEquals("completed", train(config, plugins(config, weighting)).get("status"));
+        assertEquals(16, after.size());
+        assertEquals(beforeTasks, afterTasks);
+        // the same examples under the updated parameters: lower losses on most steps (a step
+        // on a batch lowers that batch's loss), which the next batch's losses would not give
+        int lower = 0;
+        for (int i = 0; i < after.size(); i++) {
+            if (after.get(i)[0] + after.get(i)[1] < before.get(i)[0] + before.get(i)[1]) {
+                lower++;
+            }
+        }
+        assertTrue(lower >= 14, lower + " of 16 steps lowered their own batch's loss");
     }
 
     @Test

@@ -29,19 +29,27 @@ import org.openmtl.api.weighting.WeightingContext;
  * update=adam}), or a plain step ξ ← ξ − lr·(d + γξ) as in the paper's Algorithm 1 ({@code
  * update=sgd}). Tasks whose logits raise their weight are those whose loss fell least.
  *
- * <p>When the losses of step t+1 are observed. The authors evaluate the losses again on the same
- * batch after the network's update (an extra forward pass). Here no extra pass is made: L(t+1) is
- * the next step's loss on the next batch, seen when {@link #objective} is called for step t+1. That
- * call first updates ξ from δ = log L(t) − log L(t+1) and then forms step t+1's objective with the
- * new weights; so δ also carries the difference between the two batches, which averages out over
- * steps but makes single updates noisier. When consecutive steps train different task subsets, δ
- * is known only for the tasks both trained; the other tasks are given the z-weighted mean δ of
- * those, which leaves their logits' gradient at 0.
+ * <p>When the losses after the update are observed. As in the authors' code, by default ({@code
+ * delta=same-batch}) the trainer evaluates the step's batch again after the optimizer's update (one
+ * extra forward pass without gradients) and hands those losses to {@link #afterUpdate}, which updates
+ * ξ from δ = log L(t) − log L'(t) on the same examples; the next step's objective uses the new
+ * weights. The variant {@code delta=next-batch} saves that pass: L(t+1) is the next step's loss on
+ * the next batch, seen when {@link #objective} is called for step t+1, which first updates ξ from
+ * δ = log L(t) − log L(t+1) and then forms step t+1's objective with the new weights; δ then also
+ * carries the difference between the two batches. When consecutive steps train different task
+ * subsets, δ is known only for the tasks both trained; the other tasks are given the z-weighted mean
+ * δ of those, which leaves their logits' gradient at 0.
+ *
+ * <p>Clipping. The authors' FAMO class clips the shared parameters' gradient to norm 1 when its
+ * backward is handed them; their example does not hand them, and their experiments call the
+ * clipping before the backward pass, on gradients just zeroed, where it has no effect. So FAMO here
+ * does not clip; a run's {@code grad.clip.norm} clips every parameter's gradient if wanted.
  *
  * <p>{@link #state()} holds the logits ({@code logits}), with {@code update=adam} Adam's moments
- * and step count ({@code adam_m}, {@code adam_v}, {@code adam_steps}), and after the first step the
- * last step's losses ({@code previous_losses}, NaN for the tasks it did not train), from which the
- * next step's update is made; a run resumed from a checkpoint with them continues exactly.
+ * and step count ({@code adam_m}, {@code adam_v}, {@code adam_steps}), and with {@code
+ * delta=next-batch}, after the first step, the last step's losses ({@code previous_losses}, NaN for
+ * the tasks it did not train), from which the next step's update is made; a run resumed from a
+ * checkpoint with them continues exactly.
  */
 public final class FamoWeighting implements LossWeighting {
 
@@ -69,6 +77,7 @@ public final class FamoWeighting implements LossWeighting {
     private final double learningRate;
     private final double gamma;
     private final Update update;
+    private final boolean sameBatch;
     private RunTaskOrder order;
     private double[] logits;
     private double[] firstMoment;
@@ -78,10 +87,50 @@ public final class FamoWeighting implements LossWeighting {
     private double[] previousLosses;
     private double[] last;
 
-    FamoWeighting(double learningRate, double gamma, Update update) {
+    FamoWeighting(double learningRate, double gamma, Update update, boolean sameBatch) {
         this.learningRate = learningRate;
         this.gamma = gamma;
         this.update = update;
+        this.sameBatch = sameBatch;
+    }
+
+    /**
+     * With {@code delta=same-batch}, the step's losses on the same batch after the update.
+     *
+     * @return true unless {@code delta=next-batch}
+     */
+    @Override
+    public boolean needsLossesAfterUpdate() {
+        return sameBatch;
+    }
+
+    /**
+     * Updates the logits from the fall of the step's log losses on its batch over the update.
+     *
+     * @param losses the same tasks' losses after the update
+     * @param step the step
+     */
+    @Override
+    public void afterUpdate(TaskLosses losses, StepContext step) {
+        if (!sameBatch || previousPositions == null) {
+            return;
+        }
+        int[] positions = order.positions(losses.tasks());
+        double[] values = losses.values();
+        for (int i = 0; i < values.length; i++) {
+            if (!(values[i] >= 0)) {
+                throw new IllegalArgumentException(
+                        "famo weighs log losses and needs losses >= 0, but task '"
+                                + losses.tasks().get(i)
+                                + "' has loss "
+                                + values[i]
+                                + " after the update of step "
+                                + step.step());
+            }
+        }
+        updateLogits(previousPositions, previousLosses, positions, values);
+        previousPositions = null;
+        previousLosses = null;
     }
 
     @Override
@@ -116,7 +165,7 @@ public final class FamoWeighting implements LossWeighting {
                                 + step.step());
             }
         }
-        if (previousPositions != null) {
+        if (previousPositions != null && !sameBatch) {
             updateLogits(previousPositions, previousLosses, positions, values);
         }
         previousPositions = positions.clone();

@@ -35,10 +35,12 @@ public final class FamoWeightingFactory implements PluginFactory<Weighting> {
                                     "Learning rate of the task logits."),
                             ConfigKey.number(
                                     "gamma",
-                                    0.001,
+                                    0.01,
                                     0.0,
                                     null,
-                                    "Weight decay (L2 coefficient) of the task logits."),
+                                    "Weight decay (L2 coefficient) of the task logits (the"
+                                            + " authors' default 0.01; their NYU-v2, CelebA and"
+                                            + " QM9 scripts use 0.001)."),
                             ConfigKey.choice(
                                     "update",
                                     "adam",
@@ -46,7 +48,17 @@ public final class FamoWeightingFactory implements PluginFactory<Weighting> {
                                             + " (xi -= lr (grad + gamma xi), the paper's Algorithm"
                                             + " 1).",
                                     "adam",
-                                    "sgd"))
+                                    "sgd"),
+                            ConfigKey.choice(
+                                    "delta",
+                                    "same-batch",
+                                    "Where the fall of the log losses comes from: same-batch"
+                                            + " (the authors': the step's batch evaluated again"
+                                            + " after the update, one extra forward pass) or"
+                                            + " next-batch (a variant without that pass: the next"
+                                            + " step's losses on its own batch).",
+                                    "same-batch",
+                                    "next-batch"))
                     .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -63,6 +75,7 @@ public final class FamoWeightingFactory implements PluginFactory<Weighting> {
                 config.getDouble("lr"),
                 config.getDouble("gamma"),
                 FamoWeighting.Update.valueOf(
-                        config.getString("update").toUpperCase(Locale.ROOT)));
+                        config.getString("update").toUpperCase(Locale.ROOT)),
+                config.getString("delta").equals("same-batch"));
     }
 }

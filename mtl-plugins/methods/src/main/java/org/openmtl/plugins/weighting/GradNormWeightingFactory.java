@@ -37,13 +37,6 @@ public final class GradNormWeightingFactory implements PluginFactory<Weighting> 
                                     "Asymmetry: how strongly tasks that train slower (higher"
                                             + " L_i(t)/L_i(0)) get larger gradient norms; 0"
                                             + " equalizes the norms."),
-                            ConfigKey.number(
-                                    "lr",
-                                    0.025,
-                                    0.0,
-                                    null,
-                                    "Step size of the weights' own gradient step on the GradNorm"
-                                            + " loss."),
                             ConfigKey.choice(
                                     "gradients",
                                     "representation",
@@ -53,13 +46,16 @@ public final class GradNormWeightingFactory implements PluginFactory<Weighting> 
                                             + " (K backwards; only their Gramian is used).",
                                     "representation",
                                     "parameters"),
-                            ConfigKey.number(
-                                    "min.weight",
-                                    0.001,
-                                    1e-9,
-                                    1.0,
-                                    "Floor of a weight after the step, before the weights are"
-                                            + " rescaled to sum to the number of tasks."),
+                            ConfigKey.choice(
+                                    "initial.loss",
+                                    "first-epoch",
+                                    "L_i(0): first-epoch (LibMTL: the mean loss of the first"
+                                            + " epoch, which trains with equal weights) or"
+                                            + " first-step (the paper: the first step's loss,"
+                                            + " GradNorm from that step on).",
+                                    "first-epoch",
+                                    "first-step"),
+                            GradientWeighting.headsKey("weighted"),
                             GradientWeighting.UPDATE_EVERY)
                     .build();
 
@@ -81,9 +77,9 @@ public final class GradNormWeightingFactory implements PluginFactory<Weighting> 
                         : GradientRequirement.REPRESENTATION;
         return new GradNormWeighting(
                 config.getDouble("alpha"),
-                config.getDouble("lr"),
-                config.getDouble("min.weight"),
                 requirement,
-                config.getInt(GradientWeighting.UPDATE_EVERY.name()));
+                config.getInt(GradientWeighting.UPDATE_EVERY.name()),
+                config.getString("heads").equals("weighted"),
+                config.getString("initial.loss").equals("first-epoch"));
     }
 }

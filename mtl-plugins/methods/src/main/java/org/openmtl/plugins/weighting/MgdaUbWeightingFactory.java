@@ -20,7 +20,7 @@ public final class MgdaUbWeightingFactory implements PluginFactory<Weighting> {
                     .setDescription("MGDA-UB: MGDA on the gradients with respect to the shared representation (the upper-bound approximation).")
                     .optCitation(MgdaWeightingFactory.CITATION)
                     .addKeys(GradientWeighting.UPDATE_EVERY, MgdaWeightingFactory.normalizationKey(),
-                            MgdaWeightingFactory.normalizedUpdateKey())
+                            MgdaWeightingFactory.normalizedUpdateKey(), GradientWeighting.headsKey("weighted"))
                     .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -36,6 +36,7 @@ public final class MgdaUbWeightingFactory implements PluginFactory<Weighting> {
         return new MgdaWeighting("mgda-ub", GradientRequirement.REPRESENTATION,
                 MgdaWeighting.Normalization.of(config.getString("normalization")),
                 config.getBoolean("normalized.update"),
-                config.getInt(GradientWeighting.UPDATE_EVERY.name()));
+                config.getInt(GradientWeighting.UPDATE_EVERY.name()),
+                config.getString("heads").equals("weighted"));
     }
 }

@@ -54,18 +54,30 @@ final class MgdaWeighting extends RecordedWeighting {
     private final GradientRequirement requirement;
     private final Normalization normalization;
     private final boolean normalizedUpdate;
+    private final boolean weightsHeads;
 
     MgdaWeighting(
             String name,
             GradientRequirement requirement,
             Normalization normalization,
             boolean normalizedUpdate,
-            int updateEvery) {
+            int updateEvery,
+            boolean weightsHeads) {
         super(name, updateEvery);
         this.name = name;
         this.requirement = requirement;
         this.normalization = normalization;
         this.normalizedUpdate = normalizedUpdate;
+        this.weightsHeads = weightsHeads;
+    }
+
+    /**
+     * Sener &amp; Koltun's code back-propagates Σ α_i L_i through the whole network after solving
+     * for α, so by default ({@code heads=weighted}) the heads get α_i times their gradient.
+     */
+    @Override
+    public boolean weightsHeads() {
+        return weightsHeads;
     }
 
     @Override

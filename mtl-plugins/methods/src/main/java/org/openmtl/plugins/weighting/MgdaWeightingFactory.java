@@ -33,7 +33,8 @@ public final class MgdaWeightingFactory implements PluginFactory<Weighting> {
             PluginDescriptor.builder(PluginKind.WEIGHTING, "mgda")
                     .setDescription("MGDA: task weights at the min-norm point of the convex hull of the shared-parameter gradients.")
                     .optCitation(CITATION)
-                    .addKeys(GradientWeighting.UPDATE_EVERY, normalizationKey(), normalizedUpdateKey())
+                    .addKeys(GradientWeighting.UPDATE_EVERY, normalizationKey(), normalizedUpdateKey(),
+                            GradientWeighting.headsKey("weighted"))
                     .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -49,6 +50,7 @@ public final class MgdaWeightingFactory implements PluginFactory<Weighting> {
         return new MgdaWeighting("mgda", GradientRequirement.GRAMIAN,
                 MgdaWeighting.Normalization.of(config.getString("normalization")),
                 config.getBoolean("normalized.update"),
-                config.getInt(GradientWeighting.UPDATE_EVERY.name()));
+                config.getInt(GradientWeighting.UPDATE_EVERY.name()),
+                config.getString("heads").equals("weighted"));
     }
 }

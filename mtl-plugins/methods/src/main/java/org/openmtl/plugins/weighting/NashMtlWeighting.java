@@ -38,35 +38,44 @@ import org.openmtl.api.weighting.TaskGradients;
  * millionth of the largest) takes no part in the bargaining: its weight in the combination is 0
  * and its entry in {@link #lastWeights()} keeps its previous value.
  *
- * <p>Scale. By default α solves G α = 1/α exactly, as in Algorithm 1 of the paper. With {@code
- * normalization=gramian-norm}, α is computed for G/‖G‖_F as the authors' code does (it never
- * undoes the normalization), which multiplies it by √‖G‖_F; the direction is the same.
+ * <p>Scale. The authors' code hands its convex programs the Gramian divided by nf = ‖G‖_F and
+ * constrains −log(α_i·nf) − log((Gα/nf)_i) ≤ 0, i.e. α_i (Gα)_i ≥ 1 on the raw Gramian: the same
+ * fixed point G α = 1/α as here, with no rescaling of α.
+ *
+ * <p>As in the authors' code: the heads (task-specific parameters) get each task's gradient scaled
+ * by α_i ({@code heads=weighted}, a backward of Σ α_i L_i), and the shared parameters' gradient is
+ * clipped to norm {@code max.norm} = 1 afterwards, on every step; at the solution ‖Σ_i α_i g_i‖ =
+ * √K, so the clipping is active on every update step for K ≥ 2.
  *
  * <p>Between updates ({@code update.every} &gt; 1, the paper's experiments use 25 for speed) the
  * trainer reuses the last α as loss weights, as the authors' code does.
  */
 public final class NashMtlWeighting extends RecordedWeighting {
 
-    /** How α is scaled. */
-    enum Normalization {
-        /** α solves G α = 1/α (the paper's Algorithm 1). */
-        NONE,
-        /** α solves (G/‖G‖_F) α = 1/α (the authors' code). */
-        GRAMIAN_NORM
-    }
-
     private final int maxIterations;
     private final double ridge;
-    private final Normalization normalization;
+    private final double maxNorm;
+    private final boolean weightsHeads;
     private int lastIterations;
     private boolean lastConverged = true;
 
     NashMtlWeighting(
-            int updateEvery, int maxIterations, double ridge, Normalization normalization) {
+            int updateEvery, int maxIterations, double ridge, double maxNorm, boolean weightsHeads) {
         super("nash-mtl", updateEvery);
         this.maxIterations = maxIterations;
         this.ridge = ridge;
-        this.normalization = normalization;
+        this.maxNorm = maxNorm;
+        this.weightsHeads = weightsHeads;
+    }
+
+    @Override
+    public boolean weightsHeads() {
+        return weightsHeads;
+    }
+
+    @Override
+    public double sharedGradientMaxNorm() {
+        return maxNorm;
     }
 
     @Override
@@ -97,7 +106,7 @@ public final class NashMtlWeighting extends RecordedWeighting {
      * The bargaining weights of tasks whose gradients are all non-zero.
      *
      * @param gramian their Gramian
-     * @return α with (G + ρ·diag(G)) α = 1/α, scaled as configured
+     * @return α with (G + ρ·diag(G)) α = 1/α
      */
     double[] solve(StepGramian gramian) {
         double[][] c = gramian.correlation();
@@ -108,13 +117,9 @@ public final class NashMtlWeighting extends RecordedWeighting {
         lastIterations = solution.iterations();
         lastConverged = solution.converged();
         double[] norms = gramian.norms();
-        double scale =
-                normalization == Normalization.GRAMIAN_NORM
-                        ? Math.sqrt(gramian.frobeniusNorm())
-                        : 1.0;
         double[] alpha = new double[norms.length];
         for (int i = 0; i < alpha.length; i++) {
-            alpha[i] = scale * solution.beta()[i] / norms[i];
+            alpha[i] = solution.beta()[i] / norms[i];
         }
         return alpha;
     }

@@ -1,6 +1,5 @@
 package org.openmtl.plugins.weighting;
 
-import java.util.Locale;
 import org.openmtl.api.plugin.ConfigKey;
 import org.openmtl.api.plugin.PluginConfig;
 import org.openmtl.api.plugin.PluginDescriptor;
@@ -44,15 +43,17 @@ public final class NashMtlWeightingFactory implements PluginFactory<Weighting> {
                                     "Relative ridge: the weights solve (G + ridge*diag(G)) alpha"
                                             + " = 1/alpha, which stays bounded when gradients are"
                                             + " linearly dependent (e.g. exactly opposed)."),
-                            ConfigKey.choice(
-                                    "normalization",
-                                    "none",
-                                    "none: alpha solves G alpha = 1/alpha (the paper's"
-                                            + " Algorithm 1, update norm sqrt(K)); gramian-norm:"
-                                            + " solve for G/||G||_F as the authors' code does"
-                                            + " (alpha times sqrt(||G||_F)).",
-                                    "none",
-                                    "gramian-norm"))
+                            ConfigKey.number(
+                                    "max.norm",
+                                    1.0,
+                                    0.0,
+                                    null,
+                                    "Clip the shared parameters' gradient to this norm after"
+                                            + " the combination, every step, as the authors' code"
+                                            + " (max_norm = 1); at the solution the combined"
+                                            + " gradient has norm sqrt(K), so it is always"
+                                            + " active. 0: no clipping (a variant)."),
+                            GradientWeighting.headsKey("weighted"))
                     .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -65,15 +66,11 @@ public final class NashMtlWeightingFactory implements PluginFactory<Weighting> {
 
     @Override
     public Weighting create(PluginConfig config) {
-        NashMtlWeighting.Normalization normalization =
-                NashMtlWeighting.Normalization.valueOf(
-                        config.getString("normalization")
-                                .toUpperCase(Locale.ROOT)
-                                .replace('-', '_'));
         return new NashMtlWeighting(
                 config.getInt(GradientWeighting.UPDATE_EVERY.name()),
                 config.getInt("max.iterations"),
                 config.getDouble("ridge"),
-                normalization);
+                config.getDouble("max.norm"),
+                config.getString("heads").equals("weighted"));
     }
 }

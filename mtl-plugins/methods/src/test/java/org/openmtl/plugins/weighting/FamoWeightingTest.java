@@ -9,7 +9,10 @@ import ai.djl.ndarray.NDManager;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.openmtl.api.weighting.StepContext;
 import org.openmtl.plugins.TestPlugins;
 import org.openmtl.testkit.ContractTensors;
 
@@ -36,7 +39,38 @@ class FamoWeightingTest {
     }
 
     /**
-     * Two tasks, plain steps (update=sgd), lr 0.025, gamma 0.1, worked by hand.
+     * The authors' FAMO class (reference/famo, see its README.md) on a fixed sequence of losses
+     * before and after each update on the same batch: the weights each step gives the task
+     * gradients, and the logits after each update, at the default keys.
+     */
+    @Test
+    void matchesTheAuthorsCodeOnAFixedSequence() {
+        JsonObject reference = ReferenceData.load("famo", "expected.json");
+        List<String> tasks = List.of("a", "b", "c");
+        try (NDManager manager = ContractTensors.newManager()) {
+            FamoWeighting weighting = initialized(manager, tasks);
+            assertTrue(weighting.needsLossesAfterUpdate(), "the default re-evaluates the batch");
+            long step = 0;
+            for (JsonElement e : reference.getAsJsonArray("sequence")) {
+                JsonObject item = e.getAsJsonObject();
+                ObjectiveProbe.Result result =
+                        ObjectiveProbe.step(weighting, manager, step, tasks, ReferenceData.vector(item.get("losses")));
+                double[] weights = ReferenceData.vector(item.get("weights"));
+                ReferenceData.assertRelative(weights, result.lossGradients(), 1e-5, "weights of step " + step);
+                ReferenceData.assertRelative(weights, weighting.lastWeights(), 1e-5, "lastWeights of step " + step);
+                weighting.afterUpdate(
+                        WeightingTesting.losses(manager, tasks, ReferenceData.vector(item.get("after"))),
+                        new StepContext(1, step, manager));
+                ReferenceData.assertRelative(
+                        ReferenceData.vector(item.get("logits")), weighting.logits(), 1e-5, "logits after step " + step);
+                step++;
+            }
+        }
+    }
+
+    /**
+     * Two tasks, plain steps (update=sgd), lr 0.025, gamma 0.1, worked by hand, in the variant
+     * delta=next-batch (the next step's losses stand for the losses after the update).
      *
      * <p>Step 0, L = (1, 2): no earlier losses, ξ = 0, z = (1/2, 1/2), c = 1/2 + 1/4 = 3/4; the
      * objective is (2/3)(log 1 + log 2) = 0.462098 and the loss weights (z_i/c)/L_i = (2/3, 1/3).
@@ -50,7 +84,7 @@ class FamoWeightingTest {
     void logitUpdateMatchesAHandComputedStep() {
         try (NDManager manager = ContractTensors.newManager()) {
             FamoWeighting weighting =
-                    initialized(manager, TWO, "update=sgd", "lr=0.025", "gamma=0.1");
+                    initialized(manager, TWO, "update=sgd", "lr=0.025", "gamma=0.1", "delta=next-batch");
 
             ObjectiveProbe.Result step0 = ObjectiveProbe.step(weighting, manager, 0, TWO, 1.0, 2.0);
             assertEquals(0.462098, step0.objective(), 1e-6);
@@ -89,7 +123,7 @@ class FamoWeightingTest {
     @Test
     void adamUpdateMatchesAHandComputedStep() {
         try (NDManager manager = ContractTensors.newManager()) {
-            FamoWeighting weighting = initialized(manager, TWO, "gamma=0");
+            FamoWeighting weighting = initialized(manager, TWO, "gamma=0", "delta=next-batch");
             ObjectiveProbe.step(weighting, manager, 0, TWO, 1.0, 2.0);
             ObjectiveProbe.step(weighting, manager, 1, TWO, 0.5, 1.8);
             // z ⊙ (δ − z·δ) of the step above: ±0.146947 for a and b
@@ -122,7 +156,7 @@ class FamoWeightingTest {
     @Test
     void theTaskWhoseLossFallsLeastGainsWeight() {
         try (NDManager manager = ContractTensors.newManager()) {
-            FamoWeighting weighting = initialized(manager, TWO);
+            FamoWeighting weighting = initialized(manager, TWO, "delta=next-batch");
             double a = 1.0;
             double b = 1.0;
             for (int step = 0; step < 50; step++) {
@@ -140,7 +174,7 @@ class FamoWeightingTest {
         List<String> tasks = List.of("a", "b", "c");
         try (NDManager manager = ContractTensors.newManager()) {
             FamoWeighting weighting =
-                    initialized(manager, tasks, "update=sgd", "lr=0.5", "gamma=0");
+                    initialized(manager, tasks, "update=sgd", "lr=0.5", "gamma=0", "delta=next-batch");
             WeightingTesting.objective(weighting, manager, tasks, 1.0, 1.0, 1.0);
             WeightingTesting.objective(weighting, manager, List.of("b", "a"), 0.9, 0.5);
             // known: δ_a = log 2, δ_b = log(1/0.9); z = 1/3 each, so c gets their mean and

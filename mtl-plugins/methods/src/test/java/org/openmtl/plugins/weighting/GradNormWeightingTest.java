@@ -2,17 +2,26 @@ package org.openmtl.plugins.weighting;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.openmtl.api.optim.Optimizer;
+import org.openmtl.api.optim.OptimizerContext;
+import org.openmtl.api.optim.ParameterUpdater;
+import org.openmtl.api.weighting.Combination;
 import org.openmtl.api.weighting.GradientRequirement;
 import org.openmtl.api.weighting.GradientWeighting;
 import org.openmtl.api.weighting.StepContext;
 import org.openmtl.plugins.TestPlugins;
+import org.openmtl.plugins.optim.AdamFactory;
 import org.openmtl.testkit.ContractTensors;
 import org.openmtl.testkit.MatrixTaskGradients;
 
@@ -30,159 +39,125 @@ class GradNormWeightingTest {
         return weighting;
     }
 
-    /** One combine on the rows of {@code gradients} and the given losses; the weights returned. */
-    private static double[] combine(
-            GradNormWeighting weighting,
-            NDManager manager,
-            List<String> tasks,
-            float[][] gradients,
-            double... losses) {
-        try (NDManager step = manager.newSubManager()) {
-            return weighting
-                    .combine(
+    /** What one combine gave: the weights and the logits' gradient from its parameter objective. */
+    private record Step(double[] weights, double[] logitGradient) {}
+
+    private static Step combine(
+            GradNormWeighting weighting, NDManager manager, List<String> tasks, float[][] gradients, double... losses) {
+        try (NDManager step = manager.newSubManager();
+                GradientCollector collector = ContractTensors.newGradientCollector()) {
+            collector.zeroGradients();
+            Combination combination =
+                    weighting.combine(
                             new MatrixTaskGradients(
                                     weighting.requirement(),
                                     step.create(gradients),
                                     WeightingTesting.losses(step, tasks, losses)),
-                            new StepContext(1, 0, step))
-                    .taskWeights();
+                            new StepContext(1, 0, step));
+            double[] gradient = null;
+            if (combination.parameterObjective().isPresent()) {
+                collector.backward(combination.parameterObjective().get());
+                try (NDArray g = weighting.parameters().get(0).getArray().getGradient()) {
+                    gradient = ObjectiveProbe.toDoubles(g.toFloatArray());
+                }
+            }
+            return new Step(combination.taskWeights(), gradient);
         }
     }
 
     /**
-     * Two tasks with gradient norms 3 and 1, alpha 1.5, lr 0.025, worked by hand.
-     *
-     * <p>Step 0, losses (2, 1) become L(0): every ratio is 1, so both targets are the mean norm 2;
-     * G = (3, 1), signs (+, -), dw = (3, -1); w = (1 - 0.075, 1 + 0.025) = (0.925, 1.025), sum
-     * 1.95, rescaled to sum 2: (0.948718, 1.051282).
-     *
-     * <p>Step 1, losses (1.9, 0.5): L~ = (0.95, 0.5), mean 0.725, r = (1.310345, 0.689655); G =
-     * (2.846154, 1.051282), mean 1.948718; targets G_mean r^1.5 = (2.922990, 1.116084); both G are
-     * below target, signs (-, -), dw = (-3, -1); w = (1.023718, 1.076282), sum 2.1, rescaled:
-     * (0.974969, 1.025031).
+     * LibMTL's GradNorm (reference/gradnorm, see its README.md) on a small network's shared
+     * gradients and losses, past the warm-up epoch, its logits in Adam (lr 0.01) as LibMTL's
+     * trainer puts them: the weights, the logits' gradient and the logits after each step.
      */
     @Test
-    void weightUpdateMatchesAHandComputedTwoTaskStep() {
-        try (NDManager manager = ContractTensors.newManager()) {
-            GradNormWeighting weighting = initialized(manager, TWO);
-            float[][] gradients = {{3, 0, 0}, {0, 0, 1}};
-
-            double[] step0 = combine(weighting, manager, TWO, gradients, 2.0, 1.0);
-            assertArrayEquals(new double[] {1, 1}, step0, 1e-12, "step 0 uses w(0)");
-            assertArrayEquals(new double[] {1, 1}, weighting.lastWeights(), 1e-12);
-            double[] w1 = {0.925 * 2 / 1.95, 1.025 * 2 / 1.95};
-            assertArrayEquals(w1, weighting.nextWeights(), 1e-9);
-            assertArrayEquals(new double[] {0.948718, 1.051282}, w1, 1e-6);
-
-            double[] step1 = combine(weighting, manager, TWO, gradients, 1.9, 0.5);
-            assertArrayEquals(w1, step1, 1e-12, "step 1 uses w(1)");
-            assertArrayEquals(w1, weighting.lastWeights(), 1e-12);
-            double[] w2 = {(w1[0] + 0.025 * 3) * 2 / 2.1, (w1[1] + 0.025 * 1) * 2 / 2.1};
-            assertArrayEquals(w2, weighting.nextWeights(), 1e-6);
-            assertArrayEquals(new double[] {0.974969, 1.025031}, w2, 1e-6);
-        }
-    }
-
-    @Test
-    void aWeightPushedBelowTheFloorIsClampedThenAllAreRescaled() {
-        try (NDManager manager = ContractTensors.newManager()) {
-            GradNormWeighting weighting = initialized(manager, TWO, "lr=1", "min.weight=0.01");
-            combine(weighting, manager, TWO, new float[][] {{3, 0}, {0, 1}}, 2.0, 1.0);
-            // w = (1 - 3, 1 + 1) = (-2, 2) -> (0.01, 2) -> times 2 / 2.01
-            assertArrayEquals(
-                    new double[] {0.01 * 2 / 2.01, 2 * 2 / 2.01}, weighting.nextWeights(), 1e-9);
-        }
-    }
-
-    @Test
-    void weightsKeepSummingToTheTaskCountAndStayPositive() {
-        Random random = new Random(7);
-        try (NDManager manager = ContractTensors.newManager()) {
-            GradNormWeighting weighting = initialized(manager, List.of("a", "b", "c"), "lr=0.3");
-            double[] w = {1, 1, 1};
-            double[] initial = {2.3, 0.4, 1.1};
-            for (int step = 0; step < 2000; step++) {
-                double[] norms = new double[3];
-                double[] losses = new double[3];
-                for (int i = 0; i < 3; i++) {
-                    norms[i] = Math.abs(random.nextGaussian()) * Math.pow(10, random.nextInt(3));
-                    losses[i] = initial[i] * (0.1 + random.nextDouble());
-                }
-                w = weighting.update(w, norms, losses, initial);
-                assertEquals(3.0, w[0] + w[1] + w[2], 1e-9, "step " + step);
-                for (double x : w) {
-                    assertTrue(x > 0, "step " + step + ": a weight is not positive");
-                }
-            }
-        }
-    }
-
-    @Test
-    void alphaZeroDrivesTheWeightedNormsTogether() {
-        try (NDManager manager = ContractTensors.newManager()) {
-            GradNormWeighting weighting = initialized(manager, TWO, "alpha=0", "lr=0.002");
-            double[] w = {1, 1};
-            double[] norms = {3, 1};
-            for (int step = 0; step < 2000; step++) {
-                w = weighting.update(w, norms, new double[] {1, 1}, new double[] {2, 1});
-            }
-            // equal weighted norms 3 w_a = w_b with w_a + w_b = 2: w = (0.5, 1.5), up to one step
-            assertArrayEquals(new double[] {0.5, 1.5}, w, 0.02);
-        }
-    }
-
-    @Test
-    void aStepOfSomeTasksMovesOnlyTheirWeightsAndKeepsTheSum() {
+    void matchesLibMtlOnASmallNetwork() {
+        JsonObject reference = ReferenceData.load("gradnorm", "expected.json");
         List<String> tasks = List.of("a", "b", "c");
         try (NDManager manager = ContractTensors.newManager()) {
-            GradNormWeighting weighting = initialized(manager, tasks);
-            double[] returned =
-                    combine(
-                            weighting,
-                            manager,
-                            List.of("c", "a"),
-                            new float[][] {{0, 2}, {1, 0}},
-                            1.0,
-                            1.0);
-            assertArrayEquals(new double[] {1, 1}, returned, 1e-12);
-            // over (c, a): norms (2, 1), mean weighted norm 1.5, signs (+, -): (c, a) = (1 -
-            // 0.05, 1 + 0.025) = (0.95, 1.025), sum 1.975, rescaled to their former sum 2
-            double[] next = weighting.nextWeights();
-            assertArrayEquals(
-                    new double[] {1.025 * 2 / 1.975, 1, 0.95 * 2 / 1.975}, next, 1e-12);
-            assertEquals(3.0, next[0] + next[1] + next[2], 1e-12);
+            GradNormWeighting weighting =
+                    initialized(manager, tasks, "alpha=" + reference.get("alpha").getAsDouble(), "gradients=parameters");
+            weighting.onEpochEnd(1, ReferenceData.vector(reference.get("initial_losses")));
+            Optimizer adam = TestPlugins.create(new AdamFactory(), "lr=" + reference.get("lr").getAsDouble(), "weight.decay=0");
+            ParameterUpdater updater = adam.create(new OptimizerContext(10, 1));
+            NDArray logits = weighting.parameters().get(0).getArray();
+            int n = 0;
+            for (JsonElement e : reference.getAsJsonArray("steps")) {
+                JsonObject item = e.getAsJsonObject();
+                double[][] g = ReferenceData.matrix(item.get("gradients"));
+                float[][] rows = new float[g.length][];
+                for (int i = 0; i < g.length; i++) {
+                    rows[i] = new float[g[i].length];
+                    for (int j = 0; j < g[i].length; j++) {
+                        rows[i][j] = (float) g[i][j];
+                    }
+                }
+                Step step = combine(weighting, manager, tasks, rows, ReferenceData.vector(item.get("losses")));
+                assertTrue(weighting.parametersHaveGradients());
+                ReferenceData.assertRelative(ReferenceData.vector(item.get("weights")), step.weights(), 1e-5, "weights " + n);
+                ReferenceData.assertRelative(
+                        ReferenceData.vector(item.get("loss_scale_gradient")), step.logitGradient(), 1e-5, "gradient " + n);
+                try (NDManager stepManager = manager.newSubManager();
+                        NDArray gradient = stepManager.create(ReferenceData.floats(step.logitGradient()))) {
+                    updater.update("weighting_loss_scale", logits, gradient);
+                }
+                updater.endStep();
+                ReferenceData.assertRelative(
+                        ReferenceData.vector(item.get("loss_scale_after")),
+                        ObjectiveProbe.toDoubles(logits.toFloatArray()),
+                        1e-5,
+                        "logits after step " + n);
+                n++;
+            }
         }
     }
 
     @Test
-    void declaresTheGradientsItNeedsAndItsUpdateInterval() {
+    void theFirstEpochTrainsWithEqualWeightsAndLeavesTheLogitsAlone() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            GradNormWeighting weighting = initialized(manager, TWO);
+            Step warmUp = combine(weighting, manager, TWO, new float[][] {{3, 0}, {0, 1}}, 2.0, 1.0);
+            assertArrayEquals(new double[] {1, 1}, warmUp.weights(), 0.0);
+            assertEquals(null, warmUp.logitGradient(), "no parameter objective in the warm-up");
+            assertFalse(weighting.parametersHaveGradients(), "the optimizer skips the logits");
+            weighting.onEpochEnd(1, new double[] {2.0, 1.0});
+            // L~ = (1, 2)/(2, 1) = (0.5, 2), r = (0.4, 1.6); w = (1, 1), norms (3, 1): G = (3, 1), mean 2,
+            // targets 2·0.4^1.5 = 0.506, 2·1.6^1.5 = 4.05: slopes (+3, −1); the logits' gradient is
+            // K·z ⊙ (u − z·u) with z = (1/2, 1/2), u = (3, −1): 2·(1/2)(3 − 1) = 2 and −2
+            Step first = combine(weighting, manager, TWO, new float[][] {{3, 0}, {0, 1}}, 1.0, 2.0);
+            assertArrayEquals(new double[] {1, 1}, first.weights(), 1e-7);
+            assertArrayEquals(new double[] {2, -2}, first.logitGradient(), 1e-6);
+            assertTrue(weighting.parametersHaveGradients());
+        }
+    }
+
+    @Test
+    void thePapersInitialLossIsTheFirstStepsAndGradNormRunsAtOnce() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            GradNormWeighting weighting = initialized(manager, TWO, "initial.loss=first-step", "alpha=0");
+            // L(0) = this step's losses; alpha 0: targets are the mean norm 2, slopes (+3, −1)
+            Step first = combine(weighting, manager, TWO, new float[][] {{3, 0}, {0, 1}}, 2.0, 1.0);
+            assertArrayEquals(new double[] {2, -2}, first.logitGradient(), 1e-6);
+            assertArrayEquals(new double[] {2.0, 1.0}, weighting.state().get("initial_losses"), 0.0);
+        }
+    }
+
+    @Test
+    void declaresTheGradientsItNeedsItsUpdateIntervalAndHeads() {
         GradientWeighting byDefault =
                 (GradientWeighting) TestPlugins.create(new GradNormWeightingFactory());
         assertEquals(GradientRequirement.REPRESENTATION, byDefault.requirement());
         assertEquals(1, byDefault.updateEvery());
-        GradientWeighting parameters =
+        assertTrue(byDefault.weightsHeads(), "the paper back-propagates sum w_i L_i");
+        GradientWeighting variant =
                 (GradientWeighting)
                         TestPlugins.create(
                                 new GradNormWeightingFactory(),
                                 "gradients=parameters",
-                                "update.every=5");
-        assertEquals(GradientRequirement.GRAMIAN, parameters.requirement());
-        assertEquals(5, parameters.updateEvery());
-    }
-
-    @Test
-    void initialLossesAreTakenFromEachTasksFirstStep() {
-        List<String> tasks = List.of("a", "b");
-        try (NDManager manager = ContractTensors.newManager()) {
-            GradNormWeighting weighting = initialized(manager, tasks, "alpha=1");
-            // a's first step: L_a(0) = 4
-            combine(weighting, manager, List.of("a"), new float[][] {{1}}, 4.0);
-            double[] afterFirst = weighting.nextWeights();
-            assertArrayEquals(new double[] {1, 1}, afterFirst, 1e-12, "one task: on target");
-            // both: L~ = (2/4, 3/3) = (0.5, 1), r = (2/3, 4/3); norms (1, 1), mean 1:
-            // targets (2/3, 4/3): signs (+, -), w = (1 - 0.025, 1 + 0.025)
-            combine(weighting, manager, tasks, new float[][] {{1, 0}, {0, 1}}, 2.0, 3.0);
-            assertArrayEquals(new double[] {0.975, 1.025}, weighting.nextWeights(), 1e-12);
-        }
+                                "update.every=5",
+                                "heads=unweighted");
+        assertEquals(GradientRequirement.GRAMIAN, variant.requirement());
+        assertEquals(5, variant.updateEvery());
+        assertFalse(variant.weightsHeads());
     }
 }
