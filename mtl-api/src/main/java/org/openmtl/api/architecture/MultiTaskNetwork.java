@@ -77,6 +77,30 @@ public interface MultiTaskNetwork {
     }
 
     /**
+     * The factor on the run's learning rate for one parameter, for methods whose authors train
+     * some parameters faster than the weights (cross-stitch units, branching logits): the optimizer
+     * steps this parameter as a PyTorch parameter group with learning rate {@code lr ×} this factor.
+     *
+     * @param parameter one of the network's parameters
+     * @return the factor, positive; 1 by default
+     */
+    default double learningRateScale(Parameter parameter) {
+        return 1.0;
+    }
+
+    /**
+     * Whether each task's predictions depend on that task's own parameters only ({@link
+     * #taskParameters}), as in a set of single-task networks: the trainer then selects every task's
+     * model at that task's own best validation epoch, as a single-task baseline is selected, instead
+     * of one epoch for all tasks by their mean.
+     *
+     * @return true for a set of separate single-task networks; false by default
+     */
+    default boolean separateTaskSelection() {
+        return false;
+    }
+
+    /**
      * A regularization term the architecture adds to the training objective (e.g. a coupling
      * penalty between task networks); computed once per step after the forward pass.
      *
