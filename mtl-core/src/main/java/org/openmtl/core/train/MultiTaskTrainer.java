@@ -163,6 +163,9 @@ public final class MultiTaskTrainer {
         private GradientService gradients;
         private Map<String, Parameter> allParameters;
         private List<Pair<String, Parameter>> trainable;
+        /** The learning-rate factor of each trained parameter that has one other than 1, by id. */
+        private Map<String, Double> learningRateScales = Map.of();
+        private ModelSelection selection;
         private List<Parameter> frozen;
         private TrainingPhase phase;
         private long globalStep;
@@ -211,6 +214,7 @@ public final class MultiTaskTrainer {
                         + " epochs, the run has " + config.epochs());
             }
             refreshParameters();
+            selection = new ModelSelection(phases, tasks, network.separateTaskSelection());
 
             prepareOutput();
             Map<String, Object> result;
@@ -229,7 +233,8 @@ public final class MultiTaskTrainer {
                         }
                         refreshParameters();
                     }
-                    runEpoch(epoch, selector.planEpoch(epoch), selector, weighting);
+                    runEpoch(epoch, PhaseBatches.restrict(selector.planEpoch(epoch), p, config.batchSize()), selector,
+                            weighting);
                 }
                 result = result("completed", null, started);
             } catch (TrainingDivergedException e) {
@@ -280,7 +285,8 @@ public final class MultiTaskTrainer {
                     for (Pair<String, Parameter> p : trainable) {
                         NDArray array = p.getValue().getArray();
                         try (NDArray gradient = array.getGradient()) {
-                            updater.update(p.getKey(), array, gradient);
+                            updater.update(p.getKey(), array, gradient,
+                                    learningRateScales.getOrDefault(p.getKey(), 1.0));
                         }
                     }
                     for (Parameter p : frozen) {
@@ -327,11 +333,26 @@ public final class MultiTaskTrainer {
             Map<String, Map<String, Double>> test = dataset.size(Split.TEST) > 0
                     ? evaluator.evaluate(network, parameterStore, base, Split.TEST) : Map.of();
             boolean byValidation = config.selection().equals("best-validation") && !validation.isEmpty();
-            double score = byValidation ? Evaluator.score(tasks, validation) : epoch;
-            if (score > bestScore || !byValidation) {
-                bestScore = score;
-                bestEpoch = epoch;
-                best = ParameterSnapshot.of(arrays());
+            if (selection.eligible(epoch)) {
+                if (selection.perTask() && byValidation) {
+                    // each task's network at its own best epoch: its parameters replace the kept ones
+                    List<Task> improved = selection.improvedTasks(history, validation);
+                    for (Task task : improved) {
+                        best = best == null ? ParameterSnapshot.of(arrays())
+                                : best.with(taskArrays(task.name()));
+                    }
+                    if (!improved.isEmpty()) {
+                        bestEpoch = epoch;
+                        bestScore = Evaluator.score(tasks, validation);
+                    }
+                } else {
+                    double score = byValidation ? Evaluator.score(tasks, validation) : epoch;
+                    if (score > bestScore || !byValidation) {
+                        bestScore = score;
+                        bestEpoch = epoch;
+                        best = ParameterSnapshot.of(arrays());
+                    }
+                }
             }
 
             Map<String, Object> record = new LinkedHashMap<>();
@@ -437,6 +458,26 @@ public final class MultiTaskTrainer {
                 }
             }
             updater.retain(trainable.stream().map(Pair::getKey).collect(java.util.stream.Collectors.toSet()));
+            learningRateScales = new LinkedHashMap<>();
+            for (Pair<String, Parameter> p : trainable) {
+                double scale = p.getKey().startsWith("weighting_") ? 1.0 : network.learningRateScale(p.getValue());
+                if (scale != 1.0) {
+                    learningRateScales.put(p.getKey(), scale);
+                }
+            }
+        }
+
+        /** The arrays of one task's own parameters, by id. */
+        private Map<String, NDArray> taskArrays(String task) {
+            java.util.Set<Parameter> own = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            own.addAll(network.taskParameters(task));
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            allParameters.forEach((name, p) -> {
+                if (own.contains(p)) {
+                    arrays.put(name, p.getArray());
+                }
+            });
+            return arrays;
         }
 
         private Map<String, NDArray> arrays() {
@@ -487,6 +528,19 @@ public final class MultiTaskTrainer {
                 public long seed() {
                     return config.seed() * 31 + epoch;
                 }
+
+                @Override
+                public void restartTraining(java.util.Collection<Parameter> parameters) {
+                    java.util.Set<Parameter> restarted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                    restarted.addAll(parameters);
+                    java.util.Set<String> kept = new java.util.HashSet<>();
+                    allParameters.forEach((name, p) -> {
+                        if (!restarted.contains(p)) {
+                            kept.add(name);
+                        }
+                    });
+                    updater.retain(kept);
+                }
             };
         }
 
@@ -515,16 +569,25 @@ public final class MultiTaskTrainer {
             if (reason != null) {
                 result.put("reason", reason);
             }
-            Map<String, Object> selected = history.isEmpty() ? Map.of() : history.get(bestEpoch - 1);
-            result.put("tasks", selected.getOrDefault("test", Map.of()));
-            result.put("validation", selected.getOrDefault("validation", Map.of()));
+            Map<String, Object> selected = bestEpoch < 1 || history.size() < bestEpoch ? Map.of() : history.get(bestEpoch - 1);
+            Map<String, Integer> perTask = config.selection().equals("best-validation")
+                    ? selection.perTaskEpochs(history) : Map.of();
+            if (perTask.isEmpty()) {
+                result.put("tasks", selected.getOrDefault("test", Map.of()));
+                result.put("validation", selected.getOrDefault("validation", Map.of()));
+            } else {
+                result.put("tasks", ModelSelection.perTaskMetrics(history, perTask, "test"));
+                result.put("validation", ModelSelection.perTaskMetrics(history, perTask, "validation"));
+            }
             Map<String, Object> primary = new LinkedHashMap<>();
             for (Task task : tasks) {
                 primary.put(task.name(), Map.of("metric", task.primaryMetric().name(),
                         "higher_is_better", task.primaryMetric().higherIsBetter()));
             }
             result.put("primary_metrics", primary);
-            result.put("selected_epoch", bestEpoch);
+            result.put("selected_epoch", perTask.isEmpty() ? bestEpoch
+                    : perTask.values().stream().mapToInt(Integer::intValue).max().orElse(0));
+            result.put("selection", selection.describe(config.selection(), perTask));
             result.put("epochs_completed", completedEpochs);
             long parameters = 0;
             for (Pair<String, Parameter> p : network.block().getParameters()) {
