@@ -113,12 +113,26 @@ public interface MultiTaskNetwork {
 
     /**
      * Called after the optimizer has updated every parameter in a training step, for work that is
-     * not a gradient: the proximal step of a non-smooth penalty (e.g. group sparsity), a
-     * projection back onto a constraint set. Parameters changed here must be changed in place.
+     * not an optimizer step: the proximal gradient step of a non-smooth penalty on {@link
+     * #selfUpdatedParameters()} (e.g. group sparsity), a projection back onto a constraint set.
+     * Parameters changed here must be changed in place.
      *
-     * @param learningRate the step size of the update just applied
+     * @param learningRate the optimizer's learning rate of the update just applied
      */
     default void afterUpdate(double learningRate) {}
+
+    /**
+     * Parameters the network updates itself in {@link #afterUpdate} from their gradients, which
+     * the optimizer leaves alone: a proximal gradient step (a plain gradient step of the network's
+     * own step size, then the proximal operator of a non-smooth penalty) is a proximal method only
+     * when the gradient step is plain SGD. Their gradients are still in place when {@code
+     * afterUpdate} runs; the trainer zeroes them after it.
+     *
+     * @return the self-updated parameters; empty by default
+     */
+    default List<Parameter> selfUpdatedParameters() {
+        return List.of();
+    }
 
     /**
      * The phases this network trains in, covering {@code epochs} epochs in total. A plain network

@@ -167,6 +167,8 @@ public final class MultiTaskTrainer {
         private Map<String, Double> learningRateScales = Map.of();
         private ModelSelection selection;
         private List<Parameter> frozen;
+        /** Parameters the network steps itself in afterUpdate (proximal gradient steps). */
+        private List<Parameter> selfUpdated = List.of();
         private TrainingPhase phase;
         private long globalStep;
         private int completedEpochs;
@@ -293,6 +295,9 @@ public final class MultiTaskTrainer {
                         EngineOps.zeroGradient(p.getArray());
                     }
                     network.afterUpdate(updater.learningRate());
+                    for (Parameter p : selfUpdated) {
+                        EngineOps.zeroGradient(p.getArray());
+                    }
                 }
                 updater.endStep();
                 selector.observe(plan, losses);
@@ -448,8 +453,14 @@ public final class MultiTaskTrainer {
             }
             trainable = new ArrayList<>();
             frozen = new ArrayList<>();
+            selfUpdated = List.copyOf(network.selfUpdatedParameters());
+            java.util.Set<Parameter> self = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            self.addAll(selfUpdated);
             for (Map.Entry<String, Parameter> e : allParameters.entrySet()) {
                 Parameter p = e.getValue();
+                if (self.contains(p)) {
+                    continue;
+                }
                 boolean weightingOwned = e.getKey().startsWith("weighting_");
                 if (p.requiresGradient() && (weightingOwned || phase == null || phase.trainable().test(p))) {
                     trainable.add(new Pair<>(e.getKey(), p));

@@ -410,6 +410,10 @@ public final class AdaShare implements Architecture {
         private NDArray sampledSelects(ParameterStore parameters, NDManager m, int t) {
             int k = blocks.size();
             NDArray stored = parameters.getValue(logits, m.getDevice(), true);
+            if (mode != Mode.POLICY) {
+                // weight epochs sample from the frozen policy: no gradient for the logits
+                stored = stored.stopGradient();
+            }
             // the scale first: the product belongs to the step's manager, not the parameters'
             NDArray l = GraphScalars.scalar(m, settings.policyScale(), stored).mul(stored).get(t);
             NDArray noise = m.create(gumbelNoise(k), new Shape(k, 2));
