@@ -758,7 +758,9 @@ public final class MultiTaskTrainer {
             completedEpochs = state.get("epoch").getAsInt();
             globalStep = state.get("global_step").getAsLong();
             bestEpoch = state.get("best_epoch").getAsInt();
-            bestScore = state.get("best_score").isJsonNull() ? Double.NEGATIVE_INFINITY : state.get("best_score").getAsDouble();
+            // absent or null before any epoch was eligible for selection (a phase before the last)
+            bestScore = state.get("best_score") == null || state.get("best_score").isJsonNull()
+                    ? Double.NEGATIVE_INFINITY : state.get("best_score").getAsDouble();
             com.google.gson.reflect.TypeToken<List<Map<String, Object>>> type = new com.google.gson.reflect.TypeToken<>() {};
             history.addAll((List<Map<String, Object>>) new com.google.gson.Gson().fromJson(state.get("history"), type.getType()));
             for (Map<String, Object> h : history) {
