@@ -19,29 +19,30 @@ import org.junit.jupiter.api.io.TempDir;
  * a rate over the seeds, not a property of every seed (DESIGN.md 4b).
  *
  * <p>The distance between two tasks is the mean absolute difference of their blocks' select
- * probabilities. Measured with this config at the revision that introduced this test, seeds 1-30,
- * one run per seed in its own JVM with MALLOC_PERTURB_=255 (the environment the tests run in),
- * {@code ./mtl run mtl-experiments/configs/adashare.yaml seed=N} (table in docs/results/adaptive.md):
+ * probabilities. Measured with this config and AdaShare's reference defaults (soft sampling, the
+ * search on two halves of the training split, re-training from scratch, the final policy sampled),
+ * seeds 1-30, one run per seed in its own JVM with MALLOC_PERTURB_=255 (the environment the tests
+ * run in), serially, {@code ./mtl run mtl-experiments/configs/adashare.yaml seed=N}:
  * <ul>
- *   <li>every within-group pair closer than every across-group pair: 23 of 30 (seeds 1-10: 8, not
- *       2 and 6);
- *   <li>mean within-group distance below the mean across-group one: 29 of 30 (seeds 1-10: 10);
- *   <li>the fixed decisions' mean Hamming distance lower within the groups: 27 of 30 (seeds 1-10:
- *       9, not 7).
+ *   <li>every within-group pair closer than every across-group pair: 16 of 30 (seeds 1-10: 7);
+ *   <li>mean within-group distance below the mean across-group one: 28 of 30 (seeds 1-10: 10);
+ *   <li>the fixed decisions' mean Hamming distance lower within the groups: 15 of 30 (seeds 1-10:
+ *       5). The decisions are now one draw from the select probabilities (the reference's fixed
+ *       policy), so this is much noisier than with the likelier decisions.
  * </ul>
- * Thresholds: at least 4, 8 and 7 of 10. A method at the measured rates (0.77, 0.97, 0.90) falls
- * below them with probability 0.2%, 0.4% and 1.3% (binomial), should a change of numerics draw
+ * Thresholds: at least 3, 8 and 2 of 10. A method at the measured rates (0.53, 0.93, 0.50) falls
+ * below them with probability 3.5%, 2.5% and 1.1% (binomial), should a change of numerics draw
  * other outcomes. Policies unrelated to the tasks (select probabilities uniform at random,
  * decisions p &gt; 0.5) pass one seed's checks with probability 0.074, 0.47 and 0.38 and the
- * thresholds with probability 0.4%, 3.6% and 4.3%: the first check is the one that tells a learned
- * grouping from chance, the other two are weaker and only guard against a gross regression.
+ * thresholds with probability 3.3%, 3.7% and 94%: the first two checks tell a learned grouping
+ * from chance, the third only guards against a gross regression.
  */
 class AdaShareRunTest {
 
     private static final int SEEDS = 10;
-    private static final int AT_LEAST_EVERY = 4;
+    private static final int AT_LEAST_EVERY = 3;
     private static final int AT_LEAST_MEAN = 8;
-    private static final int AT_LEAST_HAMMING = 7;
+    private static final int AT_LEAST_HAMMING = 2;
     private static final int[][] WITHIN = {{0, 2}, {1, 3}};
     private static final int[][] ACROSS = {{0, 1}, {0, 3}, {2, 1}, {2, 3}};
 

@@ -79,6 +79,30 @@ public interface MultiTaskNetwork {
     }
 
     /**
+     * The factor on the run's learning rate for one parameter, for methods whose authors train
+     * some parameters faster than the weights (cross-stitch units, branching logits): the optimizer
+     * steps this parameter as a PyTorch parameter group with learning rate {@code lr ×} this factor.
+     *
+     * @param parameter one of the network's parameters
+     * @return the factor, positive; 1 by default
+     */
+    default double learningRateScale(Parameter parameter) {
+        return 1.0;
+    }
+
+    /**
+     * Whether each task's predictions depend on that task's own parameters only ({@link
+     * #taskParameters}), as in a set of single-task networks: the trainer then selects every task's
+     * model at that task's own best validation epoch, as a single-task baseline is selected, instead
+     * of one epoch for all tasks by their mean.
+     *
+     * @return true for a set of separate single-task networks; false by default
+     */
+    default boolean separateTaskSelection() {
+        return false;
+    }
+
+    /**
      * A regularization term the architecture adds to the training objective (e.g. a coupling
      * penalty between task networks); computed once per step after the forward pass.
      *
@@ -91,12 +115,26 @@ public interface MultiTaskNetwork {
 
     /**
      * Called after the optimizer has updated every parameter in a training step, for work that is
-     * not a gradient: the proximal step of a non-smooth penalty (e.g. group sparsity), a
-     * projection back onto a constraint set. Parameters changed here must be changed in place.
+     * not an optimizer step: the proximal gradient step of a non-smooth penalty on {@link
+     * #selfUpdatedParameters()} (e.g. group sparsity), a projection back onto a constraint set.
+     * Parameters changed here must be changed in place.
      *
-     * @param learningRate the step size of the update just applied
+     * @param learningRate the optimizer's learning rate of the update just applied
      */
     default void afterUpdate(double learningRate) {}
+
+    /**
+     * Parameters the network updates itself in {@link #afterUpdate} from their gradients, which
+     * the optimizer leaves alone: a proximal gradient step (a plain gradient step of the network's
+     * own step size, then the proximal operator of a non-smooth penalty) is a proximal method only
+     * when the gradient step is plain SGD. Their gradients are still in place when {@code
+     * afterUpdate} runs; the trainer zeroes them after it.
+     *
+     * @return the self-updated parameters; empty by default
+     */
+    default List<Parameter> selfUpdatedParameters() {
+        return List.of();
+    }
 
     /**
      * The phases this network trains in, covering {@code epochs} epochs in total. A plain network

@@ -51,4 +51,16 @@ public interface PhaseContext {
      * @return the seed
      */
     long seed();
+
+    /**
+     * Makes the optimizer forget its state (moments, update counts) for these parameters, so that
+     * they train from the next step as if new: for a network that re-trains from scratch after a
+     * search, having reset the parameters' values itself. The learning-rate schedule is the run's
+     * and goes on.
+     *
+     * @param parameters the parameters to restart
+     */
+    default void restartTraining(java.util.Collection<ai.djl.nn.Parameter> parameters) {
+        throw new UnsupportedOperationException("this trainer cannot restart the optimizer state of parameters");
+    }
 }

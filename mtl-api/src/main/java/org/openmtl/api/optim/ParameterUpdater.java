@@ -23,6 +23,28 @@ public interface ParameterUpdater {
      */
     void update(String parameterId, NDArray weight, NDArray gradient);
 
+    /**
+     * Applies one update with this parameter's learning rate scaled by a factor, as a parameter
+     * group with its own learning rate does in PyTorch (e.g. cross-stitch units trained 1000 times
+     * faster than the weights): the step is the one {@link #update(String, NDArray, NDArray)}
+     * takes with the learning rate times {@code learningRateScale}, the optimizer's state otherwise
+     * the same. An updater that cannot scale one parameter's learning rate keeps this default, which
+     * accepts only a factor of 1.
+     *
+     * @param parameterId the parameter's stable id (state is kept per id)
+     * @param weight the parameter array, updated in place
+     * @param gradient its gradient
+     * @param learningRateScale the factor on the learning rate, positive
+     * @throws UnsupportedOperationException if the factor is not 1 and this updater cannot scale
+     */
+    default void update(String parameterId, NDArray weight, NDArray gradient, double learningRateScale) {
+        if (learningRateScale != 1.0) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot scale the learning rate of"
+                    + " parameter '" + parameterId + "' (factor " + learningRateScale + ")");
+        }
+        update(parameterId, weight, gradient);
+    }
+
     /** Marks the end of a step (advances the learning-rate schedule). */
     void endStep();
 

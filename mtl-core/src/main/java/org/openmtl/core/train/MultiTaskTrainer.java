@@ -163,7 +163,12 @@ public final class MultiTaskTrainer {
         private GradientService gradients;
         private Map<String, Parameter> allParameters;
         private List<Pair<String, Parameter>> trainable;
+        /** The learning-rate factor of each trained parameter that has one other than 1, by id. */
+        private Map<String, Double> learningRateScales = Map.of();
+        private ModelSelection selection;
         private List<Parameter> frozen;
+        /** Parameters the network steps itself in afterUpdate (proximal gradient steps). */
+        private List<Parameter> selfUpdated = List.of();
         private TrainingPhase phase;
         private long globalStep;
         private int completedEpochs;
@@ -216,6 +221,7 @@ public final class MultiTaskTrainer {
                 affinity = new AffinityDiagnostics(dataset, tasks, config.batchSize(), config.evalBatchSize(),
                         config.affinityEvery(), config.affinityPerLearningRate());
             }
+            selection = new ModelSelection(phases, tasks, network.separateTaskSelection());
 
             prepareOutput();
             Map<String, Object> result;
@@ -234,7 +240,8 @@ public final class MultiTaskTrainer {
                         }
                         refreshParameters();
                     }
-                    runEpoch(epoch, selector.planEpoch(epoch), selector, weighting);
+                    runEpoch(epoch, PhaseBatches.restrict(selector.planEpoch(epoch), p, config.batchSize()), selector,
+                            weighting);
                 }
                 result = result("completed", null, started);
             } catch (TrainingDivergedException e) {
@@ -298,7 +305,8 @@ public final class MultiTaskTrainer {
                             continue;
                         }
                         try (NDArray gradient = array.getGradient()) {
-                            updater.update(p.getKey(), array, gradient);
+                            updater.update(p.getKey(), array, gradient,
+                                    learningRateScales.getOrDefault(p.getKey(), 1.0));
                         }
                     }
                     for (Parameter p : frozen) {
@@ -307,6 +315,9 @@ public final class MultiTaskTrainer {
                     network.afterUpdate(updater.learningRate());
                     if (weighting.needsLossesAfterUpdate()) {
                         weighting.afterUpdate(gradients.lossesWithoutGradient(parameterStore, batch), context);
+                    }
+                    for (Parameter p : selfUpdated) {
+                        EngineOps.zeroGradient(p.getArray());
                     }
                 }
                 updater.endStep();
@@ -348,11 +359,26 @@ public final class MultiTaskTrainer {
             Map<String, Map<String, Double>> test = dataset.size(Split.TEST) > 0
                     ? evaluator.evaluate(network, parameterStore, base, Split.TEST) : Map.of();
             boolean byValidation = config.selection().equals("best-validation") && !validation.isEmpty();
-            double score = byValidation ? Evaluator.score(tasks, validation) : epoch;
-            if (score > bestScore || !byValidation) {
-                bestScore = score;
-                bestEpoch = epoch;
-                best = ParameterSnapshot.of(arrays());
+            if (selection.eligible(epoch)) {
+                if (selection.perTask() && byValidation) {
+                    // each task's network at its own best epoch: its parameters replace the kept ones
+                    List<Task> improved = selection.improvedTasks(history, validation);
+                    for (Task task : improved) {
+                        best = best == null ? ParameterSnapshot.of(arrays())
+                                : best.with(taskArrays(task.name()));
+                    }
+                    if (!improved.isEmpty()) {
+                        bestEpoch = epoch;
+                        bestScore = Evaluator.score(tasks, validation);
+                    }
+                } else {
+                    double score = byValidation ? Evaluator.score(tasks, validation) : epoch;
+                    if (score > bestScore || !byValidation) {
+                        bestScore = score;
+                        bestEpoch = epoch;
+                        best = ParameterSnapshot.of(arrays());
+                    }
+                }
             }
 
             Map<String, Object> record = new LinkedHashMap<>();
@@ -447,8 +473,14 @@ public final class MultiTaskTrainer {
             }
             trainable = new ArrayList<>();
             frozen = new ArrayList<>();
+            selfUpdated = List.copyOf(network.selfUpdatedParameters());
+            java.util.Set<Parameter> self = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            self.addAll(selfUpdated);
             for (Map.Entry<String, Parameter> e : allParameters.entrySet()) {
                 Parameter p = e.getValue();
+                if (self.contains(p)) {
+                    continue;
+                }
                 boolean weightingOwned = e.getKey().startsWith("weighting_");
                 if (p.requiresGradient() && (weightingOwned || phase == null || phase.trainable().test(p))) {
                     trainable.add(new Pair<>(e.getKey(), p));
@@ -457,6 +489,26 @@ public final class MultiTaskTrainer {
                 }
             }
             updater.retain(trainable.stream().map(Pair::getKey).collect(java.util.stream.Collectors.toSet()));
+            learningRateScales = new LinkedHashMap<>();
+            for (Pair<String, Parameter> p : trainable) {
+                double scale = p.getKey().startsWith("weighting_") ? 1.0 : network.learningRateScale(p.getValue());
+                if (scale != 1.0) {
+                    learningRateScales.put(p.getKey(), scale);
+                }
+            }
+        }
+
+        /** The arrays of one task's own parameters, by id. */
+        private Map<String, NDArray> taskArrays(String task) {
+            java.util.Set<Parameter> own = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            own.addAll(network.taskParameters(task));
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            allParameters.forEach((name, p) -> {
+                if (own.contains(p)) {
+                    arrays.put(name, p.getArray());
+                }
+            });
+            return arrays;
         }
 
         private Map<String, NDArray> arrays() {
@@ -507,6 +559,19 @@ public final class MultiTaskTrainer {
                 public long seed() {
                     return config.seed() * 31 + epoch;
                 }
+
+                @Override
+                public void restartTraining(java.util.Collection<Parameter> parameters) {
+                    java.util.Set<Parameter> restarted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                    restarted.addAll(parameters);
+                    java.util.Set<String> kept = new java.util.HashSet<>();
+                    allParameters.forEach((name, p) -> {
+                        if (!restarted.contains(p)) {
+                            kept.add(name);
+                        }
+                    });
+                    updater.retain(kept);
+                }
             };
         }
 
@@ -535,16 +600,25 @@ public final class MultiTaskTrainer {
             if (reason != null) {
                 result.put("reason", reason);
             }
-            Map<String, Object> selected = history.isEmpty() ? Map.of() : history.get(bestEpoch - 1);
-            result.put("tasks", selected.getOrDefault("test", Map.of()));
-            result.put("validation", selected.getOrDefault("validation", Map.of()));
+            Map<String, Object> selected = bestEpoch < 1 || history.size() < bestEpoch ? Map.of() : history.get(bestEpoch - 1);
+            Map<String, Integer> perTask = config.selection().equals("best-validation")
+                    ? selection.perTaskEpochs(history) : Map.of();
+            if (perTask.isEmpty()) {
+                result.put("tasks", selected.getOrDefault("test", Map.of()));
+                result.put("validation", selected.getOrDefault("validation", Map.of()));
+            } else {
+                result.put("tasks", ModelSelection.perTaskMetrics(history, perTask, "test"));
+                result.put("validation", ModelSelection.perTaskMetrics(history, perTask, "validation"));
+            }
             Map<String, Object> primary = new LinkedHashMap<>();
             for (Task task : tasks) {
                 primary.put(task.name(), Map.of("metric", task.primaryMetric().name(),
                         "higher_is_better", task.primaryMetric().higherIsBetter()));
             }
             result.put("primary_metrics", primary);
-            result.put("selected_epoch", bestEpoch);
+            result.put("selected_epoch", perTask.isEmpty() ? bestEpoch
+                    : perTask.values().stream().mapToInt(Integer::intValue).max().orElse(0));
+            result.put("selection", selection.describe(config.selection(), perTask));
             result.put("epochs_completed", completedEpochs);
             long parameters = 0;
             for (Pair<String, Parameter> p : network.block().getParameters()) {
@@ -704,7 +778,9 @@ public final class MultiTaskTrainer {
             completedEpochs = state.get("epoch").getAsInt();
             globalStep = state.get("global_step").getAsLong();
             bestEpoch = state.get("best_epoch").getAsInt();
-            bestScore = state.get("best_score").isJsonNull() ? Double.NEGATIVE_INFINITY : state.get("best_score").getAsDouble();
+            // absent or null before any epoch was eligible for selection (a phase before the last)
+            bestScore = state.get("best_score") == null || state.get("best_score").isJsonNull()
+                    ? Double.NEGATIVE_INFINITY : state.get("best_score").getAsDouble();
             com.google.gson.reflect.TypeToken<List<Map<String, Object>>> type = new com.google.gson.reflect.TypeToken<>() {};
             history.addAll((List<Map<String, Object>>) new com.google.gson.Gson().fromJson(state.get("history"), type.getType()));
             for (Map<String, Object> h : history) {

@@ -39,6 +39,19 @@ final class ParameterSnapshot {
     }
 
     /**
+     * This snapshot with the current values of some arrays in place of (or added to) its entries:
+     * e.g. one task's parameters taken at that task's best epoch.
+     *
+     * @param arrays the arrays whose values to take now
+     * @return a new snapshot
+     */
+    ParameterSnapshot with(Map<String, NDArray> arrays) {
+        Map<String, Entry> merged = new LinkedHashMap<>(entries);
+        merged.putAll(of(arrays).entries);
+        return new ParameterSnapshot(merged);
+    }
+
+    /**
      * Writes the values back into the arrays.
      *
      * @throws IllegalStateException if names or shapes differ (a checkpoint of another model)

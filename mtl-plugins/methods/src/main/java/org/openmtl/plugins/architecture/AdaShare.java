@@ -112,10 +112,16 @@ public final class AdaShare implements Architecture {
      * @param retrain the fraction of epochs for the re-training
      * @param policyScale the factor the stored logits are multiplied by
      * @param sampleFinal whether the fixed policy is one sample instead of the likelier decisions
+     * @param softSampling whether the search's training forward mixes with the soft Gumbel-softmax
+     *     sample (the reference's default) instead of the straight-through hard one
+     * @param retrainFromScratch whether re-training starts from the initial weights with a fresh
+     *     optimizer state (the reference's default) instead of the searched weights
+     * @param splitData whether the search trains the weights on one half of the training split and
+     *     the policy on the other (the reference's default) instead of both on all of it
      */
     record Settings(int blocks, int width, double tau, double tauDecay, double tauMin, int curriculum,
             double sparsity, double sharing, double warmup, double retrain, double policyScale,
-            boolean sampleFinal) {}
+            boolean sampleFinal, boolean softSampling, boolean retrainFromScratch, boolean splitData) {}
 
     AdaShare(TrunkHeadDesign design, Settings settings) {
         this.design = design;
@@ -155,6 +161,19 @@ public final class AdaShare implements Architecture {
         NDArray hard = soft.argMax(-1).oneHot((int) logits.getShape().get(logits.getShape().dimension() - 1))
                 .toType(soft.getDataType(), false);
         return hard.sub(soft.stopGradient()).add(soft);
+    }
+
+    /**
+     * Soft Gumbel-softmax samples over the last axis: softmax((logits + g)/τ), value and gradient.
+     *
+     * @param logits (..., n)
+     * @param gumbel Gumbel(0, 1) noise of the same shape
+     * @param tau the temperature
+     * @return the relaxed samples
+     */
+    static NDArray gumbelSoft(NDArray logits, NDArray gumbel, double tau) {
+        NDArray inverse = GraphScalars.scalar(gumbel.getManager(), 1 / tau, gumbel);
+        return gumbel.add(logits).mul(inverse).softmax(-1);
     }
 
     /**
@@ -249,6 +268,9 @@ public final class AdaShare implements Architecture {
         /** The fixed decisions (tasks × blocks, row-major) once re-training. */
         private float[] fixed;
         private NDManager stepManager;
+        /** Every parameter but the logits, and its initial values (re-training starts from them). */
+        private final List<Parameter> weights = new ArrayList<>();
+        private final List<float[]> initialWeights = new ArrayList<>();
 
         Network(TrunkHeadDesign design, NetworkContext context, Settings settings) {
             this.tasks = context.tasks().stream().map(Task::name).toList();
@@ -309,6 +331,12 @@ public final class AdaShare implements Architecture {
             // logits start equal: select and skip equally likely
             logits = holder.parameter("policy_logits", new Shape(tasks.size(), settings.blocks(), 2),
                     new ConstantInitializer(0f), manager);
+            for (Parameter p : holder.getParameters().values()) {
+                if (p != logits) {
+                    weights.add(p);
+                    initialWeights.add(p.getArray().toFloatArray());
+                }
+            }
         }
 
         private static long afterConvPool(long size) {
@@ -353,7 +381,7 @@ public final class AdaShare implements Architecture {
                 x = x.reshape(new Shape(batch).addAll(featureShape));
             }
             int k = blocks.size();
-            if (training && mode == Mode.POLICY) {
+            if (training && (mode == Mode.POLICY || (settings.softSampling() && mode == Mode.WEIGHTS))) {
                 NDArray s = sampledSelects(parameters, x.getManager(), t);
                 for (int i = 0; i < k; i++) {
                     NDArray f = blocks.get(i).forward(parameters, new NDList(x), true).singletonOrThrow();
@@ -393,9 +421,15 @@ public final class AdaShare implements Architecture {
         private NDArray sampledSelects(ParameterStore parameters, NDManager m, int t) {
             int k = blocks.size();
             NDArray stored = parameters.getValue(logits, m.getDevice(), true);
+            if (mode != Mode.POLICY) {
+                // weight epochs sample from the frozen policy: no gradient for the logits
+                stored = stored.stopGradient();
+            }
             // the scale first: the product belongs to the step's manager, not the parameters'
             NDArray l = GraphScalars.scalar(m, settings.policyScale(), stored).mul(stored).get(t);
-            NDArray s = gumbelHard(l, m.create(gumbelNoise(k), new Shape(k, 2)), tau).get(new NDIndex(":, 0"));
+            NDArray noise = m.create(gumbelNoise(k), new Shape(k, 2));
+            NDArray s = (settings.softSampling() ? gumbelSoft(l, noise, tau) : gumbelHard(l, noise, tau))
+                    .get(new NDIndex(":, 0"));
             int first = k - searched();
             if (first > 0) {
                 float[] mask = new float[k];
@@ -508,8 +542,10 @@ public final class AdaShare implements Architecture {
             phases.add(new TrainingPhase("warmup", warm, p -> p != logits));
             for (int e = 0; e < search; e++) {
                 int j = e / 2 + 1;
-                phases.add(e % 2 == 0 ? new TrainingPhase("policy-" + j, 1, p -> p == logits)
-                        : new TrainingPhase("weights-" + j, 1, p -> p != logits));
+                TrainingPhase phase = e % 2 == 0 ? new TrainingPhase("policy-" + j, 1, p -> p == logits)
+                        : new TrainingPhase("weights-" + j, 1, p -> p != logits);
+                // the weights learn from one half of the training split, the policy from the other
+                phases.add(settings.splitData() ? phase.onPart(e % 2 == 0 ? 1 : 0, 2) : phase);
             }
             phases.add(new TrainingPhase("retrain", retrain, p -> p != logits));
             return phases;
@@ -527,6 +563,14 @@ public final class AdaShare implements Architecture {
             } else if (name.equals("retrain") && mode != Mode.RETRAIN) {
                 fixed = decisions(settings.sampleFinal());
                 mode = Mode.RETRAIN;
+                if (settings.retrainFromScratch()) {
+                    // the weights as they were built, with a fresh optimizer state: the fixed policy's
+                    // network is trained from scratch
+                    for (int i = 0; i < weights.size(); i++) {
+                        weights.get(i).getArray().set(initialWeights.get(i));
+                    }
+                    context.restartTraining(weights);
+                }
             } else if (name.equals("warmup")) {
                 mode = Mode.WARMUP;
             }

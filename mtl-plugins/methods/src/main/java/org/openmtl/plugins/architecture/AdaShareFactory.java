@@ -40,8 +40,19 @@ public final class AdaShareFactory implements PluginFactory<Architecture> {
                     ConfigKey.number("policy.scale", 10.0, 1e-3, 1e6, "The policy logits are stored divided by this,"
                             + " so that with Adam-like optimizers their learning rate is this times the run's (the"
                             + " paper's policy learning rate is 10 times the weights')."),
-                    ConfigKey.choice("final.policy", "argmax", "The policy kept for re-training: argmax (the likelier"
-                            + " decision) or sample (one draw).", "argmax", "sample"))
+                    ConfigKey.choice("final.policy", "sample", "The policy kept for re-training: sample (one draw of"
+                            + " each decision from its select probability, as the reference does with soft sampling)"
+                            + " or argmax (the likelier decision).", "sample", "argmax"),
+                    ConfigKey.choice("sampling", "soft", "How the search's training forward uses the policy: soft"
+                            + " (x + s*f(x) with s the relaxed Gumbel-softmax sample, as the reference) or hard (the"
+                            + " straight-through one-hot sample; weight epochs draw hard decisions).", "soft", "hard"),
+                    ConfigKey.choice("retrain.from", "scratch", "The weights re-training starts from: scratch (the"
+                            + " initial weights, with a fresh optimizer state, as the paper and the reference) or"
+                            + " search (the searched weights, continued).", "scratch", "search"),
+                    ConfigKey.choice("search.data", "split", "The data of the search: split (weight epochs train on"
+                            + " the training examples of even index, policy epochs on those of odd index, as the"
+                            + " reference splits its training set in two) or shared (both on all of it).",
+                            "split", "shared"))
             .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -70,6 +81,8 @@ public final class AdaShareFactory implements PluginFactory<Architecture> {
         return new AdaShare(TrunkHeadDesign.from(config), new AdaShare.Settings(config.getInt("blocks"),
                 config.getInt("width"), tau, config.getDouble("tau.decay"), tauMin, config.getInt("curriculum"),
                 config.getDouble("sparsity"), config.getDouble("sharing"), warmup, retrain,
-                config.getDouble("policy.scale"), config.getString("final.policy").equals("sample")));
+                config.getDouble("policy.scale"), config.getString("final.policy").equals("sample"),
+                config.getString("sampling").equals("soft"), config.getString("retrain.from").equals("scratch"),
+                config.getString("search.data").equals("split")));
     }
 }

@@ -35,6 +35,10 @@ import org.openmtl.api.task.Task;
  * units are extra parameters; heads are their task's. With every α equal to the identity the
  * network computes exactly independent networks. {@code structure()} reports each unit's α
  * (rounded; a per-channel unit's mean over its channels).
+ *
+ * <p>The units train with their own learning rate, {@code lr.scale} times the run's (the paper
+ * scales the units' learning rate by 10<sup>2</sup>–10<sup>3</sup> relative to the base network and
+ * uses 10<sup>3</sup>; the default here), through {@link MultiTaskNetwork#learningRateScale}.
  */
 public final class CrossStitch implements Architecture {
 
@@ -43,9 +47,11 @@ public final class CrossStitch implements Architecture {
     private final List<Integer> unitsAfter;
     private final String unitsKey;
     private final boolean perChannel;
+    private final double alphaLearningRateScale;
 
     CrossStitch(TrunkHeadDesign design, double alphaSelf, List<Integer> unitsAfter, String unitsKey,
-            boolean perChannel) {
+            boolean perChannel, double alphaLearningRateScale) {
+        this.alphaLearningRateScale = alphaLearningRateScale;
         this.design = design;
         this.alphaSelf = alphaSelf;
         this.unitsAfter = List.copyOf(unitsAfter);
@@ -110,7 +116,7 @@ public final class CrossStitch implements Architecture {
                         manager));
             }
         }
-        return new Network(holder, tasks, columns, heads, alphas);
+        return new Network(holder, tasks, columns, heads, alphas, alphaLearningRateScale);
     }
 
     private static List<Integer> range(int n) {
@@ -150,11 +156,13 @@ public final class CrossStitch implements Architecture {
         private final List<List<Block>> columns;
         private final Map<String, Block> heads;
         private final Map<Integer, Parameter> alphas;
+        private final double alphaLearningRateScale;
         private final List<Parameter> shared = new ArrayList<>();
         private final Map<String, List<Parameter>> own = new LinkedHashMap<>();
 
         Network(NetworkHolder holder, List<Task> tasks, List<List<Block>> columns, Map<String, Block> heads,
-                Map<Integer, Parameter> alphas) {
+                Map<Integer, Parameter> alphas, double alphaLearningRateScale) {
+            this.alphaLearningRateScale = alphaLearningRateScale;
             this.holder = holder;
             this.tasks = tasks.stream().map(Task::name).toList();
             this.columns = columns;
@@ -226,6 +234,12 @@ public final class CrossStitch implements Architecture {
                 throw new IllegalArgumentException("the network has no task '" + task + "'; its tasks are " + tasks);
             }
             return p;
+        }
+
+        /** The units' α train {@code lr.scale} times faster than the weights (the paper's setting). */
+        @Override
+        public double learningRateScale(Parameter parameter) {
+            return alphas.containsValue(parameter) ? alphaLearningRateScale : 1.0;
         }
 
         @Override

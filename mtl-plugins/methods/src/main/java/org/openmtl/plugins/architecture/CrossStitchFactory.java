@@ -27,7 +27,11 @@ public final class CrossStitchFactory implements PluginFactory<Architecture> {
                                     + " 1 conv-pool-relu, 2 conv-pool-relu, 3 fc-relu; mlp one per hidden layer."),
                     ConfigKey.bool("alpha.per-channel", false,
                             "One T x T alpha per channel of the stage's output (convolution channels, or features of a"
-                                    + " fully connected stage) instead of one per unit shared over the channels."))
+                                    + " fully connected stage) instead of one per unit shared over the channels."),
+                    ConfigKey.number("lr.scale", 1000.0, 1e-6, 1e6,
+                            "The cross-stitch units' learning rate as a multiple of the run's (a parameter group of its"
+                                    + " own); the paper trains the units 10^2-10^3 times faster than the network and"
+                                    + " uses 10^3. 1 trains them like every other parameter."))
             .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -51,6 +55,6 @@ public final class CrossStitchFactory implements PluginFactory<Architecture> {
             }
         }
         return new CrossStitch(TrunkHeadDesign.from(config), config.getDouble("alpha.self"), units,
-                config.qualifiedKey("units.after"), config.getBoolean("alpha.per-channel"));
+                config.qualifiedKey("units.after"), config.getBoolean("alpha.per-channel"), config.getDouble("lr.scale"));
     }
 }

@@ -1,5 +1,6 @@
 package org.openmtl.plugins.architecture;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
@@ -17,8 +18,11 @@ import org.openmtl.api.architecture.NetworkContext;
  * Computing 2010; Argyriou, Evgeniou &amp; Pontil, <i>Convex multi-task feature learning</i>, Machine
  * Learning 2008): independent task networks with mlp trunks (images are flattened, so the features
  * are pixels) whose first-layer weights form A, one row a_i per input feature holding every weight
- * that reads feature i in every task's network. The penalty λ·Σ_i ‖a_i‖_q is applied not by its
- * gradient but by its proximal step after every optimizer update, with the update's step size η:
+ * that reads feature i in every task's network. A is trained by proximal gradient descent on
+ * loss + λ·Σ_i ‖a_i‖_q (the proximal SGD of the group-lasso literature): every step, A ← prox_ηλ(A −
+ * η·∇A), with η = {@code prox.lr}, a plain gradient step of its own step size that the run's
+ * optimizer does not touch ({@link MultiTaskNetwork#selfUpdatedParameters}); the other parameters
+ * are trained by the run's optimizer. The prox of ηλ‖·‖_q per row:
  *
  * <ul>
  *   <li>q = 2: a_i ← max(0, 1 − ηλ/‖a_i‖₂)·a_i (block soft-thresholding);
@@ -27,7 +31,14 @@ import org.openmtl.api.architecture.NetworkContext;
  * </ul>
  *
  * <p>Either way a row whose norm falls under the threshold becomes exactly zero, and the feature is
- * dropped by every task at once; {@code structure()} reports how many features survive.
+ * dropped by every task at once; {@code structure()} reports how many features survive. A nonzero
+ * row of a stationary point has ‖∇_{a_i} loss‖ = λ (q = 2), so λ compares directly to the loss
+ * gradient's row norms, and a feature no example lights (gradient zero) loses ηλ of its row norm
+ * per step.
+ *
+ * <p>Variant {@code update=optimizer} (the earlier behaviour, not a proximal method under Adam):
+ * the run's optimizer updates A like every weight, and the prox with threshold (the optimizer's
+ * learning rate)·λ follows each update.
  */
 public final class GroupSparse implements Architecture {
 
@@ -42,8 +53,19 @@ public final class GroupSparse implements Architecture {
     private final TrunkHeadDesign design;
     private final double lambda;
     private final Norm norm;
+    private final double proxStep;
 
-    GroupSparse(TrunkHeadDesign design, double lambda, Norm norm) {
+    /**
+     * Creates the architecture.
+     *
+     * @param design the design (its trunk made an mlp)
+     * @param lambda λ
+     * @param norm the row norm
+     * @param proxStep η of the proximal SGD step on A; 0 for the variant in which the run's
+     *     optimizer updates A and the prox uses its learning rate
+     */
+    GroupSparse(TrunkHeadDesign design, double lambda, Norm norm, double proxStep) {
+        this.proxStep = proxStep;
         this.design = design.withMlpTrunk();
         this.lambda = lambda;
         this.norm = norm;
@@ -51,19 +73,21 @@ public final class GroupSparse implements Architecture {
 
     @Override
     public MultiTaskNetwork build(NetworkContext context) {
-        return new Network(design, context, lambda, norm);
+        return new Network(design, context, lambda, norm, proxStep);
     }
 
     /** The built network. */
     static final class Network extends ColumnNetwork {
         private final double lambda;
         private final Norm norm;
+        private final double proxStep;
         private final List<Parameter> firstLayers = new ArrayList<>();
         private final int features;
         private final int hidden;
 
-        Network(TrunkHeadDesign design, NetworkContext context, double lambda, Norm norm) {
+        Network(TrunkHeadDesign design, NetworkContext context, double lambda, Norm norm, double proxStep) {
             super(design, context);
+            this.proxStep = proxStep;
             this.lambda = lambda;
             this.norm = norm;
             for (String task : tasks()) {
@@ -87,16 +111,42 @@ public final class GroupSparse implements Architecture {
             return firstLayers;
         }
 
+        /** With proximal SGD, A is stepped here, not by the run's optimizer. */
+        @Override
+        public List<Parameter> selfUpdatedParameters() {
+            return proxStep > 0 ? List.copyOf(firstLayers) : List.of();
+        }
+
         @Override
         public void afterUpdate(double learningRate) {
-            double threshold = learningRate * lambda;
-            if (threshold <= 0) {
-                return;
-            }
             int t = firstLayers.size();
             float[][] w = new float[t][];
             for (int k = 0; k < t; k++) {
                 w[k] = firstLayers.get(k).getArray().toFloatArray();
+            }
+            double threshold;
+            if (proxStep > 0) {
+                // the gradient step of proximal SGD, then the prox below with threshold ηλ
+                for (int k = 0; k < t; k++) {
+                    float[] g;
+                    try (NDArray gradient = firstLayers.get(k).getArray().getGradient()) {
+                        g = gradient.toFloatArray();
+                    }
+                    for (int j = 0; j < g.length; j++) {
+                        w[k][j] -= (float) (proxStep * g[j]);
+                    }
+                }
+                threshold = proxStep * lambda;
+            } else {
+                threshold = learningRate * lambda;
+            }
+            if (threshold <= 0) {
+                if (proxStep > 0) {
+                    for (int k = 0; k < t; k++) {
+                        firstLayers.get(k).getArray().set(w[k]);
+                    }
+                }
+                return;
             }
             double[] row = new double[t * hidden];
             for (int i = 0; i < features; i++) {

@@ -17,6 +17,10 @@ import org.openmtl.api.task.Task;
  * <p>Each task's network has the same design as {@link HardSharing}'s trunk plus head, so the
  * comparison isolates the effect of sharing. {@code encode} returns the input unchanged, so
  * representation-gradient methods see per-task input gradients and there are no shared parameters.
+ *
+ * <p>Model selection is per task, as for single-task baselines trained one by one: each task's
+ * network is taken at the epoch where that task's primary validation metric is best, and {@code
+ * result.json} reports each task's metrics from its own epoch ({@code selection.per_task}).
  */
 public final class Independent implements Architecture {
 

@@ -45,8 +45,10 @@ import org.openmtl.api.task.Task;
  * <p><b>Phases.</b> {@code search} ({@code search} of the epochs): node weights, heads and logits
  * are trained together by the run's optimizer, every step (the paper updates the weights and the
  * branching distributions on the same training batches; the run has one optimizer, so θ's own
- * learning rate is approximated by a reparameterization: θ = {@code logit.scale}·φ with φ the
- * trained parameter, which under Adam moves θ {@code logit.scale} times faster). {@code tree}: each choice
+ * learning rate is {@code lr.scale} times the run's, a parameter group of their own through
+ * {@link MultiTaskNetwork#learningRateScale}; a variant kept from earlier versions reparameterizes
+ * them instead: θ = {@code logit.scale}·φ with φ the trained parameter, which under Adam moves θ
+ * {@code logit.scale} times faster, 1 by default). {@code tree}: each choice
  * is fixed to its argmax ({@code final.tree=argmax}) or one draw of its distribution ({@code
  * sample}); the nodes no task passes through and the logits leave the network (its parameter set
  * changes); the tree is then trained from a fresh initialization ({@code final.weights=reinit}, as
@@ -92,10 +94,12 @@ public final class LearnToBranch implements Architecture {
     private final boolean sampleFinal;
     private final boolean reinitialize;
     private final double logitScale;
+    private final double logitLearningRateScale;
 
     LearnToBranch(TrunkHeadDesign design, int branches, double tau, double tauDecay, double tauMin, double search,
-            boolean sampleFinal, boolean reinitialize, double logitScale) {
+            boolean sampleFinal, boolean reinitialize, double logitScale, double logitLearningRateScale) {
         this.logitScale = logitScale;
+        this.logitLearningRateScale = logitLearningRateScale;
         this.design = design;
         this.branches = branches;
         this.tau = tau;
@@ -254,6 +258,12 @@ public final class LearnToBranch implements Architecture {
         /** Task t's head. */
         Block head(int t) {
             return heads[t];
+        }
+
+        /** The branching logits train {@code lr.scale} times faster than the weights. */
+        @Override
+        public double learningRateScale(Parameter parameter) {
+            return logits.contains(parameter) ? spec.logitLearningRateScale : 1.0;
         }
 
         /** The logits of the choice sets (empty once the tree is fixed). */

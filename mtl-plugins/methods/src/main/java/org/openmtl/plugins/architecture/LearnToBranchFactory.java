@@ -36,7 +36,11 @@ public final class LearnToBranchFactory implements PluginFactory<Architecture> {
                     ConfigKey.number("logit.scale", 1.0, 1e-3, null, "The branching logits are this factor times the"
                             + " trained parameter: under Adam they move this many times faster than the weights (the"
                             + " paper's separate learning rate for the branching distributions; under SGD the factor"
-                            + " counts squared)."))
+                            + " counts squared); a variant kept beside lr.scale, 1 by default."),
+                    ConfigKey.number("lr.scale", 100.0, 1e-6, 1e6, "The branching logits' learning rate as a multiple of"
+                            + " the run's (a parameter group of their own: the paper trains the branching distributions"
+                            + " with a learning rate of their own, and such structure parameters are commonly trained"
+                            + " 10^2-10^3 times faster than the weights; 100 here). 1 trains them like the weights."))
             .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -62,6 +66,7 @@ public final class LearnToBranchFactory implements PluginFactory<Architecture> {
         }
         return new LearnToBranch(TrunkHeadDesign.from(config), config.getInt("branches"), tau,
                 config.getDouble("tau.decay"), tauMin, search, config.getString("final.tree").equals("sample"),
-                config.getString("final.weights").equals("reinit"), config.getDouble("logit.scale"));
+                config.getString("final.weights").equals("reinit"), config.getDouble("logit.scale"),
+                config.getDouble("lr.scale"));
     }
 }

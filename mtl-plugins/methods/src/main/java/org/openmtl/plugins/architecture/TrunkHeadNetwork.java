@@ -75,6 +75,15 @@ final class TrunkHeadNetwork implements MultiTaskNetwork {
         return taskBlock.forward(parameters, representation, training).singletonOrThrow();
     }
 
+    /**
+     * Without a trunk the task blocks are separate single-task networks, each selected at its own
+     * best validation epoch.
+     */
+    @Override
+    public boolean separateTaskSelection() {
+        return trunk == null;
+    }
+
     @Override
     public List<Parameter> sharedParameters() {
         return shared;

@@ -79,6 +79,15 @@ abstract class ScheduledUpdater implements ParameterUpdater {
 
     @Override
     public final void update(String parameterId, NDArray weight, NDArray gradient) {
+        update(parameterId, weight, gradient, 1.0);
+    }
+
+    @Override
+    public final void update(String parameterId, NDArray weight, NDArray gradient, double learningRateScale) {
+        if (!(learningRateScale > 0) || Double.isInfinite(learningRateScale)) {
+            throw new IllegalArgumentException("the learning-rate factor of parameter '" + parameterId + "' is "
+                    + learningRateScale + "; expected a positive number");
+        }
         ParameterState state = states.get(parameterId);
         if (state == null) {
             NDArray[] moments = new NDArray[momentCount()];
@@ -89,7 +98,7 @@ abstract class ScheduledUpdater implements ParameterUpdater {
             states.put(parameterId, state);
         }
         state.bind(weight, gradient);
-        apply(state, (float) learningRate);
+        apply(state, (float) (learningRate * learningRateScale));
     }
 
     @Override

@@ -424,7 +424,7 @@ class AdaShareTest {
     @Test
     void theStructureRoundTripsThroughItsJsonForm() {
         try (NDManager manager = ContractTensors.newManager()) {
-            AdaShare.Network first = small(manager);
+            AdaShare.Network first = small(manager, "final.policy=argmax");
             first.logits().getArray().set(new float[] {1, -1, -1, 1, 1, -1, -1, 1, -1, 1, 1, -1});
             for (String phase : List.of("warmup", "policy-1", "weights-1", "policy-2", "weights-2", "policy-3")) {
                 start(first, phase);
@@ -696,6 +696,118 @@ class AdaShareTest {
             public long seed() {
                 return 1;
             }
+
+            @Override
+            public void restartTraining(java.util.Collection<Parameter> parameters) {
+                RESTARTED.addAll(parameters);
+            }
         };
+    }
+
+    /** The parameters the network asked the trainer to restart (cleared by the tests that read it). */
+    private static final List<Parameter> RESTARTED = new ArrayList<>();
+
+    // ---------------------------------------------------------------- the reference's schedule
+
+    @Test
+    void retrainingStartsFromTheInitialWeightsWithAFreshOptimizerStateByDefault() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            AdaShare.Network network = small(manager);
+            List<Parameter> weights = new ArrayList<>();
+            List<float[]> initial = new ArrayList<>();
+            for (Parameter p : network.block().getParameters().values()) {
+                if (p != network.logits()) {
+                    weights.add(p);
+                    initial.add(p.getArray().toFloatArray());
+                    // what the warm-up and search would have done to the weights
+                    p.getArray().set(p.getArray().add(0.25f).toFloatArray());
+                }
+            }
+            RESTARTED.clear();
+            start(network, "warmup");
+            start(network, "policy-1");
+            start(network, "weights-1");
+            assertTrue(RESTARTED.isEmpty(), "nothing restarts before re-training");
+            start(network, "retrain");
+            for (int i = 0; i < weights.size(); i++) {
+                assertArrayEquals(initial.get(i), weights.get(i).getArray().toFloatArray(), 0f, weights.get(i).getName());
+            }
+            assertEquals(weights, RESTARTED, "every weight, not the logits, restarts its optimizer state");
+            // a resumed run calls the phase start again: no second reset
+            weights.get(0).getArray().set(weights.get(0).getArray().add(1f).toFloatArray());
+            RESTARTED.clear();
+            start(network, "retrain");
+            assertTrue(RESTARTED.isEmpty());
+            assertFalse(java.util.Arrays.equals(initial.get(0), weights.get(0).getArray().toFloatArray()));
+        }
+    }
+
+    @Test
+    void retrainFromSearchKeepsTheSearchedWeights() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            AdaShare.Network network = small(manager, "retrain.from=search");
+            Parameter w = network.sharedParameters().get(0);
+            w.getArray().set(w.getArray().add(0.25f).toFloatArray());
+            float[] searched = w.getArray().toFloatArray();
+            RESTARTED.clear();
+            start(network, "policy-1");
+            start(network, "retrain");
+            assertArrayEquals(searched, w.getArray().toFloatArray(), 0f);
+            assertTrue(RESTARTED.isEmpty());
+        }
+    }
+
+    @Test
+    void theSearchTrainsWeightsAndPolicyOnTheTwoHalvesOfTheTrainingSplitByDefault() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            for (String data : new String[] {"split", "shared"}) {
+                AdaShare.Network network = small(manager, "warmup=0.2", "retrain=0.2", "search.data=" + data);
+                for (TrainingPhase phase : network.phases(10)) {
+                    boolean split = data.equals("split");
+                    int parts = phase.name().startsWith("policy") || phase.name().startsWith("weights") ? 2 : 1;
+                    assertEquals(split ? parts : 1, phase.dataParts(), data + " " + phase.name());
+                    int part = split && phase.name().startsWith("policy") ? 1 : 0;
+                    assertEquals(part, phase.dataPart(), data + " " + phase.name());
+                }
+            }
+        }
+    }
+
+    @Test
+    void softSamplingMixesEachBlockByTheRelaxedSelectProbability() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            // with every block's logits far apart and a low temperature the soft sample is one-hot,
+            // and the network is the residual network of the selected blocks; at tau = 1e3 it is
+            // nearly 1/2 for every block
+            for (String sampling : new String[] {"soft", "hard"}) {
+                AdaShare.Network network = small(manager, "sampling=" + sampling, "curriculum=0", "tau=1000",
+                        "tau.min=1000", "policy.scale=1");
+                setLogits(network, 0f, 0f);
+                start(network, "policy-1");
+                ParameterStore store = new ParameterStore(manager, false);
+                try (NDManager step = manager.newSubManager()) {
+                    NDArray x = step.randomNormal(new Shape(4, 6));
+                    NDList stem = network.encode(store, x, true);
+                    NDArray h = stem.singletonOrThrow();
+                    NDArray half = h;
+                    for (Block b : network.residualBranches()) {
+                        half = half.add(b.forward(store, new NDList(half), true).singletonOrThrow().mul(0.5f));
+                    }
+                    NDArray expected = network.head("a").forward(store, new NDList(half), true).singletonOrThrow();
+                    NDArray actual = network.decode(store, stem, "a", true);
+                    float[] e = expected.toFloatArray();
+                    float[] a = actual.toFloatArray();
+                    double maxDifference = 0;
+                    for (int i = 0; i < e.length; i++) {
+                        maxDifference = Math.max(maxDifference, Math.abs(e[i] - a[i]));
+                    }
+                    if (sampling.equals("soft")) {
+                        assertTrue(maxDifference < 5e-3, "soft: every block mixed by about 1/2, off by " + maxDifference);
+                    } else {
+                        assertTrue(maxDifference > 5e-3, "hard: each block fully in or out, not mixed");
+                    }
+                }
+            }
+        }
     }
 }

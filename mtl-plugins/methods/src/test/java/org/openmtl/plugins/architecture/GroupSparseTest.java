@@ -122,7 +122,8 @@ class GroupSparseTest {
     @Test
     void theL2StepShrinksEveryRowByTheClosedFormAndZeroesSmallRowsExactly() {
         try (NDManager manager = ContractTensors.newManager()) {
-            MultiTaskNetwork network = build(manager, TASKS, new Shape(FEATURES), "mlp.hidden=4,4", "lambda=0.1");
+            MultiTaskNetwork network = build(manager, TASKS, new Shape(FEATURES), "mlp.hidden=4,4", "lambda=0.1",
+                    "update=optimizer");
             List<Parameter> first = firstLayers(network, TASKS);
             double lr = 0.5;
             double tau = lr * 0.1;
@@ -162,7 +163,7 @@ class GroupSparseTest {
     void theLinfStepIsTheProxFoundByBisectionAndZeroesRowsWhoseL1NormIsUnderTheThreshold() {
         try (NDManager manager = ContractTensors.newManager()) {
             MultiTaskNetwork network = build(manager, TASKS, new Shape(FEATURES), "mlp.hidden=4,4", "lambda=0.6",
-                    "q=inf");
+                    "q=inf", "update=optimizer");
             List<Parameter> first = firstLayers(network, TASKS);
             double lr = 0.5;
             double tau = lr * 0.6;
@@ -263,11 +264,62 @@ class GroupSparseTest {
         for (String q : List.of("2", "inf")) {
             // a row stays at zero while λ exceeds the dual norm of its loss gradient: ‖·‖₂ for q = 2, ‖·‖₁
             // (a few times larger for these 2·16 entries) for q = ∞
-            trainAndCheck(q, q.equals("2") ? 1.0 : 4.0);
+            trainAndCheck(q, q.equals("2") ? 1.0 : 4.0, "prox-sgd");
+        }
+        // the variant in which the optimizer (here plain gradient descent) steps A
+        trainAndCheck("2", 1.0, "optimizer");
+    }
+
+    @Test
+    void proximalSgdStepsAByItsOwnGradientStepThenTheProxAndLeavesTheRestToTheOptimizer() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            double eta = 0.2;
+            double lambda = 0.1;
+            MultiTaskNetwork network = build(manager, TASKS, new Shape(FEATURES), "mlp.hidden=4,4", "lambda=" + lambda,
+                    "prox.lr=" + eta);
+            List<Parameter> first = firstLayers(network, TASKS);
+            assertEquals(first, network.selfUpdatedParameters());
+            List<float[]> before = plantRows(first, 0.014, 0.015);
+            Random random = new Random(5);
+            List<float[]> gradients = new ArrayList<>();
+            for (Parameter p : first) {
+                float[] g = new float[(int) p.getArray().size()];
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = (float) (0.05 * random.nextGaussian());
+                }
+                p.getArray().setRequiresGradient(true);
+                // the gradient of Σ g ⊙ A is g
+                try (GradientCollector collector = ContractTensors.newGradientCollector()) {
+                    collector.backward(p.getArray().mul(manager.create(g, p.getArray().getShape())).sum());
+                }
+                gradients.add(g);
+            }
+            Map<String, float[]> othersBefore = otherParameters(network, first);
+            // the optimizer's learning rate plays no part
+            network.afterUpdate(123.0);
+            List<float[]> after = values(first);
+            double tau = eta * lambda;
+            for (int i = 0; i < FEATURES; i++) {
+                double[] v = row(before, i, HIDDEN, FEATURES);
+                double[] g = row(gradients, i, HIDDEN, FEATURES);
+                double[] stepped = new double[v.length];
+                for (int j = 0; j < v.length; j++) {
+                    stepped[j] = (float) (v[j] - (float) (eta * g[j]));
+                }
+                double n = norm(stepped, 2);
+                double[] x = row(after, i, HIDDEN, FEATURES);
+                for (int j = 0; j < v.length; j++) {
+                    assertEquals(n <= tau ? 0.0 : (1 - tau / n) * stepped[j], x[j], 1e-6, "row " + i);
+                }
+            }
+            Map<String, float[]> othersAfter = otherParameters(network, first);
+            othersBefore.forEach((k, v) -> assertArrayEquals(v, othersAfter.get(k), 0f, k));
+            // the optimizer variant steps nothing itself
+            assertTrue(build(manager, TASKS, new Shape(FEATURES), "update=optimizer").selfUpdatedParameters().isEmpty());
         }
     }
 
-    private static void trainAndCheck(String q, double lambda) {
+    private static void trainAndCheck(String q, double lambda, String update) {
         int d = 10;
         int n = 200;
         int relevant = 3;
@@ -293,7 +345,8 @@ class GroupSparseTest {
         double lr = 0.005;
         try (NDManager manager = ContractTensors.newManager()) {
             MultiTaskNetwork network = build(manager, tasks, new Shape(d), "mlp.hidden=16", "head.hidden=8",
-                    "lambda=" + lambda, "q=" + q);
+                    "lambda=" + lambda, "q=" + q, "update=" + update, "prox.lr=" + lr);
+            List<Parameter> self = network.selfUpdatedParameters();
             List<Parameter> parameters = List.copyOf(network.block().getParameters().values());
             parameters.forEach(p -> p.getArray().setRequiresGradient(true));
             ParameterStore store = new ParameterStore(manager, false);
@@ -317,6 +370,9 @@ class GroupSparseTest {
                     }
                     // a plain gradient step on every parameter, then the proximal step, as the trainer does with sgd
                     for (Parameter p : parameters) {
+                        if (self.contains(p)) {
+                            continue;
+                        }
                         NDArray array = p.getArray();
                         try (NDArray gradient = array.getGradient(); NDArray delta = gradient.mul((float) lr)) {
                             array.subi(delta);
@@ -324,6 +380,11 @@ class GroupSparseTest {
                         }
                     }
                     network.afterUpdate(lr);
+                    for (Parameter p : self) {
+                        try (NDArray gradient = p.getArray().getGradient()) {
+                            gradient.subi(gradient);
+                        }
+                    }
                     if (step == 0) {
                         firstLoss = loss;
                     }
@@ -336,7 +397,7 @@ class GroupSparseTest {
             for (int i = 0; i < d; i++) {
                 norms.append(String.format(java.util.Locale.ROOT, " %.4f", norm(row(a, i, 16, d), 2)));
             }
-            String what = "q=" + q + ", loss " + firstLoss + " -> " + lastLoss + ", row norms" + norms + ", " + structure;
+            String what = "q=" + q + ", update=" + update + ", loss " + firstLoss + " -> " + lastLoss + ", row norms" + norms + ", " + structure;
             assertEquals(List.of(0, 1, 2), structure.get("kept"), what);
             assertEquals(relevant, structure.get("features_kept"), what);
             for (int i = 0; i < relevant; i++) {

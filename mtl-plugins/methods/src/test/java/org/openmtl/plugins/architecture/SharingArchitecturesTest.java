@@ -258,7 +258,7 @@ class SharingArchitecturesTest {
     void theProximalStepDropsWholeFeaturesAcrossEveryTask() {
         try (NDManager manager = ContractTensors.newManager()) {
             GroupSparse.Network network = (GroupSparse.Network) build(manager, new GroupSparseFactory(), VECTOR,
-                    "lambda=1");
+                    "lambda=1", "update=optimizer");
             List<Parameter> first = network.firstLayers();
             // feature 0 tiny in every task, feature 1 large: threshold lr·λ = 0.5
             for (Parameter p : first) {
