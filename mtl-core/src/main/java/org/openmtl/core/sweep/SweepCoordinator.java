@@ -13,9 +13,10 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.result.ResultFiles;
 import org.openmtl.core.results.ResultsDatabase;
+import org.openmtl.core.results.TrialClaim;
 import org.openmtl.core.results.TrialRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * retried: a deterministic run would diverge again). A trial fails alone; the sweep goes on.
  *
  * <p>Several sweeps may share one database: a trial is run by the sweep that claims it; the others
- * wait for it. Every claim carries this coordinator's owner id and a heartbeat; a trial whose
- * owner stopped beating (the sweep was killed) is given back after {@link #staleAfter()} and run
- * again from its checkpoint.
+ * wait for it. Every claim carries this coordinator's owner id, a fencing token and a heartbeat;
+ * a trial whose owner stopped beating (the sweep was killed) is given back after {@link
+ * #staleAfter()} and run again from its checkpoint. An outcome is recorded only under the claim
+ * the attempt was started with.
  */
 final class SweepCoordinator {
 
@@ -70,7 +73,10 @@ final class SweepCoordinator {
         this.owner = ownerId();
     }
 
-    private record Done(SweepRunner.ResolvedTrial trial, int attempt, TrialOutcome outcome) {}
+    /** The claims of the attempts running now, by trial id. */
+    private final Map<String, TrialClaim> claims = new ConcurrentHashMap<>();
+
+    private record Done(SweepRunner.ResolvedTrial trial, TrialClaim claim, TrialOutcome outcome) {}
 
     /**
      * The sweep's id in the results database (a hash of its directory and trials).
@@ -99,7 +105,7 @@ final class SweepCoordinator {
         });
         heartbeat.scheduleAtFixedRate(() -> {
             try {
-                db.heartbeat(owner);
+                db.heartbeat(List.copyOf(claims.values()));
             } catch (RuntimeException e) {
                 LOG.warn("heartbeat failed: {}", e.getMessage());
             }
@@ -144,8 +150,8 @@ final class SweepCoordinator {
         while (true) {
             while (inFlight < executor.slots() && !queue.isEmpty()) {
                 SweepRunner.ResolvedTrial trial = queue.poll();
-                OptionalInt attempt = db.claim(trial.id(), owner);
-                if (attempt.isEmpty()) {
+                Optional<TrialClaim> claim = db.claim(trial.id(), owner);
+                if (claim.isEmpty()) {
                     TrialRecord r = records().get(trial.id());
                     if (r != null && "running".equals(r.status())) {
                         elsewhere.add(trial);
@@ -157,7 +163,7 @@ final class SweepCoordinator {
                     }
                     continue;
                 }
-                submit(trial, attempt.getAsInt(), progress, done);
+                submit(trial, claim.get(), progress, done);
                 inFlight++;
             }
             if (inFlight == 0) {
@@ -190,7 +196,9 @@ final class SweepCoordinator {
         }
     }
 
-    private void submit(SweepRunner.ResolvedTrial trial, int attempt, SweepProgress progress, BlockingQueue<Done> done) {
+    private void submit(SweepRunner.ResolvedTrial trial, TrialClaim claim, SweepProgress progress, BlockingQueue<Done> done) {
+        int attempt = claim.attempt();
+        claims.put(trial.id(), claim);
         Map<String, String> values = new LinkedHashMap<>(trial.config().resolved());
         values.put(RunKeys.THREADS, Integer.toString(settings.threadsPerTrial()));
         values.put(RunKeys.PROGRESS, "none");
@@ -209,26 +217,29 @@ final class SweepCoordinator {
             }
         };
         try {
-            executor.submit(spec, listener).whenComplete((outcome, error) -> done.add(new Done(trial, attempt,
+            executor.submit(spec, listener).whenComplete((outcome, error) -> done.add(new Done(trial, claim,
                     error == null ? outcome : TrialOutcome.lost("the executor failed: " + error, "?", 0))));
         } catch (RuntimeException e) {
-            done.add(new Done(trial, attempt, TrialOutcome.lost("the executor refused the trial: " + e, "?", 0)));
+            done.add(new Done(trial, claim, TrialOutcome.lost("the executor refused the trial: " + e, "?", 0)));
         }
     }
 
     private void record(Done d, Deque<SweepRunner.ResolvedTrial> queue, SweepProgress progress) {
         String label = SweepRunner.label(d.trial().point());
+        claims.remove(d.trial().id(), d.claim());
         TrialOutcome o = d.outcome();
+        int attempt = d.claim().attempt();
         if (o.status() == TrialOutcome.Status.COMPLETED) {
-            db.completed(d.trial().id(), owner, o.result(), o.worker(), o.seconds());
+            // recorded only under the current claim: an attempt whose trial was taken over records nothing
+            db.completed(d.claim(), o.result(), o.worker(), o.seconds());
             progress.finished(d.trial().id(), label, o, "completed");
             return;
         }
         boolean diverged = o.status() == TrialOutcome.Status.FAILED && o.result() != null;
-        boolean retry = !diverged && d.attempt() <= settings.retries();
+        boolean retry = !diverged && attempt <= settings.retries();
         String reason = o.reason() + (diverged ? " (not retried: the run itself failed, and would again)"
-                : retry ? "" : " (after " + d.attempt() + " attempt" + (d.attempt() == 1 ? "" : "s") + ")");
-        db.failed(d.trial().id(), owner, reason, retry, o.result());
+                : retry ? "" : " (after " + attempt + " attempt" + (attempt == 1 ? "" : "s") + ")");
+        db.failed(d.claim(), reason, retry, o.result());
         progress.finished(d.trial().id(), label, new TrialOutcome(o.status(), o.result(), reason, o.worker(), o.seconds()),
                 retry ? "retry" : "failed");
         if (retry) {
