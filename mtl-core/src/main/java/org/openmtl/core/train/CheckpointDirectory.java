@@ -122,16 +122,6 @@ final class CheckpointDirectory {
     }
 
     /**
-     * Whether a run's output directory holds a complete checkpoint to resume from.
-     *
-     * @param outputDirectory the run's {@code output.dir}
-     * @return true if it does
-     */
-    static boolean exists(Path outputDirectory) {
-        return new CheckpointDirectory(outputDirectory, FaultHook.NONE).latest().isPresent();
-    }
-
-    /**
      * The complete generation of the highest epoch.
      *
      * @return it; empty if there is none (no checkpoint yet, or only debris of a killed writer)

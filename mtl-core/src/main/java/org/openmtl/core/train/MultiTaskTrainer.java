@@ -107,7 +107,20 @@ public final class MultiTaskTrainer {
      * @return true if it does
      */
     public static boolean hasCheckpoint(Path outputDirectory) {
-        return CheckpointDirectory.exists(outputDirectory);
+        return latestCheckpoint(outputDirectory).isPresent();
+    }
+
+    /**
+     * The directory of the newest complete checkpoint in a run's output directory, the one
+     * {@code resume=true} continues from; its {@code state.json} holds the run's state (epoch,
+     * history, the configuration's identity). Partial checkpoints of a killed writer never count.
+     *
+     * @param outputDirectory the run's {@code output.dir}
+     * @return the checkpoint's directory; empty if there is none
+     */
+    public static Optional<Path> latestCheckpoint(Path outputDirectory) {
+        return new CheckpointDirectory(outputDirectory, CheckpointDirectory.FaultHook.NONE).latest()
+                .map(CheckpointDirectory.Generation::directory);
     }
 
     /**

@@ -101,6 +101,9 @@ class CheckpointKillTest {
         int complete = step.compareTo(CheckpointDirectory.Step.PUBLISHED) >= 0 ? KILLED_EPOCH : KILLED_EPOCH - 1;
         CheckpointDirectory checkpoints = new CheckpointDirectory(dir.resolve(out), CheckpointDirectory.FaultHook.NONE);
         assertEquals(complete, checkpoints.latest().orElseThrow().epoch(), "the newest complete checkpoint after the kill");
+        Path state = MultiTaskTrainer.latestCheckpoint(dir.resolve(out)).orElseThrow().resolve(CheckpointDirectory.STATE);
+        assertEquals(complete, new Gson().fromJson(Files.readString(state), Map.class).get("epoch") instanceof Number n
+                ? n.intValue() : -1, "its state says the same epoch");
 
         List<Integer> started = new ArrayList<>();
         Progress watching = new Progress() {
