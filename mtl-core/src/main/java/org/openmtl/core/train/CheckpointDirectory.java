@@ -136,20 +136,31 @@ final class CheckpointDirectory {
      *
      * @param epoch the epoch it holds
      * @param writer writes its files
-     * @throws IOException if writing fails; the previous generation is then still complete
+     * @throws IOException if writing fails; the new generation's files are then removed and the
+     *     previous generation is still complete
      */
     void publish(int epoch, GenerationWriter writer) throws IOException {
         DurableFiles.createDirectories(root);
         String name = String.format(Locale.ROOT, "epoch-%04d.%s", epoch, DurableFiles.uniqueName());
         Path staging = root.resolve("." + name + ".partial");
-        Files.createDirectory(staging);
-        hook.reached(Step.STAGED, epoch);
-        writer.write(staging, () -> hook.reached(Step.PARTLY_WRITTEN, epoch));
-        hook.reached(Step.WRITTEN, epoch);
-        DurableFiles.syncDirectory(staging);
-        hook.reached(Step.SYNCED, epoch);
         Path published = root.resolve(name);
-        DurableFiles.publishDirectory(staging, published);
+        Files.createDirectory(staging);
+        try {
+            hook.reached(Step.STAGED, epoch);
+            writer.write(staging, () -> hook.reached(Step.PARTLY_WRITTEN, epoch));
+            hook.reached(Step.WRITTEN, epoch);
+            DurableFiles.syncDirectory(staging);
+            hook.reached(Step.SYNCED, epoch);
+            DurableFiles.publishDirectory(staging, published);
+        } catch (IOException e) {
+            // a write that failed (a full disk) frees its space; a killed writer's debris waits for the next resume
+            try {
+                deleteTree(staging);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         hook.reached(Step.PUBLISHED, epoch);
         for (Generation previous : complete()) {
             if (!previous.directory().equals(published) && previous.epoch() <= epoch) {
