@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -66,6 +67,8 @@ public final class SparkTrialExecutor implements TrialExecutor {
     private final TrialEvents events = new TrialEvents();
     private final ExecutorService driverThreads;
     private final AtomicLong attempts = new AtomicLong();
+    /** The job group of every attempt not ended, by trial id and attempt number. */
+    private final Map<String, String> groups = new ConcurrentHashMap<>();
     private final int configuredExecutors;
     private volatile boolean closed;
 
@@ -274,6 +277,7 @@ public final class SparkTrialExecutor implements TrialExecutor {
         TrialSpec shipped = withAbsolutePaths(trial);
         String group = "openmtl-" + attempts.incrementAndGet() + "-" + trial.id() + "-" + trial.attempt();
         TrialEvents.Attempt attempt = events.register(group, listener);
+        groups.put(key(trial), group);
         try {
             driverThreads.execute(() -> {
                 try {
@@ -283,10 +287,12 @@ public final class SparkTrialExecutor implements TrialExecutor {
                     outcome.complete(TrialOutcome.failed(null, "the Spark driver failed: " + e, "spark", 0));
                 } finally {
                     events.forget(group);
+                    groups.remove(key(trial), group);
                 }
             });
         } catch (RejectedExecutionException e) {
             events.forget(group);
+            groups.remove(key(trial), group);
             outcome.complete(TrialOutcome.lost("the Spark executor was closed before the trial started", "spark", 0));
         }
         return outcome;
@@ -295,7 +301,8 @@ public final class SparkTrialExecutor implements TrialExecutor {
     private TrialOutcome runJob(TrialSpec trial, String group, TrialEvents.Attempt attempt) {
         long started = System.nanoTime();
         try {
-            spark.setJobGroup(group, "trial " + trial.id() + " attempt " + trial.attempt(), false);
+            // interruptible, so that a cancelled task's thread is told at once (TrialTask stops at the next step)
+            spark.setJobGroup(group, "trial " + trial.id() + " attempt " + trial.attempt(), true);
             List<Map<String, Object>> answers = spark.parallelize(List.of(TrialMessages.spec(trial)), 1).map(new TrialTask()).collect();
             TrialOutcome o = TrialMessages.outcome(answers.get(0));
             // the driver's clock: the attempt's whole time, scheduling and executor start included
@@ -346,6 +353,22 @@ public final class SparkTrialExecutor implements TrialExecutor {
 
     private static double seconds(long started) {
         return (System.nanoTime() - started) / 1e9;
+    }
+
+    /**
+     * Cancels the attempt's job: Spark kills its task, which ends at its next training step (the
+     * task checks for the kill there), and the attempt ends as lost.
+     */
+    @Override
+    public void stop(TrialSpec trial) {
+        String group = groups.get(key(trial));
+        if (group != null && !closed) {
+            spark.cancelJobGroup(group);
+        }
+    }
+
+    private static String key(TrialSpec trial) {
+        return trial.id() + "#" + trial.attempt();
     }
 
     /** Stops the Spark application; attempts still running end as {@code LOST}. */

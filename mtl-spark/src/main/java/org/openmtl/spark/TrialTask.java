@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 import org.openmtl.core.sweep.TrialOutcome;
 import org.openmtl.core.sweep.TrialRunner;
@@ -22,8 +23,35 @@ final class TrialTask implements Function<String, Map<String, Object>> {
     public Map<String, Object> call(String trialJson) {
         TrialSpec trial = TrialMessages.spec(trialJson);
         // one log line per epoch in the executor's log, never a redrawn bar
-        TrialOutcome outcome = TrialRunner.run(trial, Progress.forMode("plain"), workerName());
+        TrialOutcome outcome = TrialRunner.run(trial, stoppable(Progress.forMode("plain"), TaskContext.get()), workerName());
         return TrialMessages.outcome(outcome);
+    }
+
+    /**
+     * The progress display, ending the run at the next step once Spark killed this task (the
+     * sweep cancelled the attempt): the trainer does not look at thread interrupts, and the
+     * executor JVM, shared with later tasks, must not be killed instead.
+     */
+    private static Progress stoppable(Progress display, TaskContext task) {
+        return new Progress() {
+            @Override
+            public void epochStarted(int epoch, int epochs, int steps, String phase) {
+                display.epochStarted(epoch, epochs, steps, phase);
+            }
+
+            @Override
+            public void stepEnded(int step, double meanLoss) {
+                if (task != null && task.isInterrupted()) {
+                    throw new IllegalStateException("the sweep cancelled this attempt");
+                }
+                display.stepEnded(step, meanLoss);
+            }
+
+            @Override
+            public void epochEnded(String summary) {
+                display.epochEnded(summary);
+            }
+        };
     }
 
     /** {@code spark executor 1 (pid 4711 on host)}: the executor id, and the JVM behind it. */

@@ -1,6 +1,7 @@
 package org.openmtl.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,7 @@ import org.openmtl.core.sweep.TrialExecutor;
 import org.openmtl.core.sweep.TrialOutcome;
 import org.openmtl.core.sweep.TrialRunner;
 import org.openmtl.core.sweep.TrialSpec;
+import org.openmtl.core.train.MultiTaskTrainer;
 import org.openmtl.core.train.Progress;
 
 /**
@@ -165,6 +167,42 @@ class SparkTrialExecutorTest {
         TrialOutcome after = spark.submit(new TrialSpec("after", trial("equal", 4, 1, 64, root.resolve("spark/after")), 1),
                 new TrialExecutor.TrialListener() {}).get(90, TimeUnit.SECONDS);
         assertEquals(TrialOutcome.Status.COMPLETED, after.status(), () -> "after the kill: " + after.reason());
+    }
+
+    @Test
+    @Order(3)
+    void stoppedAttempt_endsAtItsNextStepAndItsExecutorServesOn() throws Exception {
+        CompletableFuture<String> started = new CompletableFuture<>();
+        Path out = root.resolve("spark/stopped");
+        TrialSpec longTrial = new TrialSpec("stopped", trial("equal", 5, 500, 2048, out), 1);
+        long submitted = System.nanoTime();
+        CompletableFuture<TrialOutcome> outcome = spark.submit(longTrial, new TrialExecutor.TrialListener() {
+            @Override
+            public void started(String worker) {
+                started.complete(worker);
+            }
+        });
+        String worker = started.get(60, TimeUnit.SECONDS);
+        Matcher m = EXECUTOR_ID.matcher(worker);
+        assertTrue(m.find(), worker);
+        ProcessHandle executor = executorProcess(m.group(1)).orElseThrow(() -> new AssertionError("no JVM of " + worker));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!MultiTaskTrainer.hasCheckpoint(out)) { // training under way, checkpoints being written
+            assertTrue(System.nanoTime() < deadline, "no checkpoint written in time");
+            Thread.sleep(100);
+        }
+        spark.stop(longTrial);
+
+        TrialOutcome stopped = outcome.get(60, TimeUnit.SECONDS);
+        assertNotEquals(TrialOutcome.Status.COMPLETED, stopped.status(), stopped::reason);
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - submitted) < 240,
+                "ended long before its 500 epochs");
+        assertTrue(executor.isAlive(), "the executor JVM is not killed, only the task");
+        // its checkpoint is intact: a later attempt would resume from it
+        assertTrue(MultiTaskTrainer.hasCheckpoint(out));
+        TrialOutcome after = spark.submit(new TrialSpec("after-stop", trial("equal", 6, 1, 64, root.resolve("spark/after-stop")), 1),
+                new TrialExecutor.TrialListener() {}).get(90, TimeUnit.SECONDS);
+        assertEquals(TrialOutcome.Status.COMPLETED, after.status(), () -> "after the stop: " + after.reason());
     }
 
     /** The executor JVM of an id: a child of this JVM in local-cluster mode, found by its command line. */

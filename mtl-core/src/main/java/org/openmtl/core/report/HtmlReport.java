@@ -5,10 +5,7 @@ import static org.openmtl.core.report.ReportData.map;
 import static org.openmtl.core.report.ReportData.number;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.openmtl.core.io.DurableFiles;
 import org.openmtl.core.report.ReportData.Method;
 import org.openmtl.core.report.ReportData.Primary;
 import org.openmtl.core.report.ReportData.Stats;
@@ -66,7 +64,7 @@ public final class HtmlReport {
      * @throws IOException if writing fails
      */
     public static void write(Path file, String title, String subtitle, List<Entry> entries) throws IOException {
-        writeAtomically(file, render(title, subtitle, entries, Map.of(), null));
+        DurableFiles.writeString(file, render(title, subtitle, entries, Map.of(), null));
     }
 
     /**
@@ -82,7 +80,7 @@ public final class HtmlReport {
      */
     public static void write(Path file, String title, String subtitle, List<Entry> entries, Map<String, Object> summary)
             throws IOException {
-        writeAtomically(file, render(title, subtitle, entries, summary, null));
+        DurableFiles.writeString(file, render(title, subtitle, entries, summary, null));
     }
 
     /**
@@ -97,20 +95,9 @@ public final class HtmlReport {
      */
     public static void write(Path file, String title, String subtitle, List<Entry> entries, String summaryTable)
             throws IOException {
-        writeAtomically(file, render(title, subtitle, entries, Map.of(), summaryTable));
+        DurableFiles.writeString(file, render(title, subtitle, entries, Map.of(), summaryTable));
     }
 
-    private static void writeAtomically(Path file, String html) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".report", ".tmp");
-        try {
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 
     /**
      * Renders the report without a sweep summary.

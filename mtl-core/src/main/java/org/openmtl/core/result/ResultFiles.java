@@ -5,21 +5,24 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openmtl.core.io.DurableFiles;
 
 /**
- * Reads and writes JSON files of the framework. Writing goes to a temporary file in the same
- * directory, then an atomic rename, so a reader never sees half a file and an interrupted write
- * never destroys the previous version.
+ * Reads and writes JSON files of the framework. Writing publishes durably ({@link DurableFiles}):
+ * a temporary file with a name unique to the writer, forced to disk, renamed atomically over the
+ * target, the directory forced; a reader never sees half a file and an interrupted write never
+ * destroys the previous version.
  */
 public final class ResultFiles {
 
@@ -35,18 +38,26 @@ public final class ResultFiles {
      * @throws IOException if writing fails
      */
     public static void writeJson(Path file, Object value) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                GSON.toJson(sanitize(value), w);
-                w.write('\n');
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        DurableFiles.write(file, out -> writeTo(out, value));
+    }
+
+    /**
+     * Writes a JSON-able value to a new file of a directory that is published as a whole (a
+     * checkpoint), forced to disk; see {@link DurableFiles#writeNew}.
+     *
+     * @param file the file, which must not exist
+     * @param value maps, lists, strings, numbers, booleans
+     * @throws IOException if writing fails
+     */
+    public static void writeNewJson(Path file, Object value) throws IOException {
+        DurableFiles.writeNew(file, out -> writeTo(out, value));
+    }
+
+    private static void writeTo(OutputStream out, Object value) throws IOException {
+        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        GSON.toJson(sanitize(value), w);
+        w.write('\n');
+        w.flush();
     }
 
     /**

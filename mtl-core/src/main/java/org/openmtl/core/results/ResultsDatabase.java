@@ -14,15 +14,17 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -39,10 +41,19 @@ import org.sqlite.SQLiteConfig;
  * decides), so several coordinators may share one database. A finished trial is never claimed or
  * overwritten again.
  *
+ * <p>Every claim carries a fencing token ({@link TrialClaim}); a new claim of the trial replaces
+ * it. Completions, failures and heartbeats are accepted only with the trial's current token, so
+ * an attempt whose trial was taken over by another (its coordinator stalled past the stale time)
+ * cannot record anything, even if it runs on to the end.
+ *
  * <p>One instance holds one connection and is safe to use from several threads of one JVM: its
  * operations run one at a time. A write that waits for another process's lock waits at most the
  * busy timeout ({@value #DEFAULT_BUSY_TIMEOUT_MS} ms, or the system property
- * {@value #BUSY_TIMEOUT_PROPERTY}), then fails with a {@link ResultsDatabaseException}.
+ * {@value #BUSY_TIMEOUT_PROPERTY}), then fails with a {@link ResultsDatabaseException}. The
+ * default is kept well below the 30 s after which a sweep reclaims a trial whose heartbeat
+ * stopped: a coordinator's heartbeat that waits for the lock fails, and stops its attempts, long
+ * before another coordinator may take them over (the sweep coordinator documents the relation of
+ * the three times).
  *
  * <p>Non-finite metric values (NaN, infinities) are stored as SQL NULL, and as JSON null in the
  * stored result, just as {@code result.json} writes them; reading a NULL metric gives NaN.
@@ -53,7 +64,7 @@ public final class ResultsDatabase implements AutoCloseable {
     public static final String BUSY_TIMEOUT_PROPERTY = "mtl.results.busy.timeout.ms";
 
     /** The default wait for another process's lock, in milliseconds. */
-    public static final long DEFAULT_BUSY_TIMEOUT_MS = 30_000;
+    public static final long DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultsDatabase.class);
 
@@ -195,59 +206,76 @@ public final class ResultsDatabase implements AutoCloseable {
 
     /**
      * Claims a trial for an attempt: atomically, a {@code pending} or {@code retry} trial becomes
-     * {@code running} under {@code owner}, with one more attempt, a fresh heartbeat and start time.
-     * Claiming a trial this owner already runs returns its current attempt again (so a claim whose
-     * answer was lost can be repeated).
+     * {@code running} under {@code owner}, with one more attempt, a fresh heartbeat and start time,
+     * and a new fencing token. Claiming a trial this owner already runs returns its current claim
+     * again, token included (so a claim whose answer was lost can be repeated).
      *
      * @param trialId the trial
      * @param owner the claiming coordinator, unique per process (e.g. {@code host:pid:uuid})
-     * @return the attempt number, from 1; empty if the trial is completed, failed, or running
-     *     under another owner
+     * @return the claim, whose token the attempt presents to finish the trial; empty if the trial
+     *     is completed, failed, or running under another owner
      * @throws IllegalStateException if the trial was never added
      */
-    public OptionalInt claim(String trialId, String owner) {
+    public Optional<TrialClaim> claim(String trialId, String owner) {
         require(trialId, "trialId");
         require(owner, "owner");
+        String token = UUID.randomUUID().toString();
         return write("claiming trial " + trialId, (c, now) -> {
             int updated;
             try (PreparedStatement s = c.prepareStatement("UPDATE trials SET status = 'running', attempts = attempts + 1,"
-                    + " owner = ?, heartbeat = ?, started = ?, finished = NULL, reason = NULL"
+                    + " owner = ?, claim_token = ?, heartbeat = ?, started = ?, finished = NULL, reason = NULL"
                     + " WHERE id = ? AND status IN ('pending', 'retry')")) {
                 s.setString(1, owner);
-                s.setLong(2, now);
+                s.setString(2, token);
                 s.setLong(3, now);
-                s.setString(4, trialId);
+                s.setLong(4, now);
+                s.setString(5, trialId);
                 updated = s.executeUpdate();
             }
-            try (PreparedStatement s = c.prepareStatement("SELECT status, owner, attempts FROM trials WHERE id = ?")) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT status, owner, attempts, claim_token FROM trials WHERE id = ?")) {
                 s.setString(1, trialId);
                 try (ResultSet r = s.executeQuery()) {
                     if (!r.next()) {
                         throw unknownTrial(trialId);
                     }
                     boolean mine = TrialStatus.RUNNING.equals(r.getString(1)) && owner.equals(r.getString(2));
-                    return updated > 0 || mine ? OptionalInt.of(r.getInt(3)) : OptionalInt.empty();
+                    return updated > 0 || mine ? Optional.of(new TrialClaim(trialId, owner, r.getInt(3), r.getString(4)))
+                            : Optional.<TrialClaim>empty();
                 }
             }
         });
     }
 
     /**
-     * Refreshes the heartbeat of every trial running under an owner. A coordinator calls this
-     * regularly (well within the stale time others use with {@link #reclaimStale}).
+     * Refreshes the heartbeat of running trials, each only if its claim is still the current one.
+     * A coordinator calls this regularly (well within the stale time others use with {@link
+     * #reclaimStale}) for the attempts it runs, and stops every attempt whose claim comes back
+     * as lost.
      *
-     * @param owner the coordinator
+     * @param claims the claims of the attempts the caller runs
+     * @return the claims no longer held: the trial was reclaimed as stale, claimed again, released
+     *     or finished; empty if every claim is held
      */
-    public void heartbeat(String owner) {
-        require(owner, "owner");
-        write("refreshing the heartbeat of " + owner, (c, now) -> {
+    public Set<TrialClaim> heartbeat(Collection<TrialClaim> claims) {
+        List<TrialClaim> list = List.copyOf(claims);
+        if (list.isEmpty()) {
+            return Set.of();
+        }
+        return write("refreshing the heartbeat of " + list.size() + " trial(s)", (c, now) -> {
+            Set<TrialClaim> lost = new LinkedHashSet<>();
             try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE trials SET heartbeat = ? WHERE status = 'running' AND owner = ?")) {
-                s.setLong(1, now);
-                s.setString(2, owner);
-                s.executeUpdate();
+                    "UPDATE trials SET heartbeat = ? WHERE id = ? AND claim_token = ? AND status = 'running'")) {
+                for (TrialClaim claim : list) {
+                    s.setLong(1, now);
+                    s.setString(2, claim.trialId());
+                    s.setString(3, claim.token());
+                    if (s.executeUpdate() == 0) {
+                        lost.add(claim);
+                    }
+                }
             }
-            return null;
+            return lost;
         });
     }
 
@@ -295,7 +323,8 @@ public final class ResultsDatabase implements AutoCloseable {
 
     /**
      * Gives back every trial running under an owner, for an orderly shutdown (Ctrl-C): they
-     * become {@code pending} again and the interrupted attempt is not counted.
+     * become {@code pending} again, the interrupted attempt is not counted, and its claim ends (a
+     * late report of it is not recorded).
      *
      * @param owner the coordinator
      */
@@ -304,7 +333,8 @@ public final class ResultsDatabase implements AutoCloseable {
         write("releasing the trials of " + owner, (c, now) -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE trials SET status = 'pending',"
                     + " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
-                    + " owner = NULL, heartbeat = NULL, started = NULL WHERE status = 'running' AND owner = ?")) {
+                    + " owner = NULL, claim_token = NULL, heartbeat = NULL, started = NULL"
+                    + " WHERE status = 'running' AND owner = ?")) {
                 s.setString(1, owner);
                 s.executeUpdate();
             }
@@ -314,64 +344,60 @@ public final class ResultsDatabase implements AutoCloseable {
 
     /**
      * Records a completed trial, in one transaction: its status, result, final metrics, per-epoch
-     * metrics and weights, provenance, timings, worker and finish time. The first completion
-     * wins: a trial already completed keeps its result and this call changes nothing. A
-     * completion is kept even if the trial was meanwhile reclaimed from this owner (its result is
-     * as good as any other attempt's).
+     * metrics and weights, provenance, timings, worker and finish time. Recorded only if the claim
+     * is the trial's current one: the trial is running under it, or was reclaimed as stale and
+     * nobody has claimed it since (the result is then the only attempt's). A completion from an
+     * attempt whose trial was claimed again, released, or already completed changes nothing; it is
+     * logged with the reason.
      *
-     * @param trialId the trial
-     * @param owner the coordinator that ran it
+     * @param claim the attempt's claim
      * @param result the trial's {@code result.json} content
      * @param worker where it ran
      * @param seconds the attempt's wall-clock seconds
+     * @return whether the completion was recorded
      */
-    public void completed(String trialId, String owner, Map<String, Object> result, String worker, double seconds) {
-        require(trialId, "trialId");
+    public boolean completed(TrialClaim claim, Map<String, Object> result, String worker, double seconds) {
+        requireClaim(claim);
         requireResult(result);
-        write("recording the result of trial " + trialId,
-                (c, now) -> complete(c, now, trialId, owner, result, worker, Double.isFinite(seconds) ? seconds : null));
+        return write("recording the result of trial " + claim.trialId(),
+                (c, now) -> complete(c, now, claim.trialId(), claim, result, worker, Double.isFinite(seconds) ? seconds : null));
     }
 
     /**
      * Records a failed attempt. With {@code retry} the trial becomes {@code retry} (the next claim
-     * runs it again), otherwise {@code failed}. Per-epoch rows of a partial result are kept. Only
-     * the owner running the trial (or whose claim was reclaimed and not yet taken by another)
-     * changes it; a completed trial is never changed.
+     * runs it again), otherwise {@code failed}. Per-epoch rows of a partial result are kept.
+     * Recorded only if the claim is the trial's current one, as for {@link #completed}; a
+     * completed trial is never changed.
      *
-     * @param trialId the trial
-     * @param owner the coordinator that ran it; null to fail any trial that is not completed
+     * @param claim the attempt's claim
      * @param reason why it failed
      * @param retry whether to run it again
      * @param resultOrNull what the attempt wrote, if anything
+     * @return whether the failure was recorded
      */
-    public void failed(String trialId, String owner, String reason, boolean retry, Map<String, Object> resultOrNull) {
-        require(trialId, "trialId");
-        write("recording the failure of trial " + trialId, (c, now) -> {
-            String sql = "UPDATE trials SET status = ?, reason = ?, finished = ?, result = COALESCE(?, result)"
-                    + (owner == null ? " WHERE id = ? AND status <> 'completed'"
-                            : " WHERE id = ? AND owner = ? AND status IN ('running', 'retry')");
+    public boolean failed(TrialClaim claim, String reason, boolean retry, Map<String, Object> resultOrNull) {
+        requireClaim(claim);
+        return write("recording the failure of trial " + claim.trialId(), (c, now) -> {
             int updated;
-            try (PreparedStatement s = c.prepareStatement(sql)) {
+            try (PreparedStatement s = c.prepareStatement("UPDATE trials SET status = ?, reason = ?, finished = ?,"
+                    + " result = COALESCE(?, result) WHERE id = ? AND claim_token = ? AND status IN ('running', 'retry')")) {
                 s.setString(1, retry ? TrialStatus.RETRY : TrialStatus.FAILED);
                 s.setString(2, reason == null ? "unknown" : reason);
                 s.setLong(3, now);
                 s.setString(4, ResultRows.json(resultOrNull));
-                s.setString(5, trialId);
-                if (owner != null) {
-                    s.setString(6, owner);
-                }
+                s.setString(5, claim.trialId());
+                s.setString(6, claim.token());
                 updated = s.executeUpdate();
             }
             if (updated == 0) {
-                String[] state = state(c, trialId);
-                LOG.info("failure of trial {} reported by {} not recorded: it is {} under {}", trialId, owner,
-                        state[0], state[1]);
-                return null;
+                LOG.info("the failure of trial {} reported by attempt {} is not recorded: {}", claim.trialId(),
+                        claim.attempt(), whyNotCurrent(c, claim));
+                return false;
             }
             if (resultOrNull != null && !ResultRows.epochMetrics(resultOrNull).isEmpty()) {
-                replaceEpochRows(c, trialId, resultOrNull);
+                replaceEpochRows(c, claim.trialId(), resultOrNull);
             }
-            return null;
+            return true;
         });
     }
 
@@ -552,14 +578,16 @@ public final class ResultsDatabase implements AutoCloseable {
 
     // ---------------------------------------------------------------- writing results
 
-    private Void complete(Connection c, long now, String trialId, String owner, Map<String, Object> result,
+    /** Completes a trial under a claim, or without one (an import of a result found on disk). */
+    private boolean complete(Connection c, long now, String trialId, TrialClaim claim, Map<String, Object> result,
             String worker, Double seconds) throws SQLException {
         int updated;
         try (PreparedStatement s = c.prepareStatement("UPDATE trials SET status = 'completed', reason = NULL,"
                 + " owner = COALESCE(?, owner), worker = ?, finished = ?, seconds = ?, train_seconds = ?,"
                 + " ms_per_step = ?, parameters = ?, peak_rss_mb = ?, epochs_completed = ?, selected_epoch = ?,"
-                + " result = ?, provenance = ? WHERE id = ? AND status <> 'completed'")) {
-            s.setString(1, owner);
+                + " result = ?, provenance = ? WHERE id = ? AND "
+                + (claim == null ? "status <> 'completed'" : "claim_token = ? AND status IN ('running', 'retry')"))) {
+            s.setString(1, claim == null ? null : claim.owner());
             s.setString(2, worker);
             s.setLong(3, now);
             setDouble(s, 4, seconds);
@@ -572,12 +600,20 @@ public final class ResultsDatabase implements AutoCloseable {
             s.setString(11, ResultRows.json(result));
             s.setString(12, ResultRows.json(result.get("provenance")));
             s.setString(13, trialId);
+            if (claim != null) {
+                s.setString(14, claim.token());
+            }
             updated = s.executeUpdate();
         }
         if (updated == 0) {
-            state(c, trialId); // an unknown trial is the caller's error, not a silent no-op
-            LOG.info("trial {} is already completed in {}: its stored result is kept", trialId, target.name());
-            return null;
+            String[] state = state(c, trialId); // an unknown trial is the caller's error, not a silent no-op
+            if (claim == null || TrialStatus.COMPLETED.equals(state[0])) {
+                LOG.info("trial {} is already completed in {}: its stored result is kept", trialId, target.name());
+            } else {
+                LOG.warn("the completion of trial {} by attempt {} is not recorded: {}", trialId, claim.attempt(),
+                        whyNotCurrent(c, claim));
+            }
+            return false;
         }
         try (PreparedStatement d = c.prepareStatement("DELETE FROM metrics WHERE trial_id = ?")) {
             d.setString(1, trialId);
@@ -596,7 +632,7 @@ public final class ResultsDatabase implements AutoCloseable {
             s.executeBatch();
         }
         replaceEpochRows(c, trialId, result);
-        return null;
+        return true;
     }
 
     private static void replaceEpochRows(Connection c, String trialId, Map<String, Object> result) throws SQLException {
@@ -642,6 +678,30 @@ public final class ResultsDatabase implements AutoCloseable {
                     throw unknownTrial(trialId);
                 }
                 return new String[] {r.getString(1), r.getString(2)};
+            }
+        }
+    }
+
+    /** Why a claim is not the trial's current one, for the log. */
+    private String whyNotCurrent(Connection c, TrialClaim claim) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT status, owner, attempts, claim_token FROM trials WHERE id = ?")) {
+            s.setString(1, claim.trialId());
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw unknownTrial(claim.trialId());
+                }
+                String status = r.getString(1);
+                if (TrialStatus.COMPLETED.equals(status)) {
+                    return "the trial is already completed";
+                }
+                if (r.getString(4) == null) {
+                    return "its claim was released; the trial is " + status;
+                }
+                if (!r.getString(4).equals(claim.token())) {
+                    return "the trial was claimed again (attempt " + r.getInt(3) + " under " + r.getString(2)
+                            + ", now " + status + ")";
+                }
+                return "the trial is " + status;
             }
         }
     }
@@ -1033,13 +1093,19 @@ public final class ResultsDatabase implements AutoCloseable {
             return Duration.ofMillis(ms);
         } catch (NumberFormatException e) {
             throw new ResultsDatabaseException("-D" + BUSY_TIMEOUT_PROPERTY + "=" + value
-                    + " is not a number of milliseconds (expected e.g. 30000)");
+                    + " is not a number of milliseconds (expected e.g. 10000)");
         }
     }
 
     private static void require(String value, String name) {
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException(name + " must not be empty");
+        }
+    }
+
+    private static void requireClaim(TrialClaim claim) {
+        if (claim == null || claim.trialId() == null || claim.token() == null) {
+            throw new IllegalArgumentException("a trial is finished under the claim that claim() returned: " + claim);
         }
     }
 

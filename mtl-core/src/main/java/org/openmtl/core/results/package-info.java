@@ -1,8 +1,8 @@
 /**
  * The sweep results database: one row per trial with its status (pending, running, retry,
- * completed, failed), the attempt count, the owner that holds it and that owner's heartbeat, and,
- * once it finished, its result, final metrics, per-epoch metrics and task weights as plain
- * tables a researcher can query with SQL.
+ * completed, failed), the attempt count, the owner that holds it, the fencing token of its
+ * current claim and that owner's heartbeat, and, once it finished, its result, final metrics,
+ * per-epoch metrics and task weights as plain tables a researcher can query with SQL.
  *
  * <p>SQLite ({@code <sweep dir>/results.db}) by default; PostgreSQL when a sweep names one with
  * {@code results.url}. The sweep coordinator is the only writer of a sweep, but several sweeps may

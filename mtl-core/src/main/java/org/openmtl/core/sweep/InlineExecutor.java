@@ -12,6 +12,12 @@ public final class InlineExecutor implements TrialExecutor {
 
     private final Progress progress;
 
+    /** The attempt running now ({@link #key}), one at a time; null between attempts. */
+    private volatile String current;
+
+    /** Whether the sweep stopped the attempt running now: it ends at its next step. */
+    private volatile boolean stopCurrent;
+
     /**
      * Creates the executor.
      *
@@ -29,6 +35,8 @@ public final class InlineExecutor implements TrialExecutor {
     @Override
     public CompletableFuture<TrialOutcome> submit(TrialSpec trial, TrialListener listener) {
         listener.started("inline");
+        current = key(trial);
+        stopCurrent = false;
         Progress forward = new Progress() {
             private int epoch;
             private int epochs;
@@ -42,6 +50,10 @@ public final class InlineExecutor implements TrialExecutor {
 
             @Override
             public void stepEnded(int step, double meanLoss) {
+                if (stopCurrent) {
+                    // this JVM cannot be killed: the run ends here, by an exception out of its step loop
+                    throw new IllegalStateException("the sweep stopped attempt " + trial.attempt() + " at trial " + trial.id());
+                }
                 progress.stepEnded(step, meanLoss);
             }
 
@@ -51,7 +63,23 @@ public final class InlineExecutor implements TrialExecutor {
                 listener.epoch(epoch, epochs);
             }
         };
-        return CompletableFuture.completedFuture(TrialRunner.run(trial, forward, "inline"));
+        try {
+            return CompletableFuture.completedFuture(TrialRunner.run(trial, forward, "inline"));
+        } finally {
+            current = null;
+        }
+    }
+
+    /** Ends the attempt at its next training step (it runs in this JVM, so nothing can be killed). */
+    @Override
+    public void stop(TrialSpec trial) {
+        if (key(trial).equals(current)) {
+            stopCurrent = true;
+        }
+    }
+
+    private static String key(TrialSpec trial) {
+        return trial.id() + "#" + trial.attempt();
     }
 
     @Override

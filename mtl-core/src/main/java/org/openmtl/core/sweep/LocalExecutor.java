@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,6 +101,8 @@ public final class LocalExecutor implements TrialExecutor {
         if (closed) {
             throw new IllegalStateException("the local executor is closed");
         }
+        String key = key(trial);
+        attempts.put(key, Optional.empty());
         return CompletableFuture.supplyAsync(() -> {
             int slot;
             synchronized (freeSlots) {
@@ -108,6 +111,8 @@ public final class LocalExecutor implements TrialExecutor {
             try {
                 return attempt(trial, listener, slot);
             } finally {
+                attempts.remove(key);
+                stopRequested.remove(key);
                 synchronized (freeSlots) {
                     if (slot <= slots) {
                         freeSlots.add(slot);
@@ -121,6 +126,12 @@ public final class LocalExecutor implements TrialExecutor {
     private record Worker(String name, Process process, java.io.Writer in, BufferedReader out) {}
 
     private final Map<Integer, Worker> workers = new ConcurrentHashMap<>();
+
+    /** The attempts submitted and not ended, by {@link #key}, with their worker once it has one. */
+    private final Map<String, Optional<Worker>> attempts = new ConcurrentHashMap<>();
+
+    /** Attempts the sweep stopped before their worker was known: killed as soon as it is. */
+    private final Set<String> stopRequested = ConcurrentHashMap.newKeySet();
 
     private Worker worker(int slot) throws IOException {
         Worker w = workers.get(slot);
@@ -145,8 +156,31 @@ public final class LocalExecutor implements TrialExecutor {
     private void retire(int slot, Worker w) {
         workers.remove(slot, w);
         running.remove(w.process());
+        kill(w);
+    }
+
+    private static void kill(Worker w) {
         w.process().descendants().forEach(ProcessHandle::destroyForcibly);
         w.process().destroyForcibly();
+    }
+
+    /**
+     * Kills the worker JVM of the attempt (SIGKILL, as a crash would): it writes nothing more, and
+     * its attempt ends as lost. The slot gets a fresh worker for its next trial.
+     */
+    @Override
+    public void stop(TrialSpec trial) {
+        String key = key(trial);
+        Optional<Worker> w = attempts.get(key);
+        if (w == null) {
+            return;
+        }
+        stopRequested.add(key);
+        w.ifPresent(LocalExecutor::kill);
+    }
+
+    private static String key(TrialSpec trial) {
+        return trial.id() + "#" + trial.attempt();
     }
 
     private TrialOutcome attempt(TrialSpec trial, TrialListener listener, int slot) {
@@ -169,6 +203,10 @@ public final class LocalExecutor implements TrialExecutor {
             return TrialOutcome.lost("cannot start a worker JVM: " + e.getMessage(), name, seconds(begin));
         }
         String worker = w.name() + " (pid " + w.process().pid() + ")";
+        attempts.put(key(trial), Optional.of(w));
+        if (stopRequested.contains(key(trial))) {
+            kill(w);
+        }
         try (var logOut = Files.newBufferedWriter(log, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND)) {
             logOut.write("== attempt " + trial.attempt() + " on " + worker + " at " + java.time.Instant.now());

@@ -12,17 +12,22 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.result.ResultFiles;
 import org.openmtl.core.results.ResultsDatabase;
+import org.openmtl.core.results.TrialClaim;
 import org.openmtl.core.results.TrialRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,23 +39,59 @@ import org.slf4j.LoggerFactory;
  * retried: a deterministic run would diverge again). A trial fails alone; the sweep goes on.
  *
  * <p>Several sweeps may share one database: a trial is run by the sweep that claims it; the others
- * wait for it. Every claim carries this coordinator's owner id and a heartbeat; a trial whose
- * owner stopped beating (the sweep was killed) is given back after {@link #staleAfter()} and run
- * again from its checkpoint.
+ * wait for it. Every claim carries this coordinator's owner id, a fencing token and a heartbeat; a
+ * trial whose owner stopped beating (the sweep was killed or stalled) is given back after {@link
+ * #staleAfter()} and run again from its checkpoint. An outcome is recorded only under the claim
+ * the attempt was started with, so an attempt whose trial was taken over meanwhile records
+ * nothing.
+ *
+ * <p>An attempt runs only while its claim is confirmed. The heartbeat refreshes the claims of all
+ * running attempts every P = S/6; an attempt is stopped (its worker killed, its outcome not
+ * recorded, its claim given back if it is still this coordinator's) when a heartbeat fails, when
+ * the database answers that the claim is no longer held, or when no heartbeat confirmed it for the
+ * lease L = 2S/3. The times, with the defaults:
+ *
+ * <pre>
+ *   P  heartbeat period                    S/6    5 s
+ *   B  results database busy timeout              10 s ({@link ResultsDatabase#DEFAULT_BUSY_TIMEOUT_MS})
+ *   L  lease: longest run without a        2S/3  20 s
+ *      confirmed heartbeat
+ *   S  stale time: others reclaim after           30 s ({@link #staleAfter()})
+ *
+ *   P + B  <  L  <  S
+ * </pre>
+ *
+ * A heartbeat due at t is confirmed by t + B or fails, so a coordinator that works confirms its
+ * claims at least every P + B (15 s) and never runs into its lease; one that stalls (a hung
+ * connection, a paused JVM, a lock held elsewhere) stops its attempts L after its last
+ * confirmation, S - L (10 s) before any other coordinator may reclaim them. Two attempts of one
+ * trial therefore do not run side by side, and if they ever did (a worker that cannot be killed),
+ * the fencing token keeps the second from being overwritten and unique temporary names keep their
+ * files apart.
  */
 final class SweepCoordinator {
 
     private static final Logger LOG = LoggerFactory.getLogger(SweepCoordinator.class);
 
-    /** How often this coordinator tells the database that its trials are alive. */
-    static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    /** How often the lease of each running attempt is checked against the clock. */
+    private static final Duration LEASE_CHECK = Duration.ofMillis(500);
 
     /**
      * After how long without a heartbeat a running trial counts as abandoned: 30 s, or the system
-     * property {@code mtl.sweep.stale.seconds}.
+     * property {@code mtl.sweep.stale.seconds} (at least 1).
      */
     static Duration staleAfter() {
-        return Duration.ofSeconds(Long.getLong("mtl.sweep.stale.seconds", 30));
+        return Duration.ofSeconds(Math.max(1, Long.getLong("mtl.sweep.stale.seconds", 30)));
+    }
+
+    /** How often this coordinator refreshes its claims: a sixth of the stale time. */
+    static Duration heartbeatPeriod() {
+        return staleAfter().dividedBy(6);
+    }
+
+    /** How long an attempt runs on without a confirmed heartbeat: two thirds of the stale time. */
+    static Duration lease() {
+        return staleAfter().multipliedBy(2).dividedBy(3);
     }
 
     private final ResultsDatabase db;
@@ -61,16 +102,50 @@ final class SweepCoordinator {
     private final String owner;
     private String sweepId;
 
+    /** Fails the heartbeat, for tests of what a failed heartbeat does; null in a sweep. */
+    private final Supplier<RuntimeException> heartbeatFault;
+
+    /** The attempts running now, by trial id. */
+    private final Map<String, Attempt> running = new ConcurrentHashMap<>();
+
     SweepCoordinator(ResultsDatabase db, TrialExecutor executor, SweepSettings settings, Path directory, String progressMode) {
+        this(db, executor, settings, directory, progressMode, null);
+    }
+
+    /**
+     * A coordinator whose heartbeat throws what {@code heartbeatFault} supplies whenever it
+     * supplies something: the seam through which tests fail the heartbeat.
+     */
+    SweepCoordinator(ResultsDatabase db, TrialExecutor executor, SweepSettings settings, Path directory, String progressMode,
+            Supplier<RuntimeException> heartbeatFault) {
         this.db = db;
         this.executor = executor;
         this.settings = settings;
         this.directory = directory;
         this.progressMode = progressMode;
         this.owner = ownerId();
+        this.heartbeatFault = heartbeatFault;
     }
 
-    private record Done(SweepRunner.ResolvedTrial trial, int attempt, TrialOutcome outcome) {}
+    /** One attempt at a trial: its claim, what the executor was given, and whether it was stopped. */
+    private static final class Attempt {
+        final SweepRunner.ResolvedTrial trial;
+        final TrialClaim claim;
+        final TrialSpec spec;
+        /** When a heartbeat last confirmed the claim (its claim counts), System.nanoTime(). */
+        volatile long confirmed;
+        /** Why the attempt was stopped; null while it may run. */
+        volatile String stopped;
+
+        Attempt(SweepRunner.ResolvedTrial trial, TrialClaim claim, TrialSpec spec, long confirmed) {
+            this.trial = trial;
+            this.claim = claim;
+            this.spec = spec;
+            this.confirmed = confirmed;
+        }
+    }
+
+    private record Done(Attempt attempt, TrialOutcome outcome) {}
 
     /**
      * The sweep's id in the results database (a hash of its directory and trials).
@@ -92,18 +167,15 @@ final class SweepCoordinator {
         db.reclaimStale(staleAfter());
 
         SweepProgress progress = SweepProgress.forMode(progressMode, trials.size(), executor.slots());
-        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledExecutorService heartbeat = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "mtl-sweep-heartbeat");
             t.setDaemon(true);
             return t;
         });
-        heartbeat.scheduleAtFixedRate(() -> {
-            try {
-                db.heartbeat(owner);
-            } catch (RuntimeException e) {
-                LOG.warn("heartbeat failed: {}", e.getMessage());
-            }
-        }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        long period = heartbeatPeriod().toMillis();
+        heartbeat.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleAtFixedRate(this::checkLeases, LEASE_CHECK.toMillis(), LEASE_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
         Thread shutdown = new Thread(() -> {
             executor.close();
             try {
@@ -144,8 +216,9 @@ final class SweepCoordinator {
         while (true) {
             while (inFlight < executor.slots() && !queue.isEmpty()) {
                 SweepRunner.ResolvedTrial trial = queue.poll();
-                OptionalInt attempt = db.claim(trial.id(), owner);
-                if (attempt.isEmpty()) {
+                long claimedAt = System.nanoTime();
+                Optional<TrialClaim> claim = db.claim(trial.id(), owner);
+                if (claim.isEmpty()) {
                     TrialRecord r = records().get(trial.id());
                     if (r != null && "running".equals(r.status())) {
                         elsewhere.add(trial);
@@ -157,7 +230,7 @@ final class SweepCoordinator {
                     }
                     continue;
                 }
-                submit(trial, attempt.getAsInt(), progress, done);
+                submit(trial, claim.get(), claimedAt, progress, done);
                 inFlight++;
             }
             if (inFlight == 0) {
@@ -165,7 +238,7 @@ final class SweepCoordinator {
                     return;
                 }
                 progress.waiting(elsewhere.size());
-                sleep(HEARTBEAT);
+                sleep(heartbeatPeriod());
                 db.reclaimStale(staleAfter());
                 Map<String, TrialRecord> now = records();
                 for (var it = elsewhere.iterator(); it.hasNext(); ) {
@@ -186,21 +259,25 @@ final class SweepCoordinator {
                 throw new IllegalStateException("the sweep was interrupted", e);
             }
             inFlight--;
-            record(d, queue, progress);
+            record(d, queue, elsewhere, progress);
         }
     }
 
-    private void submit(SweepRunner.ResolvedTrial trial, int attempt, SweepProgress progress, BlockingQueue<Done> done) {
+    private void submit(SweepRunner.ResolvedTrial trial, TrialClaim claim, long claimedAt, SweepProgress progress,
+            BlockingQueue<Done> done) {
         Map<String, String> values = new LinkedHashMap<>(trial.config().resolved());
         values.put(RunKeys.THREADS, Integer.toString(settings.threadsPerTrial()));
         values.put(RunKeys.PROGRESS, "none");
         values.remove(RunKeys.RESUME);
-        TrialSpec spec = new TrialSpec(trial.id(), values, attempt);
+        int number = claim.attempt();
+        TrialSpec spec = new TrialSpec(trial.id(), values, number);
+        Attempt attempt = new Attempt(trial, claim, spec, claimedAt);
+        running.put(trial.id(), attempt);
         String label = SweepRunner.label(trial.point());
         TrialExecutor.TrialListener listener = new TrialExecutor.TrialListener() {
             @Override
             public void started(String worker) {
-                progress.started(trial.id(), label, worker, attempt);
+                progress.started(trial.id(), label, worker, number);
             }
 
             @Override
@@ -209,30 +286,113 @@ final class SweepCoordinator {
             }
         };
         try {
-            executor.submit(spec, listener).whenComplete((outcome, error) -> done.add(new Done(trial, attempt,
+            executor.submit(spec, listener).whenComplete((outcome, error) -> done.add(new Done(attempt,
                     error == null ? outcome : TrialOutcome.lost("the executor failed: " + error, "?", 0))));
         } catch (RuntimeException e) {
-            done.add(new Done(trial, attempt, TrialOutcome.lost("the executor refused the trial: " + e, "?", 0)));
+            done.add(new Done(attempt, TrialOutcome.lost("the executor refused the trial: " + e, "?", 0)));
         }
     }
 
-    private void record(Done d, Deque<SweepRunner.ResolvedTrial> queue, SweepProgress progress) {
-        String label = SweepRunner.label(d.trial().point());
+    /** Refreshes the claims of the running attempts; stops those whose claim is lost, or all if it fails. */
+    private void beat() {
+        List<Attempt> attempts = List.copyOf(running.values());
+        long begun = System.nanoTime();
+        Set<TrialClaim> lost;
+        try {
+            if (heartbeatFault != null) {
+                RuntimeException fault = heartbeatFault.get();
+                if (fault != null) {
+                    throw fault;
+                }
+            }
+            lost = db.heartbeat(attempts.stream().map(a -> a.claim).toList());
+        } catch (RuntimeException e) {
+            for (Attempt a : attempts) {
+                stop(a, "the heartbeat failed (" + e.getMessage() + "), so its claim may lapse");
+            }
+            return;
+        }
+        for (Attempt a : attempts) {
+            if (lost.contains(a.claim)) {
+                stop(a, "its claim is no longer held (the trial was reclaimed as stale or claimed again)");
+            } else {
+                a.confirmed = begun;
+            }
+        }
+    }
+
+    /** Stops every attempt whose claim no heartbeat confirmed within the lease. */
+    private void checkLeases() {
+        long now = System.nanoTime();
+        long lease = lease().toNanos();
+        for (Attempt a : running.values()) {
+            if (now - a.confirmed > lease) {
+                stop(a, String.format(Locale.ROOT, "no heartbeat confirmed its claim for %.1f s (lease %.1f s)",
+                        (now - a.confirmed) / 1e9, lease / 1e9));
+            }
+        }
+    }
+
+    private void stop(Attempt a, String why) {
+        synchronized (a) {
+            if (a.stopped != null) {
+                return;
+            }
+            a.stopped = why;
+        }
+        LOG.warn("stopping attempt {} at trial {}: {}", a.claim.attempt(), a.trial.id(), why);
+        try {
+            executor.stop(a.spec);
+        } catch (RuntimeException e) {
+            LOG.warn("the executor could not stop attempt {} at trial {}: {}", a.claim.attempt(), a.trial.id(), e.toString());
+        }
+    }
+
+    private void record(Done d, Deque<SweepRunner.ResolvedTrial> queue, List<SweepRunner.ResolvedTrial> elsewhere,
+            SweepProgress progress) {
+        Attempt a = d.attempt();
+        running.remove(a.trial.id(), a);
+        String id = a.trial.id();
+        String label = SweepRunner.label(a.trial.point());
         TrialOutcome o = d.outcome();
+        if (a.stopped != null) {
+            // whatever the worker reported is not recorded; the claim, if still ours, goes back for a retry
+            String reason = "attempt " + a.claim.attempt() + " stopped: " + a.stopped;
+            boolean givenBack = false;
+            try {
+                givenBack = db.failed(a.claim, reason, true, null);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot give back the claim of trial {}: {}", id, e.getMessage());
+            }
+            progress.finished(id, label, new TrialOutcome(o.status(), null, reason, o.worker(), o.seconds()), "stopped");
+            // given back: this sweep claims it again; taken over: it waits for the other attempt
+            (givenBack ? queue : elsewhere).add(a.trial);
+            return;
+        }
         if (o.status() == TrialOutcome.Status.COMPLETED) {
-            db.completed(d.trial().id(), owner, o.result(), o.worker(), o.seconds());
-            progress.finished(d.trial().id(), label, o, "completed");
+            if (db.completed(a.claim, o.result(), o.worker(), o.seconds())) {
+                progress.finished(id, label, o, "completed");
+            } else {
+                progress.finished(id, label, new TrialOutcome(o.status(), null, "the trial was taken over by another"
+                        + " attempt; this one's result is not recorded", o.worker(), o.seconds()), "stopped");
+                elsewhere.add(a.trial);
+            }
             return;
         }
         boolean diverged = o.status() == TrialOutcome.Status.FAILED && o.result() != null;
-        boolean retry = !diverged && d.attempt() <= settings.retries();
+        boolean retry = !diverged && a.claim.attempt() <= settings.retries();
         String reason = o.reason() + (diverged ? " (not retried: the run itself failed, and would again)"
-                : retry ? "" : " (after " + d.attempt() + " attempt" + (d.attempt() == 1 ? "" : "s") + ")");
-        db.failed(d.trial().id(), owner, reason, retry, o.result());
-        progress.finished(d.trial().id(), label, new TrialOutcome(o.status(), o.result(), reason, o.worker(), o.seconds()),
+                : retry ? "" : " (after " + a.claim.attempt() + " attempt" + (a.claim.attempt() == 1 ? "" : "s") + ")");
+        if (!db.failed(a.claim, reason, retry, o.result())) {
+            progress.finished(id, label, new TrialOutcome(o.status(), null, "the trial was taken over by another"
+                    + " attempt; this one's failure is not recorded", o.worker(), o.seconds()), "stopped");
+            elsewhere.add(a.trial);
+            return;
+        }
+        progress.finished(id, label, new TrialOutcome(o.status(), o.result(), reason, o.worker(), o.seconds()),
                 retry ? "retry" : "failed");
         if (retry) {
-            queue.add(d.trial());
+            queue.add(a.trial);
         }
     }
 

@@ -79,6 +79,7 @@ class SweepProgress {
         String line = switch (verdict) {
             case "completed" -> "completed " + shortId(id) + " " + label + String.format(Locale.ROOT, " in %.1fs", outcome.seconds());
             case "retry" -> "will retry " + shortId(id) + " " + label + ": " + outcome.reason();
+            case "stopped" -> "stopped " + shortId(id) + " " + label + ", not recorded: " + outcome.reason();
             default -> "FAILED " + shortId(id) + " " + label + ": " + outcome.reason();
         };
         show(line);

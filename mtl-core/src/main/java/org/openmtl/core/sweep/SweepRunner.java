@@ -19,6 +19,7 @@ import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.report.HtmlReport;
+import org.openmtl.core.io.DurableFiles;
 import org.openmtl.core.result.ResultFiles;
 import org.openmtl.core.results.ResultsDatabase;
 import org.openmtl.core.results.TrialRecord;
@@ -226,9 +227,7 @@ public final class SweepRunner {
         Map<String, Object> summary = SweepSummary.summarize(results);
         try {
             ResultFiles.writeJson(outputDirectory.resolve("summary.json"), summary);
-            Files.writeString(outputDirectory.resolve("summary.md.tmp"), SweepSummary.markdown(summary));
-            Files.move(outputDirectory.resolve("summary.md.tmp"), outputDirectory.resolve("summary.md"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.writeString(outputDirectory.resolve("summary.md"), SweepSummary.markdown(summary));
             List<HtmlReport.Entry> entries = new ArrayList<>();
             for (Map.Entry<ResolvedTrial, Map<String, Object>> r : results) {
                 Map<String, String> method = new java.util.LinkedHashMap<>(r.getKey().point());

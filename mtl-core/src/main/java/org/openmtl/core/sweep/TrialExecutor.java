@@ -30,6 +30,16 @@ public interface TrialExecutor extends AutoCloseable {
      */
     CompletableFuture<TrialOutcome> submit(TrialSpec trial, TrialListener listener);
 
+    /**
+     * Stops one attempt started with {@link #submit}, because the sweep no longer holds its claim:
+     * at once where the executor can (a worker JVM is killed), otherwise at the attempt's next
+     * training step. The attempt's future still completes, as a lost or failed outcome, which the
+     * sweep does not record. An attempt that already ended, or is not known, is left alone.
+     *
+     * @param trial the spec the attempt was submitted with
+     */
+    void stop(TrialSpec trial);
+
     /** Stops the workers; trials still running are abandoned (their checkpoints stay). */
     @Override
     void close();

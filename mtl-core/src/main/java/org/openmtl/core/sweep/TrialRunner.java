@@ -7,12 +7,13 @@ import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.run.MtlRuntime;
+import org.openmtl.core.train.MultiTaskTrainer;
 import org.openmtl.core.train.Progress;
 
 /**
  * Runs one trial in the current JVM: the body of a worker process ({@link TrialWorker}) and of a
  * Spark task. The trial writes its own {@code result.json}, checkpoints and model under its {@code
- * output.dir}; a trial with a checkpoint there continues from it.
+ * output.dir}; a trial with a complete checkpoint there continues from it.
  */
 public final class TrialRunner {
 
@@ -31,7 +32,7 @@ public final class TrialRunner {
         try {
             Map<String, String> values = new LinkedHashMap<>(trial.values());
             Path output = Path.of(values.getOrDefault(RunKeys.OUTPUT_DIR, "runs/latest"));
-            if (java.nio.file.Files.isDirectory(output.resolve("checkpoint"))) {
+            if (MultiTaskTrainer.hasCheckpoint(output)) {
                 values.put(RunKeys.RESUME, "true");
             }
             MtlRuntime mtl = MtlRuntime.discover(MtlRuntime.pluginsDirectory(ConfigSource.of(values)));

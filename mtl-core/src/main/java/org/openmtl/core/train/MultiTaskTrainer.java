@@ -9,10 +9,10 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
@@ -44,6 +45,7 @@ import org.openmtl.api.weighting.Weighting;
 import org.openmtl.api.weighting.WeightingContext;
 import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.RunConfig;
+import org.openmtl.core.io.DurableFiles;
 import org.openmtl.core.result.Provenance;
 import org.openmtl.core.result.ResultFiles;
 import org.slf4j.Logger;
@@ -57,7 +59,6 @@ import org.slf4j.LoggerFactory;
 public final class MultiTaskTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(MultiTaskTrainer.class);
-    private static final String CHECKPOINT = "checkpoint";
 
     /** The plugins of one run, created fresh for it. */
     public record Plugins(
@@ -71,6 +72,7 @@ public final class MultiTaskTrainer {
     private final Plugins plugins;
     private final Progress progress;
     private final Map<String, Object> extraProvenance;
+    private final CheckpointDirectory.FaultHook checkpointFaults;
 
     /**
      * Creates a trainer.
@@ -81,10 +83,44 @@ public final class MultiTaskTrainer {
      * @param extraProvenance facts to add to the result's provenance (plugin origins, data)
      */
     public MultiTaskTrainer(RunConfig config, Plugins plugins, Progress progress, Map<String, Object> extraProvenance) {
+        this(config, plugins, progress, extraProvenance, CheckpointDirectory.FaultHook.NONE);
+    }
+
+    /**
+     * Creates a trainer whose checkpoint writing reports each step to a hook: the seam through
+     * which tests stop the writer at each step, as a kill would.
+     */
+    MultiTaskTrainer(RunConfig config, Plugins plugins, Progress progress, Map<String, Object> extraProvenance,
+            CheckpointDirectory.FaultHook checkpointFaults) {
         this.config = Objects.requireNonNull(config);
         this.plugins = Objects.requireNonNull(plugins);
         this.progress = Objects.requireNonNull(progress);
         this.extraProvenance = new LinkedHashMap<>(extraProvenance);
+        this.checkpointFaults = Objects.requireNonNull(checkpointFaults);
+    }
+
+    /**
+     * Whether a run's output directory holds a complete checkpoint that {@code resume=true}
+     * continues from.
+     *
+     * @param outputDirectory the run's {@code output.dir}
+     * @return true if it does
+     */
+    public static boolean hasCheckpoint(Path outputDirectory) {
+        return latestCheckpoint(outputDirectory).isPresent();
+    }
+
+    /**
+     * The directory of the newest complete checkpoint in a run's output directory, the one
+     * {@code resume=true} continues from; its {@code state.json} holds the run's state (epoch,
+     * history, the configuration's identity). Partial checkpoints of a killed writer never count.
+     *
+     * @param outputDirectory the run's {@code output.dir}
+     * @return the checkpoint's directory; empty if there is none
+     */
+    public static Optional<Path> latestCheckpoint(Path outputDirectory) {
+        return new CheckpointDirectory(outputDirectory, CheckpointDirectory.FaultHook.NONE).latest()
+                .map(CheckpointDirectory.Generation::directory);
     }
 
     /**
@@ -177,6 +213,7 @@ public final class MultiTaskTrainer {
         private ParameterSnapshot best;
         private AffinityDiagnostics affinity;
         private final Path output = config.outputDirectory();
+        private final CheckpointDirectory checkpoints = new CheckpointDirectory(output, checkpointFaults);
 
         Run(Engine engine, NDManager base) {
             this.engine = engine;
@@ -668,10 +705,11 @@ public final class MultiTaskTrainer {
         // ---- output directory and checkpoints ----
 
         private void prepareOutput() {
-            Path checkpoint = output.resolve(CHECKPOINT);
             try {
-                if (config.resume() && Files.isDirectory(checkpoint)) {
-                    loadCheckpoint(checkpoint);
+                Optional<CheckpointDirectory.Generation> latest = config.resume() ? checkpoints.latest() : Optional.empty();
+                if (latest.isPresent()) {
+                    checkpoints.removeDebris();
+                    loadCheckpoint(latest.get().directory());
                     return;
                 }
                 if (config.resume()) {
@@ -705,40 +743,33 @@ public final class MultiTaskTrainer {
         }
 
         private void writeCheckpoint() {
-            Path target = output.resolve(CHECKPOINT);
-            Path tmp = output.resolve(CHECKPOINT + ".tmp");
-            Path old = output.resolve(CHECKPOINT + ".old");
             try {
-                deleteTree(tmp);
-                Files.createDirectories(tmp);
-                writeSnapshot(tmp.resolve("parameters.bin"), ParameterSnapshot.of(arrays()));
-                if (best != null) {
-                    writeSnapshot(tmp.resolve("best.bin"), best);
-                }
-                try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                        Files.newOutputStream(tmp.resolve("optimizer.bin"))))) {
-                    updater.save(out);
-                }
-                Map<String, Object> state = new LinkedHashMap<>();
-                state.put("epoch", completedEpochs);
-                state.put("global_step", globalStep);
-                state.put("best_epoch", bestEpoch);
-                state.put("best_score", bestScore);
-                state.put("identity", config.identity());
-                Map<String, double[]> weightingState = plugins.weighting().state();
-                state.put("weighting_state", weightingState == null ? Map.of() : weightingState);
-                Map<String, double[]> selectorState = plugins.selector().state();
-                state.put("selector_state", selectorState == null ? Map.of() : selectorState);
-                state.put("history", history);
-                ResultFiles.writeJson(tmp.resolve("state.json"), state);
-                deleteTree(old);
-                if (Files.exists(target)) {
-                    Files.move(target, old);
-                }
-                Files.move(tmp, target);
-                deleteTree(old);
+                checkpoints.publish(completedEpochs, (dir, written) -> {
+                    DurableFiles.writeNew(dir.resolve("parameters.bin"), out -> writeSnapshot(out, ParameterSnapshot.of(arrays())));
+                    written.run();
+                    if (best != null) {
+                        DurableFiles.writeNew(dir.resolve("best.bin"), out -> writeSnapshot(out, best));
+                    }
+                    DurableFiles.writeNew(dir.resolve("optimizer.bin"), out -> {
+                        DataOutputStream data = new DataOutputStream(out);
+                        updater.save(data);
+                        data.flush();
+                    });
+                    Map<String, Object> state = new LinkedHashMap<>();
+                    state.put("epoch", completedEpochs);
+                    state.put("global_step", globalStep);
+                    state.put("best_epoch", bestEpoch);
+                    state.put("best_score", bestScore);
+                    state.put("identity", config.identity());
+                    Map<String, double[]> weightingState = plugins.weighting().state();
+                    state.put("weighting_state", weightingState == null ? Map.of() : weightingState);
+                    Map<String, double[]> selectorState = plugins.selector().state();
+                    state.put("selector_state", selectorState == null ? Map.of() : selectorState);
+                    state.put("history", history);
+                    ResultFiles.writeNewJson(dir.resolve(CheckpointDirectory.STATE), state);
+                });
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the checkpoint in " + target, e);
+                throw new UncheckedIOException("cannot write the checkpoint in " + output.resolve(CheckpointDirectory.NAME), e);
             }
         }
 
@@ -758,7 +789,7 @@ public final class MultiTaskTrainer {
 
         @SuppressWarnings("unchecked")
         private void loadCheckpoint(Path checkpoint) throws IOException {
-            com.google.gson.JsonObject state = ResultFiles.readJson(checkpoint.resolve("state.json")).getAsJsonObject();
+            com.google.gson.JsonObject state = ResultFiles.readJson(checkpoint.resolve(CheckpointDirectory.STATE)).getAsJsonObject();
             Map<String, String> saved = new TreeMap<>();
             state.getAsJsonObject("identity").entrySet().forEach(e -> saved.put(e.getKey(), e.getValue().getAsString()));
             Map<String, String> now = config.identity();
@@ -825,27 +856,18 @@ public final class MultiTaskTrainer {
     }
 
     static void writeSnapshot(Path file, ParameterSnapshot snapshot) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-            snapshot.write(out);
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.write(file, out -> writeSnapshot(out, snapshot));
+    }
+
+    private static void writeSnapshot(OutputStream out, ParameterSnapshot snapshot) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        snapshot.write(data);
+        data.flush();
     }
 
     static ParameterSnapshot readSnapshot(Path file) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             return ParameterSnapshot.read(in);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 

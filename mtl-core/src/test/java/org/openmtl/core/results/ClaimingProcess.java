@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -42,18 +42,18 @@ public final class ClaimingProcess {
                 List<TrialRecord> trials = new ArrayList<>(db.trials(sweep));
                 Collections.shuffle(trials, random);
                 for (TrialRecord t : trials) {
-                    OptionalInt attempt = db.claim(t.id(), owner);
-                    if (attempt.isEmpty()) {
+                    Optional<TrialClaim> claim = db.claim(t.id(), owner);
+                    if (claim.isEmpty()) {
                         continue;
                     }
-                    System.out.println("claim " + t.id() + " " + attempt.getAsInt());
+                    System.out.println("claim " + t.id() + " " + claim.get().attempt());
                     System.out.flush();
                     Thread.sleep(trainMillis);
-                    db.heartbeat(owner);
+                    db.heartbeat(List.of(claim.get()));
                     if (random.nextInt(5) == 0) {
-                        db.failed(t.id(), owner, "simulated crash of attempt " + attempt.getAsInt(), true, null);
+                        db.failed(claim.get(), "simulated crash of attempt " + claim.get().attempt(), true, null);
                     } else {
-                        db.completed(t.id(), owner, SampleResults.completed(random.nextDouble(), 2), owner, 0.1);
+                        db.completed(claim.get(), SampleResults.completed(random.nextDouble(), 2), owner, 0.1);
                     }
                 }
             }

@@ -2,6 +2,7 @@ package org.openmtl.core.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -121,8 +122,10 @@ abstract class ResultsDatabaseContract {
         String sweep = sweepWith(db, 1);
         String trial = p + "t0";
         Map<String, Object> result = SampleResults.completed(0.6, 3);
-        assertEquals(OptionalInt.of(1), db.claim(trial, "coordinator-a"));
-        db.completed(trial, "coordinator-a", result, "local-1 (pid 42)", 7.25);
+        TrialClaim claim = db.claim(trial, "coordinator-a").orElseThrow();
+        assertEquals(1, claim.attempt());
+        assertEquals("coordinator-a", claim.owner());
+        assertTrue(db.completed(claim, result, "local-1 (pid 42)", 7.25));
 
         TrialRecord t = record(db, sweep, trial);
         assertEquals(TrialStatus.COMPLETED, t.status());
@@ -193,7 +196,7 @@ abstract class ResultsDatabaseContract {
         int trials = 40;
         String sweep = sweepWith(first, trials);
         int threads = 8;
-        ConcurrentHashMap<String, String> winners = new ConcurrentHashMap<>();
+        ConcurrentHashMap<String, TrialClaim> winners = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<String> doubleClaims = new ConcurrentLinkedQueue<>();
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -211,10 +214,10 @@ abstract class ResultsDatabaseContract {
                     Collections.shuffle(order, new Random(seed));
                     start.await();
                     for (int i : order) {
-                        OptionalInt attempt = db.claim(p + "t" + i, owner);
-                        if (attempt.isPresent()) {
-                            assertEquals(1, attempt.getAsInt());
-                            if (winners.putIfAbsent(p + "t" + i, owner) != null) {
+                        Optional<TrialClaim> claim = db.claim(p + "t" + i, owner);
+                        if (claim.isPresent()) {
+                            assertEquals(1, claim.get().attempt());
+                            if (winners.putIfAbsent(p + "t" + i, claim.get()) != null) {
                                 doubleClaims.add(p + "t" + i);
                             }
                         }
@@ -234,12 +237,13 @@ abstract class ResultsDatabaseContract {
         for (TrialRecord t : first.trials(sweep)) {
             assertEquals(TrialStatus.RUNNING, t.status());
             assertEquals(1, t.attempts());
-            assertEquals(winners.get(t.id()), t.owner());
+            assertEquals(winners.get(t.id()).owner(), t.owner());
         }
-        // the owner may repeat its claim (an answer lost on the way); nobody else may
+        assertEquals(trials, winners.values().stream().map(TrialClaim::token).distinct().count(), "one token per claim");
+        // the owner may repeat its claim (an answer lost on the way) and gets the same claim back; nobody else may
         String trial = p + "t0";
-        assertEquals(OptionalInt.of(1), second.claim(trial, winners.get(trial)));
-        assertEquals(OptionalInt.empty(), second.claim(trial, p + "someone-else"));
+        assertEquals(winners.get(trial), second.claim(trial, winners.get(trial).owner()).orElseThrow());
+        assertTrue(second.claim(trial, p + "someone-else").isEmpty());
     }
 
     @Test
@@ -247,10 +251,10 @@ abstract class ResultsDatabaseContract {
         ResultsDatabase db = open();
         clearLeftoversOfEarlierTests(db);
         String sweep = sweepWith(db, 2);
-        db.claim(p + "t0", "lost-owner");
-        db.claim(p + "t1", "live-owner");
+        TrialClaim lostClaim = db.claim(p + "t0", "lost-owner").orElseThrow();
+        TrialClaim live = db.claim(p + "t1", "live-owner").orElseThrow();
         Thread.sleep(300);
-        db.heartbeat("live-owner");
+        assertEquals(Set.of(), db.heartbeat(List.of(live)));
         assertEquals(1, db.reclaimStale(Duration.ofMillis(150)));
         TrialRecord lost = record(db, sweep, p + "t0");
         assertEquals(TrialStatus.RETRY, lost.status());
@@ -258,38 +262,99 @@ abstract class ResultsDatabaseContract {
         assertTrue(lost.reason().endsWith("(owner lost-owner)"), lost.reason());
         assertEquals(TrialStatus.RUNNING, record(db, sweep, p + "t1").status());
         assertEquals(0, db.reclaimStale(Duration.ofMillis(150)));
+        // the reclaimed claim no longer beats: its coordinator learns it lost the trial
+        assertEquals(Set.of(lostClaim), db.heartbeat(List.of(lostClaim, live)));
         // the retry is claimed by another coordinator as the second attempt
-        assertEquals(OptionalInt.of(2), db.claim(p + "t0", "live-owner"));
+        assertEquals(2, db.claim(p + "t0", "live-owner").orElseThrow().attempt());
         assertNull(record(db, sweep, p + "t0").reason());
     }
 
     @Test
-    void aCompletionOfAReclaimedTrialIsKept() throws Exception {
+    void aCompletionOfAReclaimedTrialThatNobodyClaimedSinceIsKept() throws Exception {
         ResultsDatabase db = open();
         clearLeftoversOfEarlierTests(db);
         String sweep = sweepWith(db, 1);
         String trial = p + "t0";
-        db.claim(trial, "slow-owner");
+        TrialClaim slow = db.claim(trial, "slow-owner").orElseThrow();
         Thread.sleep(100);
         assertEquals(1, db.reclaimStale(Duration.ofMillis(20)));
-        db.completed(trial, "slow-owner", SampleResults.completed(0.5, 1), "w", 1);
+        // its claim is still the last one made: the result is the only attempt's
+        assertTrue(db.completed(slow, SampleResults.completed(0.5, 1), "w", 1));
         assertEquals(TrialStatus.COMPLETED, record(db, sweep, trial).status());
-        assertEquals(OptionalInt.empty(), db.claim(trial, "other-owner"));
+        assertTrue(db.claim(trial, "other-owner").isEmpty());
+    }
+
+    @Test
+    void onlyTheAttemptHoldingTheCurrentClaimFinishesATrialThatWasClaimedAgain() throws Exception {
+        ResultsDatabase db = open();
+        ResultsDatabase other = open();
+        clearLeftoversOfEarlierTests(db);
+        String sweep = sweepWith(db, 1);
+        String trial = p + "t0";
+        TrialClaim first = db.claim(trial, "stalled-owner").orElseThrow();
+        Thread.sleep(100);
+        // the first coordinator stalls past the stale time; another takes the trial over
+        assertEquals(1, other.reclaimStale(Duration.ofMillis(20)));
+        TrialClaim second = other.claim(trial, "new-owner").orElseThrow();
+        assertEquals(2, second.attempt());
+        assertNotEquals(first.token(), second.token());
+
+        // the first attempt runs on: its heartbeat, completion and failure change nothing
+        assertEquals(Set.of(first), db.heartbeat(List.of(first)));
+        assertFalse(db.completed(first, SampleResults.completed(0.1, 1), "stalled-worker", 1));
+        assertFalse(db.failed(first, "late failure", false, null));
+        assertFalse(db.failed(first, "late failure", true, null));
+        TrialRecord during = record(db, sweep, trial);
+        assertEquals(TrialStatus.RUNNING, during.status());
+        assertEquals("new-owner", during.owner());
+        assertNull(during.worker());
+        assertTrue(db.metrics(trial).isEmpty());
+        assertTrue(db.epochs(trial).isEmpty());
+
+        // the second attempt holds the claim and finishes the trial
+        assertEquals(Set.of(), other.heartbeat(List.of(second)));
+        assertTrue(other.completed(second, SampleResults.completed(0.7, 2), "new-worker", 2));
+        assertFalse(db.completed(first, SampleResults.completed(0.1, 1), "stalled-worker", 1), "nor after it");
+        TrialRecord done = record(db, sweep, trial);
+        assertEquals(TrialStatus.COMPLETED, done.status());
+        assertEquals("new-worker", done.worker());
+        assertEquals(2, done.attempts());
+        assertEquals(2 * (2 * 2 + 2 + 2), db.epochs(trial).size(), "the second attempt's two epochs");
+        assertEquals(0.7 + 0.5, db.metrics(trial).stream().filter(m -> m.split().equals("test")
+                && m.task().equals("left")).findFirst().orElseThrow().value(), 1e-12);
+    }
+
+    @Test
+    void evenTheSameOwnersEarlierAttemptIsFencedOff() throws Exception {
+        ResultsDatabase db = open();
+        clearLeftoversOfEarlierTests(db);
+        String sweep = sweepWith(db, 1);
+        String trial = p + "t0";
+        TrialClaim earlier = db.claim(trial, "me").orElseThrow();
+        Thread.sleep(100);
+        assertEquals(1, db.reclaimStale(Duration.ofMillis(20)));
+        TrialClaim later = db.claim(trial, "me").orElseThrow();
+        assertEquals(2, later.attempt());
+        assertFalse(db.completed(earlier, SampleResults.completed(0.1, 1), "earlier", 1));
+        assertEquals(TrialStatus.RUNNING, record(db, sweep, trial).status());
+        assertTrue(db.failed(later, "worker exited with code 137", true, null));
+        assertEquals(TrialStatus.RETRY, record(db, sweep, trial).status());
     }
 
     @Test
     void releaseReturnsRunningTrialsToPendingWithoutCountingTheAttempt() {
         ResultsDatabase db = open();
         String sweep = sweepWith(db, 3);
-        db.claim(p + "t0", "me");
+        TrialClaim givenBack = db.claim(p + "t0", "me").orElseThrow();
         db.claim(p + "t1", "me");
         db.claim(p + "t2", "someone-else");
         db.release("me");
+        assertFalse(db.completed(givenBack, SampleResults.completed(0.5, 1), "w", 1), "a released claim finishes nothing");
         assertEquals(Map.of("pending", 2, "running", 1, "retry", 0, "completed", 0, "failed", 0), db.counts(sweep));
         TrialRecord released = record(db, sweep, p + "t0");
         assertEquals(0, released.attempts());
         assertNull(released.owner());
-        assertEquals(OptionalInt.of(1), db.claim(p + "t0", "next"));
+        assertEquals(1, db.claim(p + "t0", "next").orElseThrow().attempt());
         assertEquals("someone-else", record(db, sweep, p + "t2").owner());
     }
 
@@ -297,29 +362,29 @@ abstract class ResultsDatabaseContract {
     void aRetryableFailureIsClaimedAgainAndAFinalOneIsNot() {
         ResultsDatabase db = open();
         String sweep = sweepWith(db, 2);
-        db.claim(p + "t0", "me");
-        db.failed(p + "t0", "me", "worker exited with code 137", true, null);
+        TrialClaim first = db.claim(p + "t0", "me").orElseThrow();
+        assertTrue(db.failed(first, "worker exited with code 137", true, null));
         TrialRecord retry = record(db, sweep, p + "t0");
         assertEquals(TrialStatus.RETRY, retry.status());
         assertEquals("worker exited with code 137", retry.reason());
-        assertEquals(OptionalInt.of(2), db.claim(p + "t0", "me"));
+        assertEquals(2, db.claim(p + "t0", "me").orElseThrow().attempt());
 
         Map<String, Object> partial = SampleResults.completed(0.3, 2);
         partial.put("status", "failed");
         partial.put("reason", "training diverged");
-        db.claim(p + "t1", "me");
-        db.failed(p + "t1", "me", "training diverged", false, partial);
+        TrialClaim diverging = db.claim(p + "t1", "me").orElseThrow();
+        assertTrue(db.failed(diverging, "training diverged", false, partial));
         TrialRecord failed = record(db, sweep, p + "t1");
         assertEquals(TrialStatus.FAILED, failed.status());
         assertEquals("training diverged", failed.reason());
         assertNotNull(failed.finished());
-        assertEquals(OptionalInt.empty(), db.claim(p + "t1", "me"));
+        assertTrue(db.claim(p + "t1", "me").isEmpty());
         assertEquals(2 * (2 * 2 + 2 + 2), db.epochs(p + "t1").size(), "per-epoch rows of the failed attempt are kept");
         assertEquals(2 * 2, db.weights(p + "t1").size());
         assertTrue(db.metrics(p + "t1").isEmpty());
         assertEquals("training diverged", db.result(p + "t1").orElseThrow().get("reason"));
-        // a failure reported by an owner that no longer holds the trial changes nothing
-        db.failed(p + "t0", "not-the-owner", "late news", false, null);
+        // a failure reported by an attempt that no longer holds the trial changes nothing
+        assertFalse(db.failed(first, "late news", false, null));
         assertEquals(TrialStatus.RUNNING, record(db, sweep, p + "t0").status());
     }
 
@@ -328,14 +393,14 @@ abstract class ResultsDatabaseContract {
         ResultsDatabase db = open();
         String sweep = sweepWith(db, 1);
         String trial = p + "t0";
-        db.claim(trial, "me");
-        db.completed(trial, "me", SampleResults.completed(0.7, 2), "first", 2.0);
+        TrialClaim claim = db.claim(trial, "me").orElseThrow();
+        assertTrue(db.completed(claim, SampleResults.completed(0.7, 2), "first", 2.0));
         List<MetricRow> before = db.metrics(trial);
-        assertEquals(OptionalInt.empty(), db.claim(trial, "me"));
-        assertEquals(OptionalInt.empty(), db.claim(trial, "other"));
-        db.failed(trial, "me", "late failure", false, null);
-        db.failed(trial, null, "forced failure", false, null);
-        db.completed(trial, "other", SampleResults.completed(0.1, 1), "second", 9.0);
+        assertTrue(db.claim(trial, "me").isEmpty());
+        assertTrue(db.claim(trial, "other").isEmpty());
+        assertFalse(db.failed(claim, "late failure", false, null));
+        assertFalse(db.failed(claim, "late failure", true, null));
+        assertFalse(db.completed(claim, SampleResults.completed(0.1, 1), "second", 9.0));
         db.markCompleted(trial, SampleResults.completed(0.2, 1));
         db.release("me");
         db.reclaimStale(Duration.ZERO);
@@ -361,8 +426,7 @@ abstract class ResultsDatabaseContract {
         entry.put("weights", Map.of("left", Double.NEGATIVE_INFINITY, "right", 1.0));
         result.put("history", List.of(((List<?>) result.get("history")).get(0), entry));
         result.put("ms_per_step", Double.NaN);
-        db.claim(trial, "me");
-        db.completed(trial, "me", result, "w", Double.NaN);
+        assertTrue(db.completed(db.claim(trial, "me").orElseThrow(), result, "w", Double.NaN));
 
         assertEquals(TrialStatus.COMPLETED, record(db, sweep, trial).status());
         Map<String, Double> test = new LinkedHashMap<>();
@@ -398,7 +462,7 @@ abstract class ResultsDatabaseContract {
         assertEquals(0.8 + 0.5, db.metrics(trial).stream().filter(m -> m.split().equals("test")
                 && m.task().equals("left")).findFirst().orElseThrow().value(), 1e-12);
         assertEquals(2 * (2 * 2 + 2 + 2), db.epochs(trial).size());
-        assertEquals(OptionalInt.empty(), db.claim(trial, "me"));
+        assertTrue(db.claim(trial, "me").isEmpty());
         assertEquals(Map.of("pending", 1, "running", 0, "retry", 0, "completed", 1, "failed", 0), db.counts(sweep));
     }
 
@@ -409,8 +473,7 @@ abstract class ResultsDatabaseContract {
         String second = p + "again";
         db.registerSweep(second, "/tmp/other", Map.of());
         db.registerSweep(second, "/tmp/other", Map.of());
-        db.claim(p + "t1", "me");
-        db.completed(p + "t1", "me", SampleResults.completed(0.5, 1), "w", 1);
+        assertTrue(db.completed(db.claim(p + "t1", "me").orElseThrow(), SampleResults.completed(0.5, 1), "w", 1));
         db.addTrial(second, p + "t1", Map.of("x", "ignored"), Map.of("x", "ignored"));
         db.addTrial(second, p + "t9", Map.of(), Map.of());
         assertEquals(List.of(p + "t1", p + "t9"), db.trials(second).stream().map(TrialRecord::id).toList());

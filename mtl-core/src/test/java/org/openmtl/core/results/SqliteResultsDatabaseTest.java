@@ -110,6 +110,33 @@ class SqliteResultsDatabaseTest extends ResultsDatabaseContract {
     }
 
     @Test
+    void aDatabaseOfSchemaVersionOneIsUpgradedAndItsRunningTrialsAreFencedFromThen() throws Exception {
+        Path file = dir.resolve("results.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            for (String sql : Schema.migration(1, Dialect.SQLITE)) {
+                s.execute(sql);
+            }
+            s.execute("INSERT INTO schema_version (version, applied) VALUES (1, 0)");
+            s.execute("INSERT INTO sweeps (id, directory, config, registered, updated) VALUES ('s', '/tmp/s', '{}', 0, 0)");
+            // a trial an earlier build's coordinator was running when it died
+            s.execute("INSERT INTO trials (id, status, attempts, owner, heartbeat, added, started)"
+                    + " VALUES ('old', 'running', 1, 'old-build', 0, 0, 0)");
+            s.execute("INSERT INTO sweep_trials (sweep_id, trial_id) VALUES ('s', 'old')");
+        }
+        ResultsDatabase db = open();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+            assertEquals(Schema.CURRENT, r.getInt(1));
+        }
+        assertEquals(1, db.reclaimStale(Duration.ofSeconds(1)));
+        TrialClaim claim = db.claim("old", "new-build").orElseThrow();
+        assertEquals(2, claim.attempt());
+        assertFalse(db.completed(new TrialClaim("old", "old-build", 1, "none"), SampleResults.completed(0.1, 1), "w", 1));
+        assertTrue(db.completed(claim, SampleResults.completed(0.5, 1), "w", 1));
+        assertEquals(TrialStatus.COMPLETED, db.trials("s").get(0).status());
+    }
+
+    @Test
     void aWriteLockHeldByAnotherConnectionFailsInBoundedTime() throws Exception {
         Path file = dir.resolve("results.db");
         sweepWith(open(), 1);
@@ -231,9 +258,8 @@ class SqliteResultsDatabaseTest extends ResultsDatabaseContract {
             int reclaimed = db.reclaimStale(Duration.ZERO);
             assertEquals(counts.get("running"), reclaimed);
             for (TrialRecord t : db.trials(sweep)) {
-                if (db.claim(t.id(), "survivor").isPresent()) {
-                    db.completed(t.id(), "survivor", SampleResults.completed(0.5, 1), "survivor", 0.1);
-                }
+                db.claim(t.id(), "survivor").ifPresent(
+                        claim -> assertTrue(db.completed(claim, SampleResults.completed(0.5, 1), "survivor", 0.1)));
             }
             assertEquals(trials, db.counts(sweep).get("completed"));
             long keptFromBefore = db.trials(sweep).stream().filter(t -> "doomed".equals(t.worker())).count();

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.openmtl.api.tensor.EngineAllocations;
+import org.openmtl.core.io.DurableFiles;
 import org.openmtl.experiments.bench.BenchmarkReport.Measurement;
 import org.openmtl.experiments.bench.BenchmarkReport.Way;
 
@@ -66,11 +67,7 @@ public final class StepBenchmark {
             System.out.println();
             System.out.print(report.text());
             if (options.out() != null) {
-                Path parent = options.out().toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.writeString(options.out(), report.markdown());
+                DurableFiles.writeString(options.out(), report.markdown());
                 System.out.println("\nwritten to " + options.out());
             }
         } catch (IOException | RuntimeException e) {

@@ -1,7 +1,6 @@
 package org.openmtl.experiments.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -13,6 +12,7 @@ import java.util.Map;
 import org.openmtl.api.plugin.PluginKind;
 import org.openmtl.api.weighting.GradientRequirement;
 import org.openmtl.core.config.RunConfig;
+import org.openmtl.core.io.DurableFiles;
 import org.openmtl.core.run.MtlRuntime;
 
 /**
@@ -68,11 +68,7 @@ public final class WeightingCost {
             String markdown = cost.measure();
             System.out.println(markdown);
             if (cost.out != null) {
-                Path parent = cost.out.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.writeString(cost.out, markdown);
+                DurableFiles.writeString(cost.out, markdown);
                 System.out.println("written to " + cost.out);
             }
         } catch (IOException | RuntimeException e) {
