@@ -44,6 +44,7 @@ import org.openmtl.api.weighting.Weighting;
 import org.openmtl.api.weighting.WeightingContext;
 import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.RunConfig;
+import org.openmtl.core.result.FrameworkBuild;
 import org.openmtl.core.result.Provenance;
 import org.openmtl.core.result.ResultFiles;
 import org.slf4j.Logger;
@@ -170,6 +171,8 @@ public final class MultiTaskTrainer {
         private int bestEpoch;
         private double bestScore = Double.NEGATIVE_INFINITY;
         private ParameterSnapshot best;
+        /** The build of a checkpoint this run continued, where it is not this build; null otherwise. */
+        private String otherCheckpointBuild;
         private final Path output = config.outputDirectory();
 
         Run(Engine engine, NDManager base) {
@@ -551,6 +554,9 @@ public final class MultiTaskTrainer {
             provenance.put("device", base.getDevice().toString());
             provenance.put("threads", EngineOps.threads());
             provenance.putAll(extraProvenance);
+            if (otherCheckpointBuild != null) {
+                provenance.put("checkpoint_build", otherCheckpointBuild);
+            }
             Map<String, Object> data = dataset.provenance();
             if (!data.isEmpty()) {
                 provenance.put("data", data);
@@ -631,6 +637,7 @@ public final class MultiTaskTrainer {
                 state.put("best_epoch", bestEpoch);
                 state.put("best_score", bestScore);
                 state.put("identity", config.identity());
+                state.put("build", FrameworkBuild.current());
                 Map<String, double[]> weightingState = plugins.weighting().state();
                 state.put("weighting_state", weightingState == null ? Map.of() : weightingState);
                 Map<String, double[]> selectorState = plugins.selector().state();
@@ -680,6 +687,14 @@ public final class MultiTaskTrainer {
                 throw new ConfigException("resume=true, but the checkpoint in " + checkpoint
                         + " belongs to another configuration: " + String.join(", ", differences)
                         + "; use the same configuration or another output.dir");
+            }
+            String written = state.has("build") && state.get("build").isJsonPrimitive() ? state.get("build").getAsString() : null;
+            if (!FrameworkBuild.current().equals(written)) {
+                // the user asked to resume; the result says that its first epochs ran on another build
+                otherCheckpointBuild = written == null ? "unknown" : written;
+                LOG.warn("the checkpoint in {} was written by build {}, this is build {}: the result mixes the two"
+                        + " (its provenance records checkpoint_build)", checkpoint, FrameworkBuild.shortName(written),
+                        FrameworkBuild.shortName(FrameworkBuild.current()));
             }
             completedEpochs = state.get("epoch").getAsInt();
             globalStep = state.get("global_step").getAsLong();
