@@ -10,7 +10,7 @@ import java.util.List;
 final class Schema {
 
     /** The newest version this build knows. */
-    static final int CURRENT = 1;
+    static final int CURRENT = 2;
 
     private Schema() {}
 
@@ -22,9 +22,15 @@ final class Schema {
      * @return the statements, in order
      */
     static List<String> migration(int version, Dialect dialect) {
-        if (version != 1) {
-            throw new IllegalArgumentException("no schema version " + version);
-        }
+        return switch (version) {
+            case 1 -> tables(dialect);
+            // the framework build that ran each trial; NULL (an unknown build) for trials recorded before
+            case 2 -> List.of("ALTER TABLE trials ADD COLUMN build TEXT");
+            default -> throw new IllegalArgumentException("no schema version " + version);
+        };
+    }
+
+    private static List<String> tables(Dialect dialect) {
         String real = dialect.doubleType();
         String serial = dialect.generatedKey();
         String statuses = "('pending', 'running', 'retry', 'completed', 'failed')";

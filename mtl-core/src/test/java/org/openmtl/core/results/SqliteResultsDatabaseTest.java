@@ -240,4 +240,29 @@ class SqliteResultsDatabaseTest extends ResultsDatabaseContract {
             assertEquals(completedBefore, keptFromBefore, "every completion of the killed coordinator is kept");
         }
     }
+
+    @Test
+    void aDatabaseOfSchemaVersionOneOpensAndItsTrialsHaveAnUnknownBuild() throws Exception {
+        Path file = dir.resolve("results.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            for (String sql : Schema.migration(1, Dialect.SQLITE)) {
+                s.execute(sql);
+            }
+            s.execute("INSERT INTO schema_version (version, applied) VALUES (1, 0)");
+            s.execute("INSERT INTO sweeps (id, directory, config, registered, updated) VALUES ('old', '/tmp/old', '{}', 0, 0)");
+            s.execute("INSERT INTO trials (id, status, attempts, added, finished, result)"
+                    + " VALUES ('done', 'completed', 1, 0, 5, '{\"status\": \"completed\"}')");
+            s.execute("INSERT INTO sweep_trials (sweep_id, trial_id) VALUES ('old', 'done')");
+        }
+        try (ResultsDatabase db = ResultsDatabase.open("", dir)) {
+            TrialRecord old = db.trials("old").get(0);
+            assertEquals(TrialStatus.COMPLETED, old.status(), "the trial is read as it was");
+            assertEquals(null, old.build(), "recorded before builds were: unknown");
+            assertEquals(List.of("done"), db.reopenStale(List.of("done"), "git:any"), "so it counts as stale");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+            assertEquals(Schema.CURRENT, r.getInt(1), "opening upgraded the schema");
+        }
+    }
 }
