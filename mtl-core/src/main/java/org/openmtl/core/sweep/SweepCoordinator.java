@@ -11,9 +11,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
@@ -21,9 +24,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openmtl.core.config.RunKeys;
+import org.openmtl.core.result.FrameworkBuild;
 import org.openmtl.core.result.ResultFiles;
 import org.openmtl.core.results.ResultsDatabase;
 import org.openmtl.core.results.TrialRecord;
+import org.openmtl.core.results.TrialStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * wait for it. Every claim carries this coordinator's owner id and a heartbeat; a trial whose
  * owner stopped beating (the sweep was killed) is given back after {@link #staleAfter()} and run
  * again from its checkpoint.
+ *
+ * <p>Every claim records this coordinator's framework build ({@link FrameworkBuild}). Before it
+ * runs anything, a pass looks at the trials earlier runs finished: those another build computed
+ * (or whose build is unknown) are stale and run again, unless {@code reuse=stale} keeps them;
+ * failed ones stay failed unless {@code retry.failed=true}. Either way it says so, with counts.
  */
 final class SweepCoordinator {
 
@@ -59,7 +69,9 @@ final class SweepCoordinator {
     private final Path directory;
     private final String progressMode;
     private final String owner;
+    private final String build;
     private String sweepId;
+    private Reuse reuse;
 
     SweepCoordinator(ResultsDatabase db, TrialExecutor executor, SweepSettings settings, Path directory, String progressMode) {
         this.db = db;
@@ -68,6 +80,47 @@ final class SweepCoordinator {
         this.directory = directory;
         this.progressMode = progressMode;
         this.owner = ownerId();
+        this.build = FrameworkBuild.current();
+    }
+
+    /**
+     * What a run of a sweep did with the trials earlier runs had finished.
+     *
+     * @param build this run's framework build
+     * @param trials the sweep's distinct trials
+     * @param completed how many of them were completed before this run
+     * @param stale the finished (completed or failed) trials another build computed, or whose build is unknown
+     * @param staleBuilds the builds of the stale trials, with how many each computed ({@code unknown} for none recorded)
+     * @param staleRerun whether the stale trials run again ({@code reuse=fresh}) or were kept ({@code reuse=stale})
+     * @param failed the failed trials that were not stale-and-rerun
+     * @param failedRerun whether those run again ({@code retry.failed=true}) or stay failed
+     */
+    record Reuse(String build, int trials, int completed, List<String> stale, Map<String, Integer> staleBuilds,
+            boolean staleRerun, List<String> failed, boolean failedRerun) {
+
+        /**
+         * What a person is told before the sweep runs: one line per kind of reused or rerun trial.
+         *
+         * @return the lines, empty when nothing earlier was finished
+         */
+        List<String> notices() {
+            List<String> lines = new ArrayList<>();
+            if (!stale.isEmpty()) {
+                List<String> builds = new ArrayList<>();
+                staleBuilds.forEach((b, n) -> builds.add(b + ": " + n));
+                String which = stale.size() + " of " + trials + " trials" + " were finished by another framework build ("
+                        + String.join(", ", builds) + ") than this one (" + FrameworkBuild.shortName(build) + ")";
+                lines.add(staleRerun ? "sweep: " + which + ": running them again (reuse=stale keeps them)"
+                        : "sweep: " + which + ": kept, as reuse=stale asks; the summary names the build of every result");
+            }
+            if (!failed.isEmpty()) {
+                String n = failed.size() + (failed.size() == 1 ? " trial" : " trials");
+                lines.add(failedRerun ? "sweep: " + n + " that failed in an earlier run will run again (retry.failed=true)"
+                        : "sweep: " + n + " failed in an earlier run and stay" + (failed.size() == 1 ? "s" : "")
+                                + " failed; retry.failed=true runs " + (failed.size() == 1 ? "it" : "them") + " again");
+            }
+            return lines;
+        }
     }
 
     private record Done(SweepRunner.ResolvedTrial trial, int attempt, TrialOutcome outcome) {}
@@ -81,6 +134,15 @@ final class SweepCoordinator {
         return sweepId;
     }
 
+    /**
+     * What this run did with the trials earlier runs had finished.
+     *
+     * @return the decision, once {@link #run} has looked at the database; null before
+     */
+    Reuse reuse() {
+        return reuse;
+    }
+
     void run(List<SweepRunner.ResolvedTrial> trials) {
         sweepId = SweepPlan.id(Map.of("directory", directory.toAbsolutePath().normalize().toString(),
                 "trials", String.join(",", trials.stream().map(SweepRunner.ResolvedTrial::id).toList())));
@@ -90,6 +152,11 @@ final class SweepCoordinator {
         }
         importFinishedOnDisk(trials);
         db.reclaimStale(staleAfter());
+        reuse = reopenStaleAndFailed(trials);
+        reuse.notices().forEach(line -> {
+            System.out.println(line);
+            LOG.info(line);
+        });
 
         SweepProgress progress = SweepProgress.forMode(progressMode, trials.size(), executor.slots());
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -157,6 +224,7 @@ final class SweepCoordinator {
                     }
                     continue;
                 }
+                db.recordBuild(trial.id(), owner, build);
                 submit(trial, attempt.getAsInt(), progress, done);
                 inFlight++;
             }
@@ -220,6 +288,11 @@ final class SweepCoordinator {
         String label = SweepRunner.label(d.trial().point());
         TrialOutcome o = d.outcome();
         if (o.status() == TrialOutcome.Status.COMPLETED) {
+            Object ran = o.result().get("provenance") instanceof Map<?, ?> p ? p.get("build") : null;
+            if (ran != null && !build.equals(ran)) {
+                LOG.warn("trial {} ran on {} with framework build {}, not this coordinator's {}: its executors run other code",
+                        d.trial().id(), o.worker(), FrameworkBuild.shortName(ran.toString()), FrameworkBuild.shortName(build));
+            }
             db.completed(d.trial().id(), owner, o.result(), o.worker(), o.seconds());
             progress.finished(d.trial().id(), label, o, "completed");
             return;
@@ -234,6 +307,53 @@ final class SweepCoordinator {
         if (retry) {
             queue.add(d.trial());
         }
+    }
+
+    /**
+     * Looks at the trials earlier runs finished: reopens those another build computed unless
+     * {@code reuse=stale}, and those that failed if {@code retry.failed=true}. A reopened trial's
+     * directory still holds the old run; {@link TrialRunner} starts it afresh (its checkpoint is of
+     * another build, or of a run that ended).
+     */
+    private Reuse reopenStaleAndFailed(List<SweepRunner.ResolvedTrial> trials) {
+        Map<String, TrialRecord> records = records();
+        Set<String> ids = new LinkedHashSet<>();
+        trials.forEach(t -> ids.add(t.id()));
+        List<String> stale = new ArrayList<>();
+        Map<String, Integer> staleBuilds = new TreeMap<>();
+        List<String> failed = new ArrayList<>();
+        int completed = 0;
+        for (String id : ids) {
+            TrialRecord r = records.get(id);
+            if (r == null) {
+                continue;
+            }
+            boolean isCompleted = TrialStatus.COMPLETED.equals(r.status());
+            boolean isFailed = TrialStatus.FAILED.equals(r.status());
+            completed += isCompleted ? 1 : 0;
+            if ((isCompleted || isFailed) && !build.equals(r.build())) {
+                stale.add(id);
+                staleBuilds.merge(FrameworkBuild.shortName(r.build()), 1, Integer::sum);
+                if (!settings.reuseStale()) {
+                    continue;
+                }
+            }
+            if (isFailed) {
+                failed.add(id);
+            }
+        }
+        if (!settings.reuseStale()) {
+            List<String> reopened = db.reopenStale(stale, build);
+            if (reopened.size() < stale.size()) {
+                LOG.info("{} of {} stale trials were reopened or finished by another coordinator meanwhile",
+                        stale.size() - reopened.size(), stale.size());
+            }
+        }
+        if (settings.retryFailed()) {
+            db.reopenFailed(failed);
+        }
+        return new Reuse(build, ids.size(), completed, List.copyOf(stale), Map.copyOf(staleBuilds), !settings.reuseStale(),
+                List.copyOf(failed), settings.retryFailed());
     }
 
     /** Trials completed by an earlier run without a database (or before it was lost) are recorded, not rerun. */

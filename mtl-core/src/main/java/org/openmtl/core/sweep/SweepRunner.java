@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * value fails the whole sweep at once, with nothing written), hands the trials to an executor
  * (worker JVMs on this machine by default, or Spark) through a {@link SweepCoordinator} that
  * records everything in the results database, and at the end writes {@code summary.md}, {@code
- * summary.json} and {@code report.html}, which aggregate the trials over seeds. A trial completed
- * earlier is kept; an interrupted one continues from its checkpoint.
+ * summary.json} and {@code report.html}, which aggregate the trials over seeds. A trial this
+ * framework build completed earlier is kept; one another build completed runs again (unless {@code
+ * reuse=stale}); an interrupted one continues from its checkpoint.
  */
 public final class SweepRunner {
 
@@ -50,6 +51,19 @@ public final class SweepRunner {
 
     /** The results database of the last {@link #runTrials}, as shown to people (no password). */
     private String lastDatabase;
+
+    /** What the last {@link #runTrials} did with the trials earlier runs had finished (null before). */
+    private SweepCoordinator.Reuse lastReuse;
+
+    /**
+     * What the last {@link #runTrials} did with the trials earlier runs had finished: the stale
+     * ones (computed by another build) it ran again or kept, the failed ones it ran again or kept.
+     *
+     * @return the decision, or null before a run
+     */
+    SweepCoordinator.Reuse lastReuse() {
+        return lastReuse;
+    }
 
     /**
      * Where the last {@link #runTrials} recorded its trials, without any password.
@@ -143,7 +157,11 @@ public final class SweepRunner {
              TrialExecutor executor = executor(settings, progressMode)) {
             writePlan(outputDirectory, trials);
             SweepCoordinator coordinator = new SweepCoordinator(db, executor, settings, outputDirectory, progressMode);
-            coordinator.run(trials);
+            try {
+                coordinator.run(trials);
+            } finally {
+                lastReuse = coordinator.reuse();
+            }
             lastCounts = db.counts(coordinator.sweepId());
             lastDatabase = db.url();
             return finished(db, coordinator.sweepId(), trials);
@@ -235,8 +253,9 @@ public final class SweepRunner {
                 method.remove(RunKeys.SEED);
                 entries.add(new HtmlReport.Entry(label(r.getKey().point()), label(method), r.getValue()));
             }
+            String builds = SweepSummary.buildsLine(summary);
             HtmlReport.write(outputDirectory.resolve("report.html"), "OpenMTL sweep: " + outputDirectory.getFileName(),
-                    countsLine(results.size()), entries, summary);
+                    countsLine(results.size()) + (builds.isEmpty() ? "" : "; " + builds), entries, summary);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the sweep summary in " + outputDirectory, e);
         }
