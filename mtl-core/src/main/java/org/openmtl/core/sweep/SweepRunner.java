@@ -2,7 +2,6 @@ package org.openmtl.core.sweep;
 
 import com.google.gson.Gson;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +15,11 @@ import org.openmtl.api.plugin.ConfigKey;
 import org.openmtl.api.plugin.PluginKind;
 import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.ConfigSource;
+import org.openmtl.core.config.DirectoryChecks;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.report.HtmlReport;
+import org.openmtl.core.result.OutputWriteException;
 import org.openmtl.core.result.ResultFiles;
 import org.openmtl.core.results.ResultsDatabase;
 import org.openmtl.core.results.TrialRecord;
@@ -148,10 +149,13 @@ public final class SweepRunner {
         if (!List.of("local", "inline").contains(settings.executor()) && findExecutor(settings.executor()).isEmpty()) {
             executor(settings, progressMode); // throws the message naming the available executors, before anything is written
         }
+        DirectoryChecks.writable(RunKeys.OUTPUT_DIR, outputDirectory);
+        trials.stream().map(t -> t.config().dataDirectory()).distinct()
+                .forEach(data -> DirectoryChecks.readable(RunKeys.DATA_DIR, data));
         try {
             Files.createDirectories(outputDirectory);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the sweep directory " + outputDirectory, e);
+            throw new OutputWriteException("the sweep directory", outputDirectory, e, "");
         }
         try (ResultsDatabase db = ResultsDatabase.open(settings.resultsUrl(), outputDirectory);
              TrialExecutor executor = executor(settings, progressMode)) {
@@ -257,7 +261,9 @@ public final class SweepRunner {
             HtmlReport.write(outputDirectory.resolve("report.html"), "OpenMTL sweep: " + outputDirectory.getFileName(),
                     countsLine(results.size()) + (builds.isEmpty() ? "" : "; " + builds), entries, summary);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the sweep summary in " + outputDirectory, e);
+            throw new OutputWriteException("the sweep summary (summary.json, summary.md, report.html)", outputDirectory, e,
+                    "every trial's result is in the results database and its result.json: ./mtl report "
+                            + outputDirectory + " writes the summary again");
         }
         return summary;
     }
@@ -329,7 +335,7 @@ public final class SweepRunner {
         try {
             ResultFiles.writeJson(outputDirectory.resolve("sweep.json"), Map.of("trials", list));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the sweep plan in " + outputDirectory, e);
+            throw new OutputWriteException("the sweep plan (sweep.json)", outputDirectory, e, "no trial has started");
         }
     }
 
@@ -345,6 +351,7 @@ public final class SweepRunner {
      */
     @SuppressWarnings("unchecked")
     public Map<String, Object> resummarize(Path outputDirectory) {
+        DirectoryChecks.writable("the sweep directory", outputDirectory);
         Map<String, Object> plan = read(outputDirectory.resolve("sweep.json"));
         if (plan == null || !(plan.get("trials") instanceof List<?> planned)) {
             throw new ConfigException(outputDirectory + " holds no sweep plan (sweep.json); run ./mtl sweep first");

@@ -13,7 +13,6 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +43,9 @@ import org.openmtl.api.weighting.Weighting;
 import org.openmtl.api.weighting.WeightingContext;
 import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.RunConfig;
+import org.openmtl.core.result.FileWrites;
 import org.openmtl.core.result.FrameworkBuild;
+import org.openmtl.core.result.OutputWriteException;
 import org.openmtl.core.result.Provenance;
 import org.openmtl.core.result.ResultFiles;
 import org.slf4j.Logger;
@@ -573,7 +574,12 @@ public final class MultiTaskTrainer {
                 }
                 ResultFiles.writeJson(output.resolve("result.json"), result);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the results to " + output, e);
+                throw new OutputWriteException("the results (model.params, result.json)", output, e,
+                        config.checkpoint() && completedEpochs > 0
+                                ? "result.json was not written; the checkpoint of epoch " + completedEpochs + " in "
+                                        + output.resolve(CHECKPOINT) + " is intact: run again with resume=true to write"
+                                        + " the results without training again"
+                                : "result.json was not written");
             }
         }
 
@@ -596,7 +602,7 @@ public final class MultiTaskTrainer {
                 }
                 Files.createDirectories(output);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot prepare the output directory " + output, e);
+                throw new OutputWriteException("the output directory", output, e, "");
             }
         }
 
@@ -628,7 +634,7 @@ public final class MultiTaskTrainer {
                     writeSnapshot(tmp.resolve("best.bin"), best);
                 }
                 try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                        Files.newOutputStream(tmp.resolve("optimizer.bin"))))) {
+                        FileWrites.open(tmp.resolve("optimizer.bin"))))) {
                     updater.save(out);
                 }
                 Map<String, Object> state = new LinkedHashMap<>();
@@ -651,7 +657,19 @@ public final class MultiTaskTrainer {
                 Files.move(tmp, target);
                 deleteTree(old);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the checkpoint in " + target, e);
+                // a checkpoint half written is no checkpoint: remove it, the previous one stays
+                try {
+                    deleteTree(tmp);
+                    if (!Files.isDirectory(target) && Files.isDirectory(old)) {
+                        Files.move(old, target);
+                    }
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw new OutputWriteException("the checkpoint of epoch " + completedEpochs, target, e,
+                        Files.isDirectory(target) ? "the checkpoint before it is intact in " + target
+                                + ": run again with resume=true to continue from it"
+                                : "no checkpoint was complete yet: run again to start from the beginning");
             }
         }
 
@@ -745,10 +763,14 @@ public final class MultiTaskTrainer {
 
     static void writeSnapshot(Path file, ParameterSnapshot snapshot) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-            snapshot.write(out);
+        try {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(FileWrites.open(tmp)))) {
+                snapshot.write(out);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     static ParameterSnapshot readSnapshot(Path file) throws IOException {
