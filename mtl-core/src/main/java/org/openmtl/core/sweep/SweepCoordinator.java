@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -88,14 +89,13 @@ final class SweepCoordinator {
      *
      * @param build this run's framework build
      * @param trials the sweep's distinct trials
-     * @param completed how many of them were completed before this run
      * @param stale the finished (completed or failed) trials another build computed, or whose build is unknown
      * @param staleBuilds the builds of the stale trials, with how many each computed ({@code unknown} for none recorded)
      * @param staleRerun whether the stale trials run again ({@code reuse=fresh}) or were kept ({@code reuse=stale})
      * @param failed the failed trials that were not stale-and-rerun
      * @param failedRerun whether those run again ({@code retry.failed=true}) or stay failed
      */
-    record Reuse(String build, int trials, int completed, List<String> stale, Map<String, Integer> staleBuilds,
+    record Reuse(String build, int trials, List<String> stale, Map<String, Integer> staleBuilds,
             boolean staleRerun, List<String> failed, boolean failedRerun) {
 
         /**
@@ -153,10 +153,8 @@ final class SweepCoordinator {
         importFinishedOnDisk(trials);
         db.reclaimStale(staleAfter());
         reuse = reopenStaleAndFailed(trials);
-        reuse.notices().forEach(line -> {
-            System.out.println(line);
-            LOG.info(line);
-        });
+        // printed whatever the progress display: results kept or run again are never a silent choice
+        reuse.notices().forEach(System.out::println);
 
         SweepProgress progress = SweepProgress.forMode(progressMode, trials.size(), executor.slots());
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -311,9 +309,10 @@ final class SweepCoordinator {
 
     /**
      * Looks at the trials earlier runs finished: reopens those another build computed unless
-     * {@code reuse=stale}, and those that failed if {@code retry.failed=true}. A reopened trial's
-     * directory still holds the old run; {@link TrialRunner} starts it afresh (its checkpoint is of
-     * another build, or of a run that ended).
+     * {@code reuse=stale}, and those that failed if {@code retry.failed=true}. A reopened stale
+     * trial's directory still holds the old run; {@link TrialRunner} starts it afresh, as its
+     * checkpoint is of another build. A reopened failed trial continues from its last checkpoint,
+     * as any retry does.
      */
     private Reuse reopenStaleAndFailed(List<SweepRunner.ResolvedTrial> trials) {
         Map<String, TrialRecord> records = records();
@@ -322,7 +321,6 @@ final class SweepCoordinator {
         List<String> stale = new ArrayList<>();
         Map<String, Integer> staleBuilds = new TreeMap<>();
         List<String> failed = new ArrayList<>();
-        int completed = 0;
         for (String id : ids) {
             TrialRecord r = records.get(id);
             if (r == null) {
@@ -330,7 +328,6 @@ final class SweepCoordinator {
             }
             boolean isCompleted = TrialStatus.COMPLETED.equals(r.status());
             boolean isFailed = TrialStatus.FAILED.equals(r.status());
-            completed += isCompleted ? 1 : 0;
             if ((isCompleted || isFailed) && !build.equals(r.build())) {
                 stale.add(id);
                 staleBuilds.merge(FrameworkBuild.shortName(r.build()), 1, Integer::sum);
@@ -352,7 +349,7 @@ final class SweepCoordinator {
         if (settings.retryFailed()) {
             db.reopenFailed(failed);
         }
-        return new Reuse(build, ids.size(), completed, List.copyOf(stale), Map.copyOf(staleBuilds), !settings.reuseStale(),
+        return new Reuse(build, ids.size(), List.copyOf(stale), Collections.unmodifiableMap(staleBuilds), !settings.reuseStale(),
                 List.copyOf(failed), settings.retryFailed());
     }
 

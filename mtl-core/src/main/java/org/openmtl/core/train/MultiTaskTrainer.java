@@ -575,7 +575,7 @@ public final class MultiTaskTrainer {
                 ResultFiles.writeJson(output.resolve("result.json"), result);
             } catch (IOException e) {
                 throw new OutputWriteException("the results (model.params, result.json)", output, e,
-                        config.checkpoint() && completedEpochs > 0
+                        config.checkpoint() && completedEpochs > 0 && "completed".equals(result.get("status"))
                                 ? "result.json was not written; the checkpoint of epoch " + completedEpochs + " in "
                                         + output.resolve(CHECKPOINT) + " is intact: run again with resume=true to write"
                                         + " the results without training again"
