@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openmtl.core.result.FrameworkBuild;
 
 /** The command line's contract: listings, exit codes and messages for bad input. */
 class CliTest {
@@ -179,5 +181,31 @@ class CliTest {
         String report = Files.readString(out.resolve("report.html"));
         assertTrue(report.contains("4 trials in the results database: 4 completed"), "4 methods x 1 seed");
         assertTrue(o.out().contains("variant=mgda-ub"), o.out());
+    }
+
+    @Test
+    void aSweepRunAgainByAnotherBuildSaysWhatItDoesWithTheStaleTrials() throws Exception {
+        Path out = dir.resolve("rebuilt");
+        String[] args = {"sweep", "dataset=synthetic", "dataset.synthetic.tasks=2", "dataset.synthetic.train.examples=128",
+            "epochs=1", "batch.size=32", "progress=none", "diagnostics.gradients=false", "sweep.seed=1, 2",
+            "executor=inline", "output.dir=" + out};
+        try {
+            System.setProperty(FrameworkBuild.PROPERTY, "test:before-the-fix");
+            assertEquals(0, Cli.run(args).exitCode());
+            System.setProperty(FrameworkBuild.PROPERTY, "test:after-the-fix");
+            String[] keeping = Arrays.copyOf(args, args.length + 1);
+            keeping[args.length] = "reuse=stale";
+            Cli.Outcome kept = Cli.run(keeping);
+            assertEquals(0, kept.exitCode(), kept.err());
+            assertTrue(kept.out().contains("sweep: 2 of 2 trials were finished by another framework build"
+                    + " (test:before-the-fix: 2) than this one (test:after-the-fix): kept, as reuse=stale asks"), kept.out());
+            assertTrue(kept.out().contains("Computed by build test:before-the-fix (2 trials)."), kept.out());
+            Cli.Outcome rerun = Cli.run(args);
+            assertEquals(0, rerun.exitCode(), rerun.err());
+            assertTrue(rerun.out().contains("running them again (reuse=stale keeps them)"), rerun.out());
+            assertTrue(rerun.out().contains("Computed by build test:after-the-fix (2 trials)."), rerun.out());
+        } finally {
+            System.clearProperty(FrameworkBuild.PROPERTY);
+        }
     }
 }

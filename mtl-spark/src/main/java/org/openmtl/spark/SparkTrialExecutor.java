@@ -18,6 +18,7 @@ import org.apache.spark.TaskFailedReason;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.RunKeys;
+import org.openmtl.core.result.FrameworkBuild;
 import org.openmtl.core.sweep.TrialExecutor;
 import org.openmtl.core.sweep.TrialOutcome;
 import org.openmtl.core.sweep.TrialSpec;
@@ -150,8 +151,13 @@ public final class SparkTrialExecutor implements TrialExecutor {
         conf.set("spark.task.maxFailures", "1");
         String javaOptions = conf.get("spark.executor.extraJavaOptions", "");
         if (!javaOptions.contains("-Dai.djl.offline=")) {
-            conf.set("spark.executor.extraJavaOptions", (javaOptions + " -Dai.djl.offline=true").trim());
+            javaOptions = (javaOptions + " -Dai.djl.offline=true").trim();
         }
+        if (master.kind() == SparkMaster.Kind.LOCAL_CLUSTER && !javaOptions.contains("-D" + FrameworkBuild.PROPERTY + "=")) {
+            // the executors run this JVM's class path, hence this build; elsewhere they work out their own
+            javaOptions = javaOptions + " -D" + FrameworkBuild.PROPERTY + "=" + FrameworkBuild.current();
+        }
+        conf.set("spark.executor.extraJavaOptions", javaOptions);
         conf.setIfMissing("spark.executorEnv.OPT_OUT_TRACKING", "true");
         return conf;
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
+import org.openmtl.core.result.FrameworkBuild;
 
 /** What the executor asks of Spark, whatever the sweep gave: one trial per executor JVM, no Spark retries. */
 class SparkConfigurationTest {
@@ -22,6 +23,8 @@ class SparkConfigurationTest {
         assertEquals(SparkTrialExecutor.absoluteClassPath(System.getProperty("java.class.path")),
                 conf.get("spark.executor.extraClassPath"));
         assertTrue(conf.get("spark.executor.extraJavaOptions").contains("-Dai.djl.offline=true"));
+        assertTrue(conf.get("spark.executor.extraJavaOptions").contains(
+                "-D" + FrameworkBuild.PROPERTY + "=" + FrameworkBuild.current()), "the executors run the driver's build");
         assertEquals("true", conf.get("spark.executorEnv.OPT_OUT_TRACKING"));
         assertEquals("openmtl sweep /tmp/s", conf.get("spark.app.name"));
     }
@@ -35,6 +38,7 @@ class SparkConfigurationTest {
         assertEquals("4", conf.get("spark.task.cpus"));
         assertEquals("8g", conf.get("spark.executor.memory"));
         assertEquals("1", conf.get("spark.task.maxFailures"));
+        // no build identity for a cluster's executors: they run the jars they were given, and work it out
         assertEquals("-XX:+UseG1GC -Dai.djl.offline=true", conf.get("spark.executor.extraJavaOptions"));
     }
 

@@ -9,6 +9,7 @@ import org.openmtl.api.data.DatasetProvider;
 import org.openmtl.api.plugin.PluginConfigs;
 import org.openmtl.api.plugin.PluginKind;
 import org.openmtl.core.config.ConfigException;
+import org.openmtl.core.config.DirectoryChecks;
 import org.openmtl.core.plugin.RegisteredPlugin;
 import org.openmtl.core.run.MtlRuntime;
 import picocli.CommandLine.Command;
@@ -52,6 +53,8 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() {
+            DirectoryChecks.writable("--data-dir", dataDir);
+            DirectoryChecks.readable("--plugins-dir", pluginsDir);
             List<DataSource> sources = sources(pluginsDir);
             DataSource source = sources.stream().filter(s -> s.name().equals(name)).findFirst()
                     .orElseThrow(() -> new ConfigException("no data source is named '" + name + "'; available: "
@@ -77,6 +80,8 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() {
+            DirectoryChecks.readable("--data-dir", dataDir);
+            DirectoryChecks.readable("--plugins-dir", pluginsDir);
             for (DataSource s : sources(pluginsDir)) {
                 System.out.println(s.name() + (s.isPresent(dataDir) ? "  present  " : "  missing  ") + s.description());
             }

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.openmtl.api.data.DataException;
 import org.openmtl.api.data.DataSource;
 import org.openmtl.core.config.ConfigSource;
+import org.openmtl.core.config.DirectoryChecks;
 import org.openmtl.core.run.MtlRuntime;
 import org.openmtl.core.sweep.SweepRunner;
 import org.openmtl.core.sweep.SweepSummary;
@@ -65,6 +66,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
+        DirectoryChecks.writable("--output-dir", outputDir);
+        DirectoryChecks.readable("--data-dir", dataDir);
+        DirectoryChecks.readable("--plugins-dir", pluginsDir);
         MtlRuntime mtl = MtlRuntime.discover(pluginsDir);
         boolean mnist = !synthetic && ensureMnist();
         Map<String, String> values = new LinkedHashMap<>(mnist ? MULTIMNIST : SYNTHETIC);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.openmtl.core.config.DirectoryChecks;
 import org.openmtl.core.run.MtlRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +22,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        DirectoryChecks.readable("--plugins-dir", pluginsDir);
         Map<String, Map<String, Map<String, Double>>> result = MtlRuntime.discover(pluginsDir).evaluate(runDirectory);
         result.forEach((split, tasks) -> tasks.forEach((task, metrics) -> {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-10s %-12s", split, task));

@@ -5,6 +5,7 @@ import org.openmtl.api.data.DataException;
 import org.openmtl.api.plugin.PluginConfigException;
 import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.plugin.PluginLoadException;
+import org.openmtl.core.result.OutputWriteException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -75,6 +76,12 @@ public final class Main implements Runnable {
             err.println("error: " + e.getMessage());
             err.flush();
             return BAD_INPUT;
+        }
+        if (e instanceof OutputWriteException) {
+            // the message says what, where and what is intact; a stack trace adds nothing for a full disk
+            err.println("error: the run failed: " + e.getMessage());
+            err.flush();
+            return FAILURE;
         }
         err.println("error: the run failed: " + e);
         e.printStackTrace(err);

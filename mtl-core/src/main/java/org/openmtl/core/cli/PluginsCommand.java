@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.openmtl.api.plugin.ConfigKey;
 import org.openmtl.api.plugin.PluginDescriptor;
+import org.openmtl.core.config.DirectoryChecks;
 import org.openmtl.core.plugin.RegisteredPlugin;
 import org.openmtl.core.run.MtlRuntime;
 import picocli.CommandLine.Command;
@@ -24,6 +25,7 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        DirectoryChecks.readable("--plugins-dir", pluginsDir);
         MtlRuntime mtl = MtlRuntime.discover(pluginsDir);
         if (reference) {
             System.out.print(org.openmtl.core.config.ConfigReference.markdown(mtl.registry()));

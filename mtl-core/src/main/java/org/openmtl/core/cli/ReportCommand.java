@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.openmtl.core.config.ConfigException;
+import org.openmtl.core.config.DirectoryChecks;
 import org.openmtl.core.report.HtmlReport;
 import org.openmtl.core.result.ResultFiles;
 import picocli.CommandLine.Command;
@@ -27,9 +28,11 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
-        if (!Files.isDirectory(directory)) {
-            throw new ConfigException(directory + " is not a directory");
+        if (!Files.exists(directory)) {
+            throw new ConfigException("DIR: " + directory + " does not exist; name a run or sweep directory");
         }
+        // the report is written into DIR
+        DirectoryChecks.writable("DIR", directory);
         if (Files.isRegularFile(directory.resolve("sweep.json"))) {
             // a sweep: summary and report again from its trials, with the current summary's columns
             org.openmtl.core.run.MtlRuntime mtl = org.openmtl.core.run.MtlRuntime.discover(java.nio.file.Path.of("plugins"));

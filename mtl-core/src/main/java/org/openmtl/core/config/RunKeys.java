@@ -74,6 +74,10 @@ public final class RunKeys {
     public static final String THREADS_PER_TRIAL = "threads.per.trial";
     /** How many times a sweep retries a failed trial. */
     public static final String RETRIES = "retries";
+    /** Which finished trials a sweep keeps: those of this build, or those of any build. */
+    public static final String REUSE = "reuse";
+    /** Whether a sweep runs its failed trials again. */
+    public static final String RETRY_FAILED = "retry.failed";
     /** The results database of a sweep. */
     public static final String RESULTS_URL = "results.url";
     /** The Spark master of executor=spark. */
@@ -88,6 +92,8 @@ public final class RunKeys {
             ConfigKey.integer(WORKERS, 0, 0, 4096, "./mtl sweep, executor=local: worker JVMs running trials at once (0: the number of cores divided by threads.per.trial)."),
             ConfigKey.integer(THREADS_PER_TRIAL, 1, 1, 1024, "./mtl sweep: intra-op threads of each trial (sets each trial's threads)."),
             ConfigKey.integer(RETRIES, 1, 0, 100, "./mtl sweep: how many times a failed or lost trial is tried again before it is recorded as failed."),
+            ConfigKey.choice(REUSE, "fresh", "./mtl sweep: which finished trials a sweep run keeps: fresh (only those this framework build computed; trials another build computed, or whose build is unknown, run again) or stale (also those of other builds; the summary names every build).", "fresh", "stale"),
+            ConfigKey.bool(RETRY_FAILED, false, "./mtl sweep: run the trials that failed in an earlier run of the sweep again, each with a fresh set of retries (false: they stay failed)."),
             ConfigKey.string(RESULTS_URL, "", "./mtl sweep: the results database: empty for SQLite at <output.dir>/results.db, or a jdbc:sqlite: or jdbc:postgresql: URL."),
             ConfigKey.string(SPARK_MASTER, "local[*]", "./mtl sweep, executor=spark: the Spark master URL (local[N], local-cluster[N,cores,MB], spark://host:port, yarn, k8s://...)."));
 

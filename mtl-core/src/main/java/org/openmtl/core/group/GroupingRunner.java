@@ -14,6 +14,7 @@ import org.openmtl.api.plugin.PluginConfigs;
 import org.openmtl.api.task.Task;
 import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.ConfigSource;
+import org.openmtl.core.config.DirectoryChecks;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.result.ResultFiles;
@@ -115,6 +116,9 @@ public final class GroupingRunner {
         probeValues.keySet().removeIf(k -> k.startsWith(SweepPlan.AXIS_PREFIX));
         RunKeys.sweepKeys().forEach(k -> probeValues.remove(k.name()));
         RunConfig probe = mtl.configure(ConfigSource.of(probeValues));
+        Path output = Path.of(values.getOrDefault(RunKeys.OUTPUT_DIR, "runs/group"));
+        DirectoryChecks.writable(RunKeys.OUTPUT_DIR, output);
+        DirectoryChecks.readable(RunKeys.DATA_DIR, probe.dataDirectory());
         List<String> tasks = mtl.plugins(probe).dataset().tasks().stream().map(Task::name).toList();
         int t = tasks.size();
         if (t < 2) {
@@ -124,7 +128,6 @@ public final class GroupingRunner {
             throw new ConfigException(RunKeys.DATASET + ": the dataset has " + t + " tasks; ./mtl group handles at most "
                     + MAX_TASKS + " (and " + MAX_EXHAUSTIVE_TASKS + " with grouping.exhaustive=true)");
         }
-        Path output = Path.of(values.getOrDefault(RunKeys.OUTPUT_DIR, "runs/group"));
         Trainings trainings = new Trainings(values, tasks, output, progressMode);
         int epochs = probe.epochs();
         Map<String, Object> out = method.equals("tag")

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * same moment. A writer killed mid-write leaves its temporary file behind under that name;
  * nothing reads it.
  *
+ * <p>Every file is written through {@link FileWrites}, where a test can make the disk fill up.
+ *
  * <p>Forcing a directory opens it for reading ({@code FileChannel.open(dir, READ)}), which works
  * on Linux and macOS. Where the platform cannot open a directory (Windows) or the file system
  * refuses to sync one, the error is logged once and otherwise ignored: the rename is still atomic,
@@ -123,7 +125,8 @@ public final class DurableFiles {
      */
     public static void writeNew(Path file, Content content) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            OutputStream out = new BufferedOutputStream(
+                    FileWrites.wrap(file.getFileName().toString(), Channels.newOutputStream(channel)), 1 << 16);
             content.writeTo(out);
             out.flush();
             channel.force(true);

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.openmtl.core.train.EngineOps;
 
 /**
- * Where a result came from: framework, DJL, engine, Java and OS versions, the git revision of the
- * working directory (if any), the machine's cores, and what the run adds (seed, plugin origins,
- * data provenance).
+ * Where a result came from: framework version and build ({@link FrameworkBuild}), DJL, engine,
+ * Java and OS versions, the git revision of the working directory (if any), the machine's cores,
+ * and what the run adds (seed, plugin origins, data provenance).
  */
 public final class Provenance {
 
@@ -47,6 +47,7 @@ public final class Provenance {
     public static Map<String, Object> collect(Engine engine) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("framework", "openmtl " + frameworkVersion());
+        p.put("build", FrameworkBuild.current());
         p.put("djl", Engine.getDjlVersion());
         if (engine != null) {
             p.put("engine", engine.getEngineName() + " " + engine.getVersion());

@@ -91,6 +91,13 @@ final class ResultRows {
         return d == null ? null : Math.round(d);
     }
 
+    /** The framework build the result's provenance names ({@code provenance.build}); null when absent. */
+    static String build(Map<String, Object> result) {
+        Object provenance = result == null ? null : result.get("provenance");
+        Object build = provenance instanceof Map<?, ?> p ? p.get("build") : null;
+        return build instanceof String b && !b.isBlank() ? b : null;
+    }
+
     /** Compact JSON text, non-finite numbers as null; null for null. */
     static String json(Object value) {
         return value == null ? null : GSON.toJson(org.openmtl.core.result.ResultFiles.withoutNonFinite(value));

@@ -14,8 +14,8 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,7 +39,8 @@ import org.sqlite.SQLiteConfig;
  * write is one transaction; a claim is atomic across processes (SQLite: under the file's write
  * lock, taken with {@code BEGIN IMMEDIATE}; PostgreSQL: a conditional update whose row count
  * decides), so several coordinators may share one database. A finished trial is never claimed or
- * overwritten again.
+ * overwritten again, unless a sweep reopens it on purpose: computed by another framework build
+ * ({@link #reopenStale}), or failed and asked to run again ({@link #reopenFailed}).
  *
  * <p>Every claim carries a fencing token ({@link TrialClaim}); a new claim of the trial replaces
  * it. Completions, failures and heartbeats are accepted only with the trial's current token, so
@@ -77,7 +78,7 @@ public final class ResultsDatabase implements AutoCloseable {
     private static final int TRIES = 4;
 
     private static final String TRIAL_COLUMNS = "t.id, t.status, t.attempts, t.reason, t.owner, t.worker,"
-            + " t.started, t.finished, t.seconds";
+            + " t.started, t.finished, t.seconds, t.build";
 
     private final DatabaseTarget target;
     private final Duration busyTimeout;
@@ -280,6 +281,92 @@ public final class ResultsDatabase implements AutoCloseable {
     }
 
     /**
+     * Records the framework build that runs a claimed trial: the build of the claiming coordinator
+     * ({@link org.openmtl.core.result.FrameworkBuild}), against which a later run of the sweep
+     * decides whether the trial's result is fresh. Changes nothing unless the claim is the trial's
+     * current one and the trial is running, as for {@link #completed}.
+     *
+     * @param claim the attempt's claim
+     * @param build its coordinator's build identity
+     * @return whether the build was recorded
+     */
+    public boolean recordBuild(TrialClaim claim, String build) {
+        requireClaim(claim);
+        require(build, "build");
+        return write("recording the build of trial " + claim.trialId(), (c, now) -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE trials SET build = ? WHERE id = ? AND claim_token = ? AND status = 'running'")) {
+                s.setString(1, build);
+                s.setString(2, claim.trialId());
+                s.setString(3, claim.token());
+                return s.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /**
+     * Puts every completed or failed trial among {@code trialIds} that another build computed (or
+     * whose build is unknown) back to {@code pending}, with no attempt and none of its old results:
+     * the next claim runs it afresh. Trials computed by {@code build}, and trials pending or
+     * running, are left alone, so a trial another coordinator of this build finished meanwhile is
+     * kept.
+     *
+     * @param trialIds the trials to look at
+     * @param build the build whose results count as fresh
+     * @return the trials reopened
+     */
+    public List<String> reopenStale(Collection<String> trialIds, String build) {
+        require(build, "build");
+        return reopen(trialIds, "status IN ('completed', 'failed') AND (build IS NULL OR build <> ?)", build,
+                "reopening trials computed by another build");
+    }
+
+    /**
+     * Puts every failed trial among {@code trialIds} back to {@code pending}, with no attempt, so
+     * the next claim runs it again with a full set of retries.
+     *
+     * @param trialIds the trials to look at
+     * @return the trials reopened
+     */
+    public List<String> reopenFailed(Collection<String> trialIds) {
+        return reopen(trialIds, "status = 'failed'", null, "reopening failed trials");
+    }
+
+    private List<String> reopen(Collection<String> trialIds, String condition, String build, String doing) {
+        if (trialIds.isEmpty()) {
+            return List.of();
+        }
+        return write(doing, (c, now) -> {
+            List<String> reopened = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("UPDATE trials SET status = 'pending', attempts = 0,"
+                    + " reason = NULL, owner = NULL, claim_token = NULL, heartbeat = NULL, worker = NULL,"
+                    + " started = NULL, finished = NULL,"
+                    + " seconds = NULL, train_seconds = NULL, ms_per_step = NULL, parameters = NULL, peak_rss_mb = NULL,"
+                    + " epochs_completed = NULL, selected_epoch = NULL, result = NULL, provenance = NULL, build = NULL"
+                    + " WHERE id = ? AND " + condition)) {
+                for (String id : new LinkedHashSet<>(trialIds)) {
+                    s.setString(1, id);
+                    if (build != null) {
+                        s.setString(2, build);
+                    }
+                    if (s.executeUpdate() > 0) {
+                        reopened.add(id);
+                    }
+                }
+            }
+            for (String table : List.of("metrics", "epoch_metrics", "epoch_weights")) {
+                try (PreparedStatement d = c.prepareStatement("DELETE FROM " + table + " WHERE trial_id = ?")) {
+                    for (String id : reopened) {
+                        d.setString(1, id);
+                        d.executeUpdate();
+                    }
+                }
+            }
+            return reopened;
+        });
+    }
+
+    /**
      * Puts back every running trial whose heartbeat is older than {@code staleAfter}: its owner
      * is presumed dead (killed, machine lost). Such a trial becomes {@code retry}, with a reason
      * naming the owner and its last heartbeat; the attempt stays counted.
@@ -404,6 +491,7 @@ public final class ResultsDatabase implements AutoCloseable {
     /**
      * Imports a trial that is already completed on disk (its {@code result.json} from an earlier
      * run of the sweep), without a claim. Does nothing if the trial is completed in the database.
+     * Its build is the one its result's provenance names ({@code build}), unknown if none.
      *
      * @param trialId the trial
      * @param result its {@code result.json} content
@@ -438,7 +526,8 @@ public final class ResultsDatabase implements AutoCloseable {
                         String id = r.getString(1);
                         list.add(new TrialRecord(id, points.getOrDefault(id, Map.of()),
                                 configs.getOrDefault(id, Map.of()), r.getString(2), r.getInt(3), r.getString(4),
-                                r.getString(5), r.getString(6), instant(r, 7), instant(r, 8), nullableDouble(r, 9)));
+                                r.getString(5), r.getString(6), instant(r, 7), instant(r, 8), nullableDouble(r, 9),
+                                r.getString(10)));
                     }
                 }
             }
@@ -582,12 +671,14 @@ public final class ResultsDatabase implements AutoCloseable {
     private boolean complete(Connection c, long now, String trialId, TrialClaim claim, Map<String, Object> result,
             String worker, Double seconds) throws SQLException {
         int updated;
+        boolean imported = claim == null;
+        // a claimed trial keeps the build its coordinator recorded; an imported one has its result's
         try (PreparedStatement s = c.prepareStatement("UPDATE trials SET status = 'completed', reason = NULL,"
                 + " owner = COALESCE(?, owner), worker = ?, finished = ?, seconds = ?, train_seconds = ?,"
                 + " ms_per_step = ?, parameters = ?, peak_rss_mb = ?, epochs_completed = ?, selected_epoch = ?,"
-                + " result = ?, provenance = ? WHERE id = ? AND "
-                + (claim == null ? "status <> 'completed'" : "claim_token = ? AND status IN ('running', 'retry')"))) {
-            s.setString(1, claim == null ? null : claim.owner());
+                + " result = ?, provenance = ?" + (imported ? ", build = ?" : "") + " WHERE id = ? AND "
+                + (imported ? "status <> 'completed'" : "claim_token = ? AND status IN ('running', 'retry')"))) {
+            s.setString(1, imported ? null : claim.owner());
             s.setString(2, worker);
             s.setLong(3, now);
             setDouble(s, 4, seconds);
@@ -599,8 +690,11 @@ public final class ResultsDatabase implements AutoCloseable {
             setLong(s, 10, ResultRows.whole(result, "selected_epoch"));
             s.setString(11, ResultRows.json(result));
             s.setString(12, ResultRows.json(result.get("provenance")));
-            s.setString(13, trialId);
-            if (claim != null) {
+            if (imported) {
+                s.setString(13, ResultRows.build(result));
+                s.setString(14, trialId);
+            } else {
+                s.setString(13, trialId);
                 s.setString(14, claim.token());
             }
             updated = s.executeUpdate();

@@ -10,7 +10,7 @@ import java.util.List;
 final class Schema {
 
     /** The newest version this build knows. */
-    static final int CURRENT = 2;
+    static final int CURRENT = 3;
 
     private Schema() {}
 
@@ -26,6 +26,8 @@ final class Schema {
             case 1 -> version1(dialect);
             // the fencing token of the current claim: only the attempt that presents it may finish the trial
             case 2 -> List.of("ALTER TABLE trials ADD COLUMN claim_token TEXT");
+            // the framework build that ran each trial; NULL (an unknown build) for trials recorded before
+            case 3 -> List.of("ALTER TABLE trials ADD COLUMN build TEXT");
             default -> throw new IllegalArgumentException("no schema version " + version);
         };
     }

@@ -20,9 +20,13 @@ import java.util.Map;
  * @param finished when it completed or failed; null before
  * @param seconds the completed attempt's wall-clock seconds (an imported trial: its training
  *     time); null before
+ * @param build the framework build ({@link org.openmtl.core.result.FrameworkBuild}) of the last
+ *     attempt's coordinator, or of an imported result; null if unknown (never claimed, or recorded
+ *     by a version that did not record builds)
  */
 public record TrialRecord(String id, Map<String, String> point, Map<String, String> values, String status,
-        int attempts, String reason, String owner, String worker, Instant started, Instant finished, Double seconds) {
+        int attempts, String reason, String owner, String worker, Instant started, Instant finished, Double seconds,
+        String build) {
 
     /** Keeps the maps' order and makes them read-only. */
     public TrialRecord {

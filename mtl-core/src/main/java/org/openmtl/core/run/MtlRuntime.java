@@ -14,9 +14,11 @@ import org.openmtl.api.plugin.PluginKind;
 import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.config.ConfigValidator;
+import org.openmtl.core.config.DirectoryChecks;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.plugin.PluginRegistry;
+import org.openmtl.core.result.OutputWriteException;
 import org.openmtl.core.result.ResultFiles;
 import org.openmtl.core.result.Transfer;
 import org.openmtl.core.train.MultiTaskTrainer;
@@ -44,8 +46,10 @@ public final class MtlRuntime {
      *
      * @param pluginsDirectory extra plugin jars; may not exist
      * @return the runtime
+     * @throws ConfigException if the directory is a file or cannot be read
      */
     public static MtlRuntime discover(Path pluginsDirectory) {
+        DirectoryChecks.readable(RunKeys.PLUGINS_DIR, pluginsDirectory);
         return new MtlRuntime(PluginRegistry.discover(MtlRuntime.class.getClassLoader(), pluginsDirectory));
     }
 
@@ -161,9 +165,12 @@ public final class MtlRuntime {
      * @param config the configuration
      * @param progress the progress display
      * @return the result as written to {@code result.json}
-     * @throws ConfigException if a plugin rejects its configuration
+     * @throws ConfigException if a plugin rejects its configuration, or {@code output.dir} or {@code
+     *     data.dir} is a file or cannot be used (checked before anything is read or written)
      */
     public Map<String, Object> run(RunConfig config, Progress progress) {
+        DirectoryChecks.writable(RunKeys.OUTPUT_DIR, config.outputDirectory());
+        DirectoryChecks.readable(RunKeys.DATA_DIR, config.dataDirectory());
         MultiTaskTrainer.Plugins plugins = plugins(config);
         Map<String, Object> origins = new LinkedHashMap<>();
         for (PluginKind kind : PluginKind.values()) {
@@ -184,8 +191,8 @@ public final class MtlRuntime {
             try {
                 ResultFiles.writeJson(config.outputDirectory().resolve("result.json"), withTransfer);
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot add the transfer section to "
-                        + config.outputDirectory().resolve("result.json"), e);
+                throw new OutputWriteException("the transfer section", config.outputDirectory().resolve("result.json"), e,
+                        "result.json holds the run's result without it");
             }
             result = withTransfer;
         }

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openmtl.core.config.RunKeys;
+import org.openmtl.core.result.FrameworkBuild;
 import org.openmtl.core.result.ResultFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -291,10 +292,13 @@ public final class LocalExecutor implements TrialExecutor {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (INHERITED_PREFIXES.stream().anyMatch(arg::startsWith) && !arg.startsWith("-Dmtl.worker.")) {
+            if (INHERITED_PREFIXES.stream().anyMatch(arg::startsWith) && !arg.startsWith("-Dmtl.worker.")
+                    && !arg.startsWith("-D" + FrameworkBuild.PROPERTY + "=")) {
                 command.add(arg);
             }
         }
+        // the workers run this class path: they are this build, and need not work it out again
+        command.add("-D" + FrameworkBuild.PROPERTY + "=" + FrameworkBuild.current());
         if (command.stream().noneMatch(a -> a.startsWith("-Dai.djl.offline"))) {
             command.add("-Dai.djl.offline=true");
         }

@@ -9,13 +9,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,10 +28,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.openmtl.core.config.RunKeys;
+import org.openmtl.core.result.FrameworkBuild;
 import org.openmtl.core.result.ResultFiles;
 import org.openmtl.core.results.ResultsDatabase;
 import org.openmtl.core.results.TrialClaim;
 import org.openmtl.core.results.TrialRecord;
+import org.openmtl.core.results.TrialStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +73,11 @@ import org.slf4j.LoggerFactory;
  * trial therefore do not run side by side, and if they ever did (a worker that cannot be killed),
  * the fencing token keeps the second from being overwritten and unique temporary names keep their
  * files apart.
+ *
+ * <p>Every claim records this coordinator's framework build ({@link FrameworkBuild}). Before it
+ * runs anything, a pass looks at the trials earlier runs finished: those another build computed
+ * (or whose build is unknown) are stale and run again, unless {@code reuse=stale} keeps them;
+ * failed ones stay failed unless {@code retry.failed=true}. Either way it says so, with counts.
  */
 final class SweepCoordinator {
 
@@ -100,7 +110,9 @@ final class SweepCoordinator {
     private final Path directory;
     private final String progressMode;
     private final String owner;
+    private final String build;
     private String sweepId;
+    private Reuse reuse;
 
     /** Fails the heartbeat, for tests of what a failed heartbeat does; null in a sweep. */
     private final Supplier<RuntimeException> heartbeatFault;
@@ -125,6 +137,46 @@ final class SweepCoordinator {
         this.progressMode = progressMode;
         this.owner = ownerId();
         this.heartbeatFault = heartbeatFault;
+        this.build = FrameworkBuild.current();
+    }
+
+    /**
+     * What a run of a sweep did with the trials earlier runs had finished.
+     *
+     * @param build this run's framework build
+     * @param trials the sweep's distinct trials
+     * @param stale the finished (completed or failed) trials another build computed, or whose build is unknown
+     * @param staleBuilds the builds of the stale trials, with how many each computed ({@code unknown} for none recorded)
+     * @param staleRerun whether the stale trials run again ({@code reuse=fresh}) or were kept ({@code reuse=stale})
+     * @param failed the failed trials that were not stale-and-rerun
+     * @param failedRerun whether those run again ({@code retry.failed=true}) or stay failed
+     */
+    record Reuse(String build, int trials, List<String> stale, Map<String, Integer> staleBuilds,
+            boolean staleRerun, List<String> failed, boolean failedRerun) {
+
+        /**
+         * What a person is told before the sweep runs: one line per kind of reused or rerun trial.
+         *
+         * @return the lines, empty when nothing earlier was finished
+         */
+        List<String> notices() {
+            List<String> lines = new ArrayList<>();
+            if (!stale.isEmpty()) {
+                List<String> builds = new ArrayList<>();
+                staleBuilds.forEach((b, n) -> builds.add(b + ": " + n));
+                String which = stale.size() + " of " + trials + " trials" + " were finished by another framework build ("
+                        + String.join(", ", builds) + ") than this one (" + FrameworkBuild.shortName(build) + ")";
+                lines.add(staleRerun ? "sweep: " + which + ": running them again (reuse=stale keeps them)"
+                        : "sweep: " + which + ": kept, as reuse=stale asks; the summary names the build of every result");
+            }
+            if (!failed.isEmpty()) {
+                String n = failed.size() + (failed.size() == 1 ? " trial" : " trials");
+                lines.add(failedRerun ? "sweep: " + n + " that failed in an earlier run will run again (retry.failed=true)"
+                        : "sweep: " + n + " failed in an earlier run and stay" + (failed.size() == 1 ? "s" : "")
+                                + " failed; retry.failed=true runs " + (failed.size() == 1 ? "it" : "them") + " again");
+            }
+            return lines;
+        }
     }
 
     /** One attempt at a trial: its claim, what the executor was given, and whether it was stopped. */
@@ -156,6 +208,15 @@ final class SweepCoordinator {
         return sweepId;
     }
 
+    /**
+     * What this run did with the trials earlier runs had finished.
+     *
+     * @return the decision, once {@link #run} has looked at the database; null before
+     */
+    Reuse reuse() {
+        return reuse;
+    }
+
     void run(List<SweepRunner.ResolvedTrial> trials) {
         sweepId = SweepPlan.id(Map.of("directory", directory.toAbsolutePath().normalize().toString(),
                 "trials", String.join(",", trials.stream().map(SweepRunner.ResolvedTrial::id).toList())));
@@ -165,6 +226,9 @@ final class SweepCoordinator {
         }
         importFinishedOnDisk(trials);
         db.reclaimStale(staleAfter());
+        reuse = reopenStaleAndFailed(trials);
+        // printed whatever the progress display: results kept or run again are never a silent choice
+        reuse.notices().forEach(System.out::println);
 
         SweepProgress progress = SweepProgress.forMode(progressMode, trials.size(), executor.slots());
         ScheduledExecutorService heartbeat = Executors.newScheduledThreadPool(2, r -> {
@@ -228,6 +292,10 @@ final class SweepCoordinator {
                         progress.finished(trial.id(), SweepRunner.label(trial.point()),
                                 TrialOutcome.failed(null, r.reason(), r.worker(), 0), "failed");
                     }
+                    continue;
+                }
+                if (!db.recordBuild(claim.get(), build)) {
+                    elsewhere.add(trial); // claimed again by another coordinator since: its attempt runs the trial
                     continue;
                 }
                 submit(trial, claim.get(), claimedAt, progress, done);
@@ -370,6 +438,11 @@ final class SweepCoordinator {
             return;
         }
         if (o.status() == TrialOutcome.Status.COMPLETED) {
+            Object ran = o.result().get("provenance") instanceof Map<?, ?> p ? p.get("build") : null;
+            if (ran != null && !build.equals(ran)) {
+                LOG.warn("trial {} ran on {} with framework build {}, not this coordinator's {}: its executors run other code",
+                        id, o.worker(), FrameworkBuild.shortName(ran.toString()), FrameworkBuild.shortName(build));
+            }
             if (db.completed(a.claim, o.result(), o.worker(), o.seconds())) {
                 progress.finished(id, label, o, "completed");
             } else {
@@ -394,6 +467,52 @@ final class SweepCoordinator {
         if (retry) {
             queue.add(a.trial);
         }
+    }
+
+    /**
+     * Looks at the trials earlier runs finished: reopens those another build computed unless
+     * {@code reuse=stale}, and those that failed if {@code retry.failed=true}. A reopened stale
+     * trial's directory still holds the old run; {@link TrialRunner} starts it afresh, as its
+     * checkpoint is of another build. A reopened failed trial continues from its last checkpoint,
+     * as any retry does.
+     */
+    private Reuse reopenStaleAndFailed(List<SweepRunner.ResolvedTrial> trials) {
+        Map<String, TrialRecord> records = records();
+        Set<String> ids = new LinkedHashSet<>();
+        trials.forEach(t -> ids.add(t.id()));
+        List<String> stale = new ArrayList<>();
+        Map<String, Integer> staleBuilds = new TreeMap<>();
+        List<String> failed = new ArrayList<>();
+        for (String id : ids) {
+            TrialRecord r = records.get(id);
+            if (r == null) {
+                continue;
+            }
+            boolean isCompleted = TrialStatus.COMPLETED.equals(r.status());
+            boolean isFailed = TrialStatus.FAILED.equals(r.status());
+            if ((isCompleted || isFailed) && !build.equals(r.build())) {
+                stale.add(id);
+                staleBuilds.merge(FrameworkBuild.shortName(r.build()), 1, Integer::sum);
+                if (!settings.reuseStale()) {
+                    continue;
+                }
+            }
+            if (isFailed) {
+                failed.add(id);
+            }
+        }
+        if (!settings.reuseStale()) {
+            List<String> reopened = db.reopenStale(stale, build);
+            if (reopened.size() < stale.size()) {
+                LOG.info("{} of {} stale trials were reopened or finished by another coordinator meanwhile",
+                        stale.size() - reopened.size(), stale.size());
+            }
+        }
+        if (settings.retryFailed()) {
+            db.reopenFailed(failed);
+        }
+        return new Reuse(build, ids.size(), List.copyOf(stale), Collections.unmodifiableMap(staleBuilds), !settings.reuseStale(),
+                List.copyOf(failed), settings.retryFailed());
     }
 
     /** Trials completed by an earlier run without a database (or before it was lost) are recorded, not rerun. */

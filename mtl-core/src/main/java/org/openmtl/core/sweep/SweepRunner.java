@@ -2,7 +2,6 @@ package org.openmtl.core.sweep;
 
 import com.google.gson.Gson;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,10 +15,12 @@ import org.openmtl.api.plugin.ConfigKey;
 import org.openmtl.api.plugin.PluginKind;
 import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.ConfigSource;
+import org.openmtl.core.config.DirectoryChecks;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
-import org.openmtl.core.report.HtmlReport;
 import org.openmtl.core.io.DurableFiles;
+import org.openmtl.core.report.HtmlReport;
+import org.openmtl.core.result.OutputWriteException;
 import org.openmtl.core.result.ResultFiles;
 import org.openmtl.core.results.ResultsDatabase;
 import org.openmtl.core.results.TrialRecord;
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * value fails the whole sweep at once, with nothing written), hands the trials to an executor
  * (worker JVMs on this machine by default, or Spark) through a {@link SweepCoordinator} that
  * records everything in the results database, and at the end writes {@code summary.md}, {@code
- * summary.json} and {@code report.html}, which aggregate the trials over seeds. A trial completed
- * earlier is kept; an interrupted one continues from its checkpoint.
+ * summary.json} and {@code report.html}, which aggregate the trials over seeds. A trial this
+ * framework build completed earlier is kept; one another build completed runs again (unless {@code
+ * reuse=stale}); an interrupted one continues from its checkpoint.
  */
 public final class SweepRunner {
 
@@ -51,6 +53,19 @@ public final class SweepRunner {
 
     /** The results database of the last {@link #runTrials}, as shown to people (no password). */
     private String lastDatabase;
+
+    /** What the last {@link #runTrials} did with the trials earlier runs had finished (null before). */
+    private SweepCoordinator.Reuse lastReuse;
+
+    /**
+     * What the last {@link #runTrials} did with the trials earlier runs had finished: the stale
+     * ones (computed by another build) it ran again or kept, the failed ones it ran again or kept.
+     *
+     * @return the decision, or null before a run
+     */
+    SweepCoordinator.Reuse lastReuse() {
+        return lastReuse;
+    }
 
     /**
      * Where the last {@link #runTrials} recorded its trials, without any password.
@@ -135,16 +150,23 @@ public final class SweepRunner {
         if (!List.of("local", "inline").contains(settings.executor()) && findExecutor(settings.executor()).isEmpty()) {
             executor(settings, progressMode); // throws the message naming the available executors, before anything is written
         }
+        DirectoryChecks.writable(RunKeys.OUTPUT_DIR, outputDirectory);
+        trials.stream().map(t -> t.config().dataDirectory()).distinct()
+                .forEach(data -> DirectoryChecks.readable(RunKeys.DATA_DIR, data));
         try {
             Files.createDirectories(outputDirectory);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the sweep directory " + outputDirectory, e);
+            throw new OutputWriteException("the sweep directory", outputDirectory, e, "");
         }
         try (ResultsDatabase db = ResultsDatabase.open(settings.resultsUrl(), outputDirectory);
              TrialExecutor executor = executor(settings, progressMode)) {
             writePlan(outputDirectory, trials);
             SweepCoordinator coordinator = new SweepCoordinator(db, executor, settings, outputDirectory, progressMode);
-            coordinator.run(trials);
+            try {
+                coordinator.run(trials);
+            } finally {
+                lastReuse = coordinator.reuse();
+            }
             lastCounts = db.counts(coordinator.sweepId());
             lastDatabase = db.url();
             return finished(db, coordinator.sweepId(), trials);
@@ -234,10 +256,13 @@ public final class SweepRunner {
                 method.remove(RunKeys.SEED);
                 entries.add(new HtmlReport.Entry(label(r.getKey().point()), label(method), r.getValue()));
             }
+            String builds = SweepSummary.buildsLine(summary);
             HtmlReport.write(outputDirectory.resolve("report.html"), "OpenMTL sweep: " + outputDirectory.getFileName(),
-                    countsLine(results.size()), entries, summary);
+                    countsLine(results.size()) + (builds.isEmpty() ? "" : "; " + builds), entries, summary);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the sweep summary in " + outputDirectory, e);
+            throw new OutputWriteException("the sweep summary (summary.json, summary.md, report.html)", outputDirectory, e,
+                    "every trial's result is in the results database and its result.json: ./mtl report "
+                            + outputDirectory + " writes the summary again");
         }
         return summary;
     }
@@ -309,7 +334,7 @@ public final class SweepRunner {
         try {
             ResultFiles.writeJson(outputDirectory.resolve("sweep.json"), Map.of("trials", list));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the sweep plan in " + outputDirectory, e);
+            throw new OutputWriteException("the sweep plan (sweep.json)", outputDirectory, e, "no trial has started");
         }
     }
 
@@ -325,6 +350,7 @@ public final class SweepRunner {
      */
     @SuppressWarnings("unchecked")
     public Map<String, Object> resummarize(Path outputDirectory) {
+        DirectoryChecks.writable("the sweep directory", outputDirectory);
         Map<String, Object> plan = read(outputDirectory.resolve("sweep.json"));
         if (plan == null || !(plan.get("trials") instanceof List<?> planned)) {
             throw new ConfigException(outputDirectory + " holds no sweep plan (sweep.json); run ./mtl sweep first");

@@ -17,10 +17,13 @@ import org.openmtl.core.config.RunKeys;
  * @param threadsPerTrial intra-op threads of each trial
  * @param retries further attempts of a failed or lost trial
  * @param resultsUrl the results database URL (empty: SQLite in the sweep directory)
+ * @param reuseStale whether trials another framework build computed are kept ({@code reuse=stale})
+ *     rather than run again
+ * @param retryFailed whether trials that failed in an earlier run are run again
  * @param raw every sweep key's value (defaults included), for executors from other modules
  */
 public record SweepSettings(String executor, int workers, int threadsPerTrial, int retries, String resultsUrl,
-        Map<String, String> raw) {
+        boolean reuseStale, boolean retryFailed, Map<String, String> raw) {
 
     /**
      * Reads the sweep keys of a configuration.
@@ -49,7 +52,8 @@ public record SweepSettings(String executor, int workers, int threadsPerTrial, i
         }
         return new SweepSettings(executor, (Integer) parsed.get(RunKeys.WORKERS),
                 (Integer) parsed.get(RunKeys.THREADS_PER_TRIAL), (Integer) parsed.get(RunKeys.RETRIES),
-                ((String) parsed.get(RunKeys.RESULTS_URL)).trim(), Map.copyOf(raw));
+                ((String) parsed.get(RunKeys.RESULTS_URL)).trim(), "stale".equals(parsed.get(RunKeys.REUSE)),
+                (Boolean) parsed.get(RunKeys.RETRY_FAILED), Map.copyOf(raw));
     }
 
     /**

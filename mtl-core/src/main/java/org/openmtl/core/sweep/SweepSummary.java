@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.openmtl.core.config.RunKeys;
+import org.openmtl.core.result.FrameworkBuild;
 import org.openmtl.core.result.Transfer;
 
 /**
@@ -30,7 +32,9 @@ public final class SweepSummary {
      * Summarizes trials.
      *
      * @param results each trial with its result
-     * @return {@code {"groups": [{"point": {...}, "seeds": n, "failed": n, "tasks": {task: {metric: {"mean", "std", "n"}}}, "ms_per_step": {...}}]}}
+     * @return {@code {"groups": [{"point": {...}, "seeds": n, "failed": n, "tasks": {task: {metric: {"mean", "std", "n"}}}, "ms_per_step": {...}}],
+     *     "builds": {build: completed trials}}}: {@code builds} names the framework build of every
+     *     completed trial's numbers ({@code unknown} where its provenance records none)
      */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> summarize(List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> results) {
@@ -127,7 +131,41 @@ public final class SweepSummary {
             }
             out.add(group);
         }
-        return Map.of("groups", out);
+        Map<String, Integer> builds = new TreeMap<>();
+        for (Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>> r : results) {
+            if ("completed".equals(r.getValue().get("status"))) {
+                builds.merge(buildOf(r.getValue()), 1, Integer::sum);
+            }
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("groups", out);
+        summary.put("builds", builds);
+        return summary;
+    }
+
+    private static String buildOf(Map<String, Object> result) {
+        Object build = result.get("provenance") instanceof Map<?, ?> p ? p.get("build") : null;
+        return build instanceof String b && !b.isBlank() ? b : "unknown";
+    }
+
+    /**
+     * The line that names the framework builds a summary's numbers came from.
+     *
+     * @param summary what {@link #summarize} returned
+     * @return e.g. {@code computed by build git:8278041c3d2a (8 trials)}; empty without completed trials
+     */
+    @SuppressWarnings("unchecked")
+    public static String buildsLine(Map<String, Object> summary) {
+        Map<String, Number> builds = summary.get("builds") instanceof Map<?, ?> m ? (Map<String, Number>) m : Map.of();
+        if (builds.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        builds.forEach((b, n) -> parts.add(FrameworkBuild.shortName("unknown".equals(b) ? null : b) + " (" + n.intValue()
+                + (n.intValue() == 1 ? " trial)" : " trials)")));
+        return builds.size() == 1 ? "computed by build " + parts.get(0)
+                : "computed by " + builds.size() + " different builds: " + String.join(", ", parts)
+                        + "; results of other builds were kept with reuse=stale";
     }
 
     /**
@@ -247,6 +285,10 @@ public final class SweepSummary {
             Map<String, Object> ms = (Map<String, Object>) g.get("ms_per_step");
             sb.append(ms == null ? " – |" : String.format(Locale.ROOT, " %.1f |", ((Number) ms.get("mean")).doubleValue()));
             sb.append('\n');
+        }
+        String builds = buildsLine(summary);
+        if (!builds.isEmpty()) {
+            sb.append('\n').append(Character.toUpperCase(builds.charAt(0))).append(builds.substring(1)).append(".\n");
         }
         return sb.toString();
     }

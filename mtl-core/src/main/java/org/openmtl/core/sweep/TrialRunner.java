@@ -1,23 +1,46 @@
 package org.openmtl.core.sweep;
 
+import com.google.gson.JsonElement;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
+import org.openmtl.core.result.FrameworkBuild;
+import org.openmtl.core.result.ResultFiles;
 import org.openmtl.core.run.MtlRuntime;
 import org.openmtl.core.train.MultiTaskTrainer;
 import org.openmtl.core.train.Progress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one trial in the current JVM: the body of a worker process ({@link TrialWorker}) and of a
  * Spark task. The trial writes its own {@code result.json}, checkpoints and model under its {@code
- * output.dir}; a trial with a complete checkpoint there continues from it.
+ * output.dir}; a trial with a complete checkpoint there continues from it, if this framework build
+ * wrote the checkpoint. A checkpoint of another build (or of a version that did not record builds)
+ * is not continued: the trial starts afresh and the old run is moved aside, so no result mixes the
+ * epochs of two builds.
  */
 public final class TrialRunner {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TrialRunner.class);
+
     private TrialRunner() {}
+
+    /** The build a checkpoint generation's state records; null when it records none or cannot be read. */
+    private static String checkpointBuild(Path checkpoint) {
+        try {
+            JsonElement state = ResultFiles.readJson(checkpoint.resolve("state.json"));
+            JsonElement build = state.isJsonObject() ? state.getAsJsonObject().get("build") : null;
+            return build == null || !build.isJsonPrimitive() ? null : build.getAsString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
 
     /**
      * Runs a trial.
@@ -32,8 +55,16 @@ public final class TrialRunner {
         try {
             Map<String, String> values = new LinkedHashMap<>(trial.values());
             Path output = Path.of(values.getOrDefault(RunKeys.OUTPUT_DIR, "runs/latest"));
-            if (MultiTaskTrainer.hasCheckpoint(output)) {
-                values.put(RunKeys.RESUME, "true");
+            Optional<Path> checkpoint = MultiTaskTrainer.latestCheckpoint(output);
+            if (checkpoint.isPresent()) {
+                String written = checkpointBuild(checkpoint.get());
+                if (FrameworkBuild.current().equals(written)) {
+                    values.put(RunKeys.RESUME, "true");
+                } else {
+                    LOG.info("the checkpoint in {} was written by build {}, not by this one ({}): trial {} starts afresh",
+                            checkpoint.get(), FrameworkBuild.shortName(written),
+                            FrameworkBuild.shortName(FrameworkBuild.current()), trial.id());
+                }
             }
             MtlRuntime mtl = MtlRuntime.discover(MtlRuntime.pluginsDirectory(ConfigSource.of(values)));
             RunConfig config = mtl.configure(ConfigSource.of(values));

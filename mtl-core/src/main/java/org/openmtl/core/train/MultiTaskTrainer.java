@@ -13,7 +13,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +45,8 @@ import org.openmtl.api.weighting.WeightingContext;
 import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.io.DurableFiles;
+import org.openmtl.core.result.FrameworkBuild;
+import org.openmtl.core.result.OutputWriteException;
 import org.openmtl.core.result.Provenance;
 import org.openmtl.core.result.ResultFiles;
 import org.slf4j.Logger;
@@ -212,6 +213,8 @@ public final class MultiTaskTrainer {
         private double bestScore = Double.NEGATIVE_INFINITY;
         private ParameterSnapshot best;
         private AffinityDiagnostics affinity;
+        /** The build of a checkpoint this run continued, where it is not this build; null otherwise. */
+        private String otherCheckpointBuild;
         private final Path output = config.outputDirectory();
         private final CheckpointDirectory checkpoints = new CheckpointDirectory(output, checkpointFaults);
 
@@ -682,6 +685,9 @@ public final class MultiTaskTrainer {
             provenance.put("device", base.getDevice().toString());
             provenance.put("threads", EngineOps.threads());
             provenance.putAll(extraProvenance);
+            if (otherCheckpointBuild != null) {
+                provenance.put("checkpoint_build", otherCheckpointBuild);
+            }
             Map<String, Object> data = dataset.provenance();
             if (!data.isEmpty()) {
                 provenance.put("data", data);
@@ -698,7 +704,14 @@ public final class MultiTaskTrainer {
                 }
                 ResultFiles.writeJson(output.resolve("result.json"), result);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the results to " + output, e);
+                Optional<Path> intact = config.checkpoint() && completedEpochs > 0
+                        && "completed".equals(result.get("status")) ? latestCheckpoint(output) : Optional.empty();
+                throw new OutputWriteException("the results (model.params, result.json)", output, e,
+                        intact.isPresent()
+                                ? "result.json was not written; the checkpoint of epoch " + completedEpochs + " in "
+                                        + intact.get() + " is intact: run again with resume=true to write"
+                                        + " the results without training again"
+                                : "result.json was not written");
             }
         }
 
@@ -722,7 +735,7 @@ public final class MultiTaskTrainer {
                 }
                 Files.createDirectories(output);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot prepare the output directory " + output, e);
+                throw new OutputWriteException("the output directory", output, e, "");
             }
         }
 
@@ -761,6 +774,7 @@ public final class MultiTaskTrainer {
                     state.put("best_epoch", bestEpoch);
                     state.put("best_score", bestScore);
                     state.put("identity", config.identity());
+                    state.put("build", FrameworkBuild.current());
                     Map<String, double[]> weightingState = plugins.weighting().state();
                     state.put("weighting_state", weightingState == null ? Map.of() : weightingState);
                     Map<String, double[]> selectorState = plugins.selector().state();
@@ -769,7 +783,13 @@ public final class MultiTaskTrainer {
                     ResultFiles.writeNewJson(dir.resolve(CheckpointDirectory.STATE), state);
                 });
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the checkpoint in " + output.resolve(CheckpointDirectory.NAME), e);
+                // publish() removed the partial generation; the last complete one, if any, is untouched
+                Optional<Path> intact = latestCheckpoint(output);
+                throw new OutputWriteException("the checkpoint of epoch " + completedEpochs,
+                        output.resolve(CheckpointDirectory.NAME), e,
+                        intact.isPresent() ? "the checkpoint before it is intact in " + intact.get()
+                                + ": run again with resume=true to continue from it"
+                                : "no checkpoint was complete yet: run again to start from the beginning");
             }
         }
 
@@ -805,6 +825,14 @@ public final class MultiTaskTrainer {
                 throw new ConfigException("resume=true, but the checkpoint in " + checkpoint
                         + " belongs to another configuration: " + String.join(", ", differences)
                         + "; use the same configuration or another output.dir");
+            }
+            String written = state.has("build") && state.get("build").isJsonPrimitive() ? state.get("build").getAsString() : null;
+            if (!FrameworkBuild.current().equals(written)) {
+                // the user asked to resume; the result says that its first epochs ran on another build
+                otherCheckpointBuild = written == null ? "unknown" : written;
+                LOG.warn("the checkpoint in {} was written by build {}, this is build {}: the result mixes the two"
+                        + " (its provenance records checkpoint_build)", checkpoint, FrameworkBuild.shortName(written),
+                        FrameworkBuild.shortName(FrameworkBuild.current()));
             }
             completedEpochs = state.get("epoch").getAsInt();
             globalStep = state.get("global_step").getAsLong();

@@ -495,4 +495,84 @@ abstract class ResultsDatabaseContract {
         assertThrows(IllegalStateException.class, () -> db.markCompleted(p + "nowhere", SampleResults.completed(0, 1)));
         assertTrue(db.result(p + "nowhere").isEmpty());
     }
+
+    @Test
+    void aClaimRecordsItsBuildAndTrialsOfAnotherBuildAreReopenedWithoutTheirOldResults() {
+        ResultsDatabase db = open();
+        String sweep = sweepWith(db, 4);
+        List<String> ids = List.of(p + "t0", p + "t1", p + "t2", p + "t3");
+        List<TrialClaim> claims = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TrialClaim claim = db.claim(ids.get(i), "me").orElseThrow();
+            claims.add(claim);
+            assertTrue(db.recordBuild(claim, i < 2 ? "git:old" : "git:new"));
+        }
+        assertFalse(db.recordBuild(new TrialClaim(ids.get(0), "somebody-else", 1, "not-the-token"), "git:intruder"));
+        db.completed(claims.get(0), SampleResults.completed(0.1, 2), "w", 1);
+        db.failed(claims.get(1), "boom", false, SampleResults.completed(0.3, 2));
+        db.completed(claims.get(2), SampleResults.completed(0.2, 2), "w", 1);
+        assertFalse(db.recordBuild(claims.get(0), "git:late"), "a finished trial's build is not changed");
+        assertEquals("git:old", record(db, sweep, ids.get(0)).build(), "only the current claim records its build");
+        assertEquals("git:new", record(db, sweep, ids.get(2)).build());
+        assertNull(record(db, sweep, ids.get(3)).build(), "a trial never claimed has no build");
+
+        assertEquals(List.of(ids.get(0), ids.get(1)), db.reopenStale(ids, "git:new"));
+        for (String id : List.of(ids.get(0), ids.get(1))) {
+            TrialRecord t = record(db, sweep, id);
+            assertEquals(TrialStatus.PENDING, t.status(), id);
+            assertEquals(0, t.attempts(), id + ": a reopened trial gets a fresh set of retries");
+            assertNull(t.build());
+            assertNull(t.reason());
+            assertNull(t.finished());
+            assertTrue(db.result(id).isEmpty(), id + ": the old result is gone");
+            assertTrue(db.metrics(id).isEmpty());
+            assertTrue(db.epochs(id).isEmpty());
+            assertTrue(db.weights(id).isEmpty());
+        }
+        TrialRecord fresh = record(db, sweep, ids.get(2));
+        assertEquals(TrialStatus.COMPLETED, fresh.status(), "a trial of the current build is kept");
+        assertEquals(4, db.metrics(ids.get(2)).size());
+        assertEquals(TrialStatus.PENDING, record(db, sweep, ids.get(3)).status());
+        assertEquals(List.of(), db.reopenStale(ids, "git:new"), "reopening twice changes nothing");
+        assertFalse(db.completed(claims.get(0), SampleResults.completed(0.1, 2), "w", 1),
+                "the claim of a reopened trial's earlier attempt finishes nothing");
+        assertEquals(1, db.claim(ids.get(0), "me").orElseThrow().attempt(), "a reopened trial is claimed afresh");
+        assertEquals(Map.of("pending", 2, "running", 1, "retry", 0, "completed", 1, "failed", 0), db.counts(sweep));
+    }
+
+    @Test
+    void failedTrialsAreReopenedOnlyByReopenFailed() {
+        ResultsDatabase db = open();
+        String sweep = sweepWith(db, 3);
+        List<String> ids = List.of(p + "t0", p + "t1", p + "t2");
+        List<TrialClaim> claims = new ArrayList<>();
+        for (String id : ids) {
+            TrialClaim claim = db.claim(id, "me").orElseThrow();
+            claims.add(claim);
+            db.recordBuild(claim, "git:same");
+        }
+        db.failed(claims.get(0), "diverged", false, null);
+        db.completed(claims.get(1), SampleResults.completed(0.1, 1), "w", 1);
+        assertEquals(List.of(), db.reopenStale(ids, "git:same"), "a failure of this build is not stale");
+        assertEquals(TrialStatus.FAILED, record(db, sweep, ids.get(0)).status());
+        assertEquals(List.of(ids.get(0)), db.reopenFailed(ids));
+        TrialRecord reopened = record(db, sweep, ids.get(0));
+        assertEquals(TrialStatus.PENDING, reopened.status());
+        assertEquals(0, reopened.attempts());
+        assertEquals(TrialStatus.COMPLETED, record(db, sweep, ids.get(1)).status(), "a completed trial is not a failed one");
+        assertEquals(TrialStatus.RUNNING, record(db, sweep, ids.get(2)).status(), "a running trial is left alone");
+    }
+
+    @Test
+    void anImportedResultCarriesTheBuildItsProvenanceNames() {
+        ResultsDatabase db = open();
+        String sweep = sweepWith(db, 2);
+        Map<String, Object> withBuild = new LinkedHashMap<>(SampleResults.completed(0.4, 1));
+        withBuild.put("provenance", Map.of("framework", "openmtl test", "build", "sha256:abc"));
+        db.markCompleted(p + "t0", withBuild);
+        db.markCompleted(p + "t1", SampleResults.completed(0.5, 1));
+        assertEquals("sha256:abc", record(db, sweep, p + "t0").build());
+        assertNull(record(db, sweep, p + "t1").build(), "a result.json without a build: unknown");
+        assertEquals(List.of(p + "t1"), db.reopenStale(List.of(p + "t0", p + "t1"), "sha256:abc"));
+    }
 }

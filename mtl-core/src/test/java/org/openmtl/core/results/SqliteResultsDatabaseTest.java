@@ -266,4 +266,57 @@ class SqliteResultsDatabaseTest extends ResultsDatabaseContract {
             assertEquals(completedBefore, keptFromBefore, "every completion of the killed coordinator is kept");
         }
     }
+
+    @Test
+    void aDatabaseOfSchemaVersionOneOpensAndItsTrialsHaveAnUnknownBuild() throws Exception {
+        Path file = dir.resolve("results.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            for (String sql : Schema.migration(1, Dialect.SQLITE)) {
+                s.execute(sql);
+            }
+            s.execute("INSERT INTO schema_version (version, applied) VALUES (1, 0)");
+            s.execute("INSERT INTO sweeps (id, directory, config, registered, updated) VALUES ('old', '/tmp/old', '{}', 0, 0)");
+            s.execute("INSERT INTO trials (id, status, attempts, added, finished, result)"
+                    + " VALUES ('done', 'completed', 1, 0, 5, '{\"status\": \"completed\"}')");
+            s.execute("INSERT INTO sweep_trials (sweep_id, trial_id) VALUES ('old', 'done')");
+        }
+        try (ResultsDatabase db = ResultsDatabase.open("", dir)) {
+            TrialRecord old = db.trials("old").get(0);
+            assertEquals(TrialStatus.COMPLETED, old.status(), "the trial is read as it was");
+            assertEquals(null, old.build(), "recorded before builds were: unknown");
+            assertEquals(List.of("done"), db.reopenStale(List.of("done"), "git:any"), "so it counts as stale");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+            assertEquals(Schema.CURRENT, r.getInt(1), "opening upgraded the schema");
+        }
+    }
+
+    @Test
+    void aDatabaseOfSchemaVersionTwoKeepsItsClaimsAndGetsBuilds() throws Exception {
+        Path file = dir.resolve("results.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            for (int v = 1; v <= 2; v++) {
+                for (String sql : Schema.migration(v, Dialect.SQLITE)) {
+                    s.execute(sql);
+                }
+                s.execute("INSERT INTO schema_version (version, applied) VALUES (" + v + ", 0)");
+            }
+            s.execute("INSERT INTO sweeps (id, directory, config, registered, updated) VALUES ('s', '/tmp/s', '{}', 0, 0)");
+            // a trial a coordinator of the version 2 build still runs while this build upgrades the schema
+            s.execute("INSERT INTO trials (id, status, attempts, owner, claim_token, heartbeat, added, started)"
+                    + " VALUES ('busy', 'running', 1, 'v2-owner', 'v2-token', 0, 0, 0)");
+            s.execute("INSERT INTO sweep_trials (sweep_id, trial_id) VALUES ('s', 'busy')");
+        }
+        ResultsDatabase db = open();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+            assertEquals(Schema.CURRENT, r.getInt(1));
+        }
+        TrialClaim claim = new TrialClaim("busy", "v2-owner", 1, "v2-token");
+        assertEquals(null, db.trials("s").get(0).build(), "recorded before builds were: unknown");
+        assertTrue(db.recordBuild(claim, "git:new"), "the claim made under version 2 still holds");
+        assertTrue(db.completed(claim, SampleResults.completed(0.5, 1), "w", 1));
+        assertEquals("git:new", db.trials("s").get(0).build());
+    }
 }

@@ -98,7 +98,7 @@ class SweepHeartbeatTest {
 
     private CompletableFuture<Void> runSweep(ResultsDatabase db, ScriptedExecutor executor, Path out,
             List<SweepRunner.ResolvedTrial> trials, Supplier<RuntimeException> heartbeatFault) {
-        SweepSettings settings = new SweepSettings("scripted", 1, 1, 0, "", Map.of());
+        SweepSettings settings = new SweepSettings("scripted", 1, 1, 0, "", false, false, Map.of());
         SweepCoordinator coordinator = new SweepCoordinator(db, executor, settings, out, "none", heartbeatFault);
         return CompletableFuture.runAsync(() -> coordinator.run(trials));
     }
