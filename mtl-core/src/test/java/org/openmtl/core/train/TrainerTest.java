@@ -144,6 +144,8 @@ class TrainerTest {
     void aGradientWeightingUpdatingEveryFourStepsCombinesOnlyOnThoseSteps() {
         RunConfig config = config("every", "epochs=1");
         GradientWeighting weighting = mock(GradientWeighting.class);
+        // the interface's default: the losses themselves are the task objectives
+        when(weighting.taskObjectives(any(), any())).thenCallRealMethod();
         when(weighting.requirement()).thenReturn(GradientRequirement.PARAMETERS);
         when(weighting.updateEvery()).thenReturn(4);
         when(weighting.lastWeights()).thenReturn(new double[] {0.25, 0.75});
@@ -175,6 +177,8 @@ class TrainerTest {
     void aRepresentationWeightingGetsOneRowPerTaskOverTheBatchRepresentation() {
         RunConfig config = config("rep");
         GradientWeighting weighting = mock(GradientWeighting.class);
+        // the interface's default: the losses themselves are the task objectives
+        when(weighting.taskObjectives(any(), any())).thenCallRealMethod();
         when(weighting.requirement()).thenReturn(GradientRequirement.REPRESENTATION);
         when(weighting.lastWeights()).thenReturn(new double[] {0.5, 0.5});
         List<long[]> shapes = new ArrayList<>();
@@ -196,6 +200,8 @@ class TrainerTest {
     void aGramianWeightingNeverSeesTheMatrix() {
         RunConfig config = config("gramian", "epochs=1");
         GradientWeighting weighting = mock(GradientWeighting.class);
+        // the interface's default: the losses themselves are the task objectives
+        when(weighting.taskObjectives(any(), any())).thenCallRealMethod();
         when(weighting.requirement()).thenReturn(GradientRequirement.GRAMIAN);
         when(weighting.lastWeights()).thenReturn(new double[] {1, 1});
         when(weighting.combine(any(), any())).thenAnswer(inv -> {
