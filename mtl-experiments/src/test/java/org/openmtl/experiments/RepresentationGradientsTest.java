@@ -37,7 +37,8 @@ class RepresentationGradientsTest {
             "mtan", RepresentationGradients.SHARED_IN_DECODE,
             "cross-stitch", RepresentationGradients.DISJOINT,
             "sluice", RepresentationGradients.DISJOINT,
-            "mmoe", RepresentationGradients.DISJOINT);
+            "mmoe", RepresentationGradients.DISJOINT,
+            "independent", RepresentationGradients.NOT_SHARED);
 
     /** Representation-gradient weightings: each plugin's name and the keys that select that mode. */
     private static final List<List<String>> REPRESENTATION_WEIGHTINGS = List.of(
@@ -88,6 +89,11 @@ class RepresentationGradientsTest {
     }
 
     @Test
+    void separateNetworksRefuseRepresentationGradientWeightings() {
+        assertRefused(RepresentationGradients.NOT_SHARED, "shares nothing");
+    }
+
+    @Test
     void sharedParametersInDecodeRefuseRepresentationGradientWeightings() {
         assertRefused(RepresentationGradients.SHARED_IN_DECODE, "plain sum");
     }
@@ -100,7 +106,7 @@ class RepresentationGradientsTest {
             configure(architecture, List.of("weighting=mgda"));
             configure(architecture, List.of("weighting=imtl"));
         }
-        for (String architecture : List.of("hard-sharing", "ple", "fully-adaptive", "independent")) {
+        for (String architecture : List.of("hard-sharing", "ple", "fully-adaptive")) {
             for (List<String> weighting : REPRESENTATION_WEIGHTINGS) {
                 configure(architecture, weighting);
             }

@@ -47,7 +47,7 @@ class SweepMatchesStandaloneRunsTest {
     void everyTrialOfATwoWorkerSweepEqualsItsStandaloneRunBitForBit() throws Exception {
         Path sweep = dir.resolve("sweep");
         Cli.Outcome o = Cli.run("sweep", "dataset=multimnist", "dataset.train.limit=768", "epochs=2", "batch.size=128",
-                "sweep.architecture=hard-sharing, cross-stitch, mtan", "sweep.weighting=equal, mgda-ub",
+                "sweep.architecture=hard-sharing, cross-stitch, mtan", "sweep.weighting=equal, mgda",
                 "workers=2", "threads.per.trial=1", "retries=0", "progress=none", "data.dir=" + DATA,
                 "output.dir=" + sweep);
         assertEquals(0, o.exitCode(), o.out() + o.err());

@@ -28,5 +28,11 @@ public enum RepresentationGradients {
      * representation-gradient weighting sees no conflict between tasks (PCGrad never projects,
      * GradDrop keeps every component, MGDA-UB weighs by inverse norms).
      */
-    DISJOINT
+    DISJOINT,
+    /**
+     * Nothing is shared (separate single-task networks): the representation handed on is the input
+     * itself, which no parameter produces, so a representation-gradient weighting would weigh whole
+     * networks by how their gradients with respect to the input agree, which is no published method.
+     */
+    NOT_SHARED
 }

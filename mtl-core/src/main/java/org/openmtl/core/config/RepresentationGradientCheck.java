@@ -52,7 +52,10 @@ final class RepresentationGradientCheck {
         }
         String weightingName = names.get(PluginKind.WEIGHTING);
         String architectureName = names.get(PluginKind.ARCHITECTURE);
-        String why = declared == RepresentationGradients.DISJOINT
+        String why = declared == RepresentationGradients.NOT_SHARED
+                ? "shares nothing: its representation is the input, which no parameter produces, so the"
+                        + " weighting would only rescale separate networks"
+                : declared == RepresentationGradients.DISJOINT
                 ? "gives each task its own block of that representation, so the per-task gradients are"
                         + " orthogonal and the weighting would see no conflict between tasks"
                 : "runs shared parameters after the representation (in each task's part), so the"

@@ -1,6 +1,7 @@
 package org.openmtl.plugins.architecture;
 
 import ai.djl.nn.Block;
+import org.openmtl.api.architecture.RepresentationGradients;
 import ai.djl.nn.SequentialBlock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,16 @@ public final class Independent implements Architecture {
 
     Independent(TrunkHeadDesign design) {
         this.design = design;
+    }
+
+    /**
+     * NOT_SHARED: separate networks, the representation is the input.
+     *
+     * @return {@link RepresentationGradients#NOT_SHARED}
+     */
+    @Override
+    public RepresentationGradients representationGradients() {
+        return RepresentationGradients.NOT_SHARED;
     }
 
     @Override
