@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -211,6 +212,30 @@ class AlignedMtlWeightingTest {
                             0);
             // only the first component remains, with scale √1: α = e_1 e_1ᵀ w
             assertArrayEquals(new double[] {1.0, 0.0}, dropped, 1e-12);
+        }
+    }
+
+    /**
+     * LibMTL's Aligned_MTL (single precision, as trained) on fixed task gradients, one set of rank
+     * K − 1 among them: α and the update Σ_i α_i g_i at the defaults (unit pre-set weights, σ the
+     * smallest kept eigenvalue's root).
+     */
+    @Test
+    void matchesTheReferenceImplementationOnFixedInputs() {
+        for (JsonObject c : ReferenceValues.cases("aligned-mtl")) {
+            String name = c.get("name").getAsString();
+            double[][] g = ReferenceValues.matrix(c, "gradients");
+            int k = g.length;
+            try (NDManager manager = ContractTensors.newManager()) {
+                double[] alpha =
+                        GramianTesting.combine(
+                                initialized(manager, k), manager, GramianTesting.tasks(k), g, 0);
+                ReferenceValues.assertClose(ReferenceValues.vector(c, "alpha"), alpha, name + ", alpha");
+                ReferenceValues.assertClose(
+                        ReferenceValues.vector(c, "sharedGradient"),
+                        GramianTesting.combined(alpha, g),
+                        name + ", update");
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -198,5 +199,25 @@ class CaGradWeightingTest {
         double[] w = GramianTesting.combine(weighting, manager, List.of("t2", "t0"), g, 0);
         assertArrayEquals(new double[] {w[1], 1, w[0]}, weighting.lastWeights(), 0);
         assertArrayEquals(weighting.lastWeights(), weighting.state().get("weights"), 0);
+    }
+
+    /**
+     * LibMTL's CAGrad (its SLSQP solve run to convergence) on fixed task gradients, at the default
+     * c = 0.4, rescale 1 and at other c and rescalings: the update and its weights in the task
+     * gradients.
+     */
+    @Test
+    void matchesTheReferenceImplementationOnFixedInputs() {
+        for (JsonObject c : ReferenceValues.cases("cagrad")) {
+            String name = c.get("name").getAsString();
+            double[][] g = ReferenceValues.matrix(c, "gradients");
+            double[] w =
+                    weights(g, "c=" + c.get("c").getAsDouble(), "rescale=" + c.get("rescale").getAsInt());
+            ReferenceValues.assertClose(ReferenceValues.vector(c, "weights"), w, name + ", weights");
+            ReferenceValues.assertClose(
+                    ReferenceValues.vector(c, "sharedGradient"),
+                    GramianTesting.combined(w, g),
+                    name + ", update");
+        }
     }
 }

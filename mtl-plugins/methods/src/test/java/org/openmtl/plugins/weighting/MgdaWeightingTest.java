@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openmtl.api.weighting.StepContext;
+import org.openmtl.plugins.TestPlugins;
+import org.openmtl.testkit.MatrixTaskGradients;
 import org.openmtl.api.plugin.PluginConfigs;
 import org.openmtl.api.weighting.GradientRequirement;
 import org.openmtl.api.weighting.GradientWeighting;
@@ -149,5 +153,66 @@ class MgdaWeightingTest {
         }
         assertEquals(1, sum, 1e-9);
         assertArrayEquals(alpha, w.lastWeights(), 0);
+    }
+
+    /** One step of a weighting on the given gradient rows and losses (single precision, as trained). */
+    private static double[] step(
+            org.openmtl.api.plugin.PluginFactory<?> factory,
+            GradientRequirement requirement,
+            double[][] g,
+            double[] losses,
+            String... settings) {
+        int k = g.length;
+        GradientWeighting weighting = (GradientWeighting) TestPlugins.create(factory, settings);
+        weighting.initialize(GramianTesting.context(manager, GramianTesting.tasks(k)));
+        float[][] rows = new float[k][];
+        for (int t = 0; t < k; t++) {
+            rows[t] = new float[g[t].length];
+            for (int j = 0; j < g[t].length; j++) {
+                rows[t][j] = (float) g[t][j];
+            }
+        }
+        try (NDManager stepManager = manager.newSubManager()) {
+            return weighting
+                    .combine(
+                            new MatrixTaskGradients(
+                                    requirement,
+                                    stepManager.create(rows),
+                                    WeightingTesting.losses(stepManager, GramianTesting.tasks(k), losses)),
+                            new StepContext(1, 0, stepManager))
+                    .taskWeights();
+        }
+    }
+
+    /**
+     * LibMTL's MGDA and the authors' min-norm solver (both run to convergence) on fixed gradients
+     * and losses, for every normalization: by default the weights are the min-norm weights α of
+     * the normalized gradients, applied to the original gradients as the authors' code does; with
+     * {@code normalized.update=true} the update is LibMTL's Σ_t α_t g_t / c_t. MGDA-UB runs the same
+     * solver on representation gradients, checked on the same rows.
+     */
+    @Test
+    void matchesTheReferenceImplementationsOnFixedInputs() {
+        for (JsonObject c : ReferenceValues.cases("mgda")) {
+            String name = c.get("name").getAsString();
+            String normalization = "normalization=" + c.get("normalization").getAsString();
+            double[][] g = ReferenceValues.matrix(c, "gradients");
+            double[] losses = ReferenceValues.vector(c, "losses");
+            double[] alpha = step(new MgdaWeightingFactory(), GradientRequirement.GRAMIAN, g, losses, normalization);
+            ReferenceValues.assertClose(ReferenceValues.vector(c, "alpha"), alpha, name + ", LibMTL's alpha");
+            ReferenceValues.assertClose(
+                    ReferenceValues.vector(c, "authorsAlpha"), alpha, name + ", the authors' alpha");
+            double[] normalized =
+                    step(new MgdaWeightingFactory(), GradientRequirement.GRAMIAN, g, losses,
+                            normalization, "normalized.update=true");
+            ReferenceValues.assertClose(
+                    ReferenceValues.vector(c, "sharedGradient"),
+                    GramianTesting.combined(normalized, g),
+                    name + ", LibMTL's update");
+            double[] upperBound =
+                    step(new MgdaUbWeightingFactory(), GradientRequirement.REPRESENTATION, g, losses, normalization);
+            ReferenceValues.assertClose(
+                    ReferenceValues.vector(c, "authorsAlpha"), upperBound, name + ", mgda-ub's alpha");
+        }
     }
 }

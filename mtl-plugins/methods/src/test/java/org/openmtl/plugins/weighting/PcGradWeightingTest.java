@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -234,5 +236,44 @@ class PcGradWeightingTest {
         double[] ones = new double[k];
         Arrays.fill(ones, 1.0);
         return ones;
+    }
+
+    /**
+     * LibMTL's PCGrad on fixed task gradients, replaying the visiting orders it drew: the weights
+     * of the originals (its returned batch weights) and the update Σ_i g_i^PC. LibMTL shuffles all
+     * tasks, the task itself included, and its projection onto its own original gradient never
+     * fires (g_i^PC·g_i ≥ 0 in these cases), so each order is replayed without the task itself.
+     */
+    @Test
+    void matchesTheReferenceImplementationOnFixedInputs() {
+        for (JsonObject c : ReferenceValues.cases("pcgrad")) {
+            String name = c.get("name").getAsString();
+            double[][] g = ReferenceValues.matrix(c, "gradients");
+            int k = g.length;
+            JsonArray drawn = c.getAsJsonArray("orders");
+            int[][] orders = new int[k][];
+            for (int i = 0; i < k; i++) {
+                JsonArray row = drawn.get(i).getAsJsonArray();
+                int[] others = new int[k - 1];
+                int n = 0;
+                for (int p = 0; p < row.size(); p++) {
+                    int j = row.get(p).getAsInt();
+                    if (j != i) {
+                        others[n++] = j;
+                    }
+                }
+                orders[i] = others;
+            }
+            double[] weights =
+                    PcGradWeighting.reduce(
+                            PcGradWeighting.projectedCoefficients(
+                                    StepGramian.of(GramianTesting.gramian(g), k), orders),
+                            PcGradWeighting.Reduction.SUM);
+            ReferenceValues.assertClose(ReferenceValues.vector(c, "weights"), weights, name + ", weights");
+            ReferenceValues.assertClose(
+                    ReferenceValues.vector(c, "sharedGradient"),
+                    GramianTesting.combined(weights, g),
+                    name + ", update");
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -215,5 +216,34 @@ class UpgradWeightingTest {
             m = Math.max(m, Math.abs(x));
         }
         return m;
+    }
+
+    /**
+     * UPGrad computed independently from the paper's definition (each projection an exactly solved
+     * program, torchjd's normalization and ridge; torchjd itself does not run here): the weights
+     * and the update, at the default ridge 1e-4 (including more tasks than dimensions and
+     * agreeing gradients) and with no ridge.
+     */
+    @Test
+    void matchesTheIndependentComputationOnFixedInputs() {
+        for (JsonObject c : ReferenceValues.cases("upgrad")) {
+            String name = c.get("name").getAsString();
+            double[][] g = ReferenceValues.matrix(c, "gradients");
+            int k = g.length;
+            try (NDManager manager = ContractTensors.newManager()) {
+                double[] w =
+                        GramianTesting.combine(
+                                initialized(manager, k, "ridge=" + c.get("ridge").getAsDouble()),
+                                manager,
+                                GramianTesting.tasks(k),
+                                g,
+                                0);
+                ReferenceValues.assertClose(ReferenceValues.vector(c, "weights"), w, name + ", weights");
+                ReferenceValues.assertClose(
+                        ReferenceValues.vector(c, "sharedGradient"),
+                        GramianTesting.combined(w, g),
+                        name + ", update");
+            }
+        }
     }
 }
