@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.openmtl.api.tensor.GraphScalars;
 import org.openmtl.api.weighting.Combination;
 import org.openmtl.api.weighting.GradientRequirement;
 import org.openmtl.api.weighting.GradientWeighting;
@@ -144,11 +145,10 @@ public final class GradDropWeighting implements GradientWeighting {
                 NDArray block = matrix.get(new NDIndex(":, {}:{}", offset, offset + n)).reshape(k, b, f);
                 NDArray sign = array.stopGradient().toType(type, false).sign().reshape(1, b, f);
                 NDArray summed = block.mul(sign).sum(new int[] {1});
-                NDArray purity =
-                        summed.sum(new int[] {0})
-                                .div(summed.abs().sum(new int[] {0}).add(PURITY_EPSILON))
-                                .add(1)
-                                .mul(0.5);
+                // scalars made by the engine in the step's scope (GraphScalars), not from Java numbers
+                NDArray denominator = GraphScalars.plus(summed.abs().sum(new int[] {0}), PURITY_EPSILON, scope);
+                NDArray purity = GraphScalars.times(
+                        GraphScalars.plus(summed.sum(new int[] {0}).div(denominator), 1, scope), 0.5, scope);
                 float[] u = new float[(int) f];
                 System.arraycopy(uniform, drawn, u, 0, u.length);
                 NDArray draws = scope.create(u).toType(type, false);

@@ -720,7 +720,7 @@ class AdaShareTest {
                     weights.add(p);
                     initial.add(p.getArray().toFloatArray());
                     // what the warm-up and search would have done to the weights
-                    p.getArray().set(p.getArray().add(0.25f).toFloatArray());
+                    p.getArray().set(shifted(p.getArray().toFloatArray(), 0.25f));
                 }
             }
             RESTARTED.clear();
@@ -747,7 +747,7 @@ class AdaShareTest {
         try (NDManager manager = ContractTensors.newManager()) {
             AdaShare.Network network = small(manager, "retrain.from=search");
             Parameter w = network.sharedParameters().get(0);
-            w.getArray().set(w.getArray().add(0.25f).toFloatArray());
+            w.getArray().set(shifted(w.getArray().toFloatArray(), 0.25f));
             float[] searched = w.getArray().toFloatArray();
             RESTARTED.clear();
             start(network, "policy-1");
@@ -809,5 +809,14 @@ class AdaShareTest {
                 }
             }
         }
+    }
+
+    /** The values plus a constant, on the host: no Java number enters the engine's arithmetic. */
+    private static float[] shifted(float[] values, float delta) {
+        float[] out = values.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] += delta;
+        }
+        return out;
     }
 }
