@@ -108,7 +108,8 @@ public final class RandomLossWeighting implements LossWeighting {
         return z ^ (z >>> 31);
     }
 
-    private static double[] softmax(double[] x, double sum) {
+    /** softmax(x) scaled to sum to {@code sum}, shifted by max(x) so that no term overflows. */
+    static double[] softmax(double[] x, double sum) {
         double max = Double.NEGATIVE_INFINITY;
         for (double v : x) {
             max = Math.max(max, v);

@@ -117,4 +117,44 @@ class DynamicWeightAverageTest {
                     1e-5);
         }
     }
+
+    /**
+     * LibMTL's DWA (reference/dwa) on tables of per-epoch mean losses: the weights of every epoch
+     * and their gradient of the weighted sum, at 1e-5 relative.
+     */
+    @Test
+    void matchesTheReferenceImplementationEpochByEpoch() {
+        for (com.google.gson.JsonObject c : ReferenceValues.cases("dwa")) {
+            String name = c.get("name").getAsString();
+            double[][] means = ReferenceValues.matrix(c, "meanLosses");
+            double[][] stepLosses = ReferenceValues.matrix(c, "stepLosses");
+            double[][] weights = ReferenceValues.matrix(c, "weights");
+            double[][] lossGradients = ReferenceValues.matrix(c, "lossGradients");
+            int k = means[0].length;
+            List<String> tasks = new java.util.ArrayList<>();
+            Map<String, Integer> sizes = new java.util.HashMap<>();
+            for (int i = 0; i < k; i++) {
+                tasks.add("t" + i);
+                sizes.put("t" + i, 1);
+            }
+            try (NDManager manager = ContractTensors.newManager()) {
+                LossWeighting weighting =
+                        (LossWeighting)
+                                TestPlugins.create(
+                                        new DynamicWeightAverageFactory(),
+                                        "temperature=" + c.get("temperature").getAsDouble());
+                weighting.initialize(WeightingTesting.context(manager, tasks, sizes));
+                for (int epoch = 0; epoch < means.length; epoch++) {
+                    String what = name + ", epoch " + epoch;
+                    ReferenceValues.assertClose(weights[epoch], weighting.lastWeights(), what);
+                    ObjectiveProbe.Result result =
+                            ObjectiveProbe.step(weighting, manager, epoch, tasks, stepLosses[epoch]);
+                    ReferenceValues.assertClose(
+                            lossGradients[epoch], result.lossGradients(), what + ", loss gradients");
+                    // the trainer reports each epoch's mean training losses at its end (epochs from 1)
+                    weighting.onEpochEnd(epoch + 1, means[epoch]);
+                }
+            }
+        }
+    }
 }

@@ -152,4 +152,22 @@ class RandomLossWeightingTest {
             assertEquals(w[2] * 2 + w[0] * 5, objective, 1e-5);
         }
     }
+
+    /**
+     * LibMTL's RLW (reference/rlw) weighs the losses by softmax(λ̃) of its draw λ̃; for the same
+     * draws, the map from a draw to the weights (unscaled) matches it to 1e-5 relative, far-apart
+     * draws included. That the draws are standard normal is {@link
+     * #logRatiosHaveTheVarianceOfTheSampledDistribution}.
+     */
+    @Test
+    void mapsADrawToTheReferenceImplementationsWeights() {
+        for (com.google.gson.JsonObject c : ReferenceValues.cases("rlw")) {
+            String name = c.get("name").getAsString();
+            double[] draw = ReferenceValues.vector(c, "draw");
+            ReferenceValues.assertClose(
+                    ReferenceValues.vector(c, "weights"),
+                    RandomLossWeighting.softmax(draw, 1.0),
+                    name + ", weights");
+        }
+    }
 }

@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * Expected outputs produced by running a method's reference code on fixed inputs, read from the
  * test resources {@code reference/<method>/expected.json} (the script that wrote them and the
- * reference commit lie beside it, see {@code reference/README.md}).
+ * reference commit lie beside it, in each folder's README.md).
  */
 final class ReferenceValues {
 

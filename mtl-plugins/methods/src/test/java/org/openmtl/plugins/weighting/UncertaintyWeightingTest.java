@@ -282,4 +282,59 @@ class UncertaintyWeightingTest {
             assertEquals(before, run.getManagedArrays().size());
         }
     }
+
+    /**
+     * LibMTL's UW (reference/uncertainty) minimizes Σ L_i/(2 exp(s_i)) + s_i/2, the paper's
+     * regression form for every task: it is {@code form=auto} with every task a regression, to
+     * 1e-5 relative, and {@code form=simple} is exactly twice it (value, gradients and weights), so
+     * under Adam the two take the same steps up to ε.
+     */
+    @Test
+    void matchesTheReferenceImplementationAsAutoFormOfRegressionsAndTwiceItAsSimpleForm() {
+        for (com.google.gson.JsonObject c : ReferenceValues.cases("uncertainty")) {
+            String name = c.get("name").getAsString();
+            double[] s = ReferenceValues.vector(c, "logScales");
+            double[] l = ReferenceValues.vector(c, "losses");
+            List<String> tasks = new java.util.ArrayList<>();
+            Map<String, TaskType> regressions = new java.util.HashMap<>();
+            for (int i = 0; i < s.length; i++) {
+                tasks.add("t" + i);
+                regressions.put("t" + i, TaskType.REGRESSION);
+            }
+            for (String form : List.of("auto", "simple")) {
+                double factor = form.equals("auto") ? 1.0 : 2.0;
+                String what = name + ", form " + form;
+                try (NDManager manager = ContractTensors.newManager()) {
+                    UncertaintyWeighting weighting =
+                            initialized(manager, tasks, regressions, "form=" + form);
+                    ObjectiveProbe.set(logVariance(weighting), s);
+                    ObjectiveProbe.Result result = ObjectiveProbe.step(weighting, manager, 0, tasks, l);
+                    ReferenceValues.assertClose(
+                            new double[] {factor * c.get("objective").getAsDouble()},
+                            new double[] {result.objective()},
+                            what + ", objective");
+                    ReferenceValues.assertClose(
+                            scaled(ReferenceValues.vector(c, "lossGradients"), factor),
+                            result.lossGradients(),
+                            what + ", loss gradients");
+                    ReferenceValues.assertClose(
+                            scaled(ReferenceValues.vector(c, "logScaleGradients"), factor),
+                            result.parameterGradients().get(0),
+                            what + ", log-scale gradients");
+                    ReferenceValues.assertClose(
+                            scaled(ReferenceValues.vector(c, "weights"), factor),
+                            weighting.lastWeights(),
+                            what + ", weights");
+                }
+            }
+        }
+    }
+
+    private static double[] scaled(double[] v, double factor) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = factor * v[i];
+        }
+        return out;
+    }
 }
