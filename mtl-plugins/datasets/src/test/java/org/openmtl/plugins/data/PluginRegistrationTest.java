@@ -34,7 +34,13 @@ class PluginRegistrationTest {
         @SuppressWarnings("rawtypes")
         Map<String, PluginFactory> factories = discovered();
         assertEquals(
-                Set.of("multimnist", "multifashion", "multifashion-mnist", "synthetic"),
+                Set.of(
+                        "multimnist",
+                        "multimnist-many",
+                        "multifashion",
+                        "multifashion-mnist",
+                        "multifashion-mnist-many",
+                        "synthetic"),
                 factories.keySet());
         for (PluginFactory<?> factory : factories.values()) {
             PluginDescriptor d = factory.descriptor();
@@ -68,7 +74,13 @@ class PluginRegistrationTest {
                 factories.get("synthetic").descriptor().keys().stream()
                         .map(ConfigKey::name)
                         .toList());
-        for (String multi : List.of("multimnist", "multifashion", "multifashion-mnist")) {
+        for (String multi :
+                List.of(
+                        "multimnist",
+                        "multimnist-many",
+                        "multifashion",
+                        "multifashion-mnist",
+                        "multifashion-mnist-many")) {
             assertEquals(
                     List.of("validation.fraction"),
                     factories.get(multi).descriptor().keys().stream()

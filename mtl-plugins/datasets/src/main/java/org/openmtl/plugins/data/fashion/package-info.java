@@ -4,7 +4,9 @@
  * gzipped IDX files from Debian's {@code dataset-fashion-mnist} package ({@code ./mtl data fetch
  * fashion-mnist}); {@link org.openmtl.plugins.data.fashion.MultiFashionFactory} (plugin {@code
  * multifashion}) and {@link org.openmtl.plugins.data.fashion.MultiFashionMnistFactory} (plugin
- * {@code multifashion-mnist}) register the two-task datasets, composed by the MultiMNIST classes
+ * {@code multifashion-mnist}) register the two-task datasets, and {@link
+ * org.openmtl.plugins.data.fashion.MultiFashionMnistManyFactory} (plugin {@code
+ * multifashion-mnist-many}) the same examples with six tasks, composed by the MultiMNIST classes
  * of {@code org.openmtl.plugins.data.mnist}, which is what this package depends on besides {@code
  * fetch}, {@code idx} and {@code mtl-api}.
  */

@@ -2,6 +2,7 @@ package org.openmtl.plugins.data.mnist;
 
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,9 @@ import org.openmtl.plugins.data.idx.LabelledImages;
  * of a 36x36 canvas, one at the bottom right, pixel-wise maximum, nearest-neighbour resize to
  * 28x28). Two 10-way classification tasks share the input: {@code left}, the class of the top-left
  * image, and {@code right}, the class of the bottom-right one; every example is labelled for both.
+ * A variant may define other tasks ({@link Variant#tasks()}), each labelled from those two classes
+ * ({@link PairTask}); its examples are the same, byte for byte, as the two-task variant's with the
+ * same collections and seed, since the tasks only relabel them.
  * The input has shape (1, 28, 28), normalized as {@code (x / 255 - mean) / std} when a batch is
  * made (the images are kept as bytes, 784 per example); for MultiMNIST, mean 0.1307 and std 0.3081,
  * MNIST's pixel statistics, and for other variants the statistics their {@link Variant} gives.
@@ -88,6 +92,8 @@ public final class MultiMnist implements DatasetProvider {
      * @param mean the pixel mean (of x / 255) subtracted from every input value
      * @param std the pixel standard deviation (of x / 255) inputs are divided by
      * @param statistics what {@code mean} and {@code std} were computed over, for provenance
+     * @param tasks the tasks, each labelled from the two images' classes; {@link
+     *     PairTask#LEFT_RIGHT} for the two-task datasets
      */
     public record Variant(
             String name,
@@ -96,7 +102,8 @@ public final class MultiMnist implements DatasetProvider {
             MnistFormatCollection right,
             double mean,
             double std,
-            String statistics) {
+            String statistics,
+            List<PairTask> tasks) {
 
         /** Checks the fields. */
         public Variant {
@@ -105,10 +112,54 @@ public final class MultiMnist implements DatasetProvider {
             Objects.requireNonNull(left, "left");
             Objects.requireNonNull(right, "right");
             Objects.requireNonNull(statistics, "statistics");
+            tasks = PairTask.checked(Objects.requireNonNull(tasks, "tasks"));
             if (!(std > 0) || !Double.isFinite(std) || !Double.isFinite(mean)) {
                 throw new IllegalArgumentException(
                         "normalization mean " + mean + ", std " + std + " is not usable");
             }
+        }
+
+        /**
+         * A two-task variant: tasks {@code left} and {@code right}, the class of each image.
+         *
+         * @param name the dataset's name
+         * @param citation the paper that introduced it
+         * @param left the collection of the top-left images
+         * @param right the collection of the bottom-right images
+         * @param mean the pixel mean (of x / 255)
+         * @param std the pixel standard deviation (of x / 255)
+         * @param statistics what {@code mean} and {@code std} were computed over
+         */
+        public Variant(
+                String name,
+                String citation,
+                MnistFormatCollection left,
+                MnistFormatCollection right,
+                double mean,
+                double std,
+                String statistics) {
+            this(name, citation, left, right, mean, std, statistics, PairTask.LEFT_RIGHT);
+        }
+
+        /**
+         * The same composition (collections, pairing, normalization) with other tasks and name:
+         * the examples and their images are those of this variant, byte for byte, for every seed.
+         *
+         * @param otherName the new dataset's name
+         * @param otherTasks its tasks
+         * @return the variant
+         */
+        public Variant withTasks(String otherName, List<PairTask> otherTasks) {
+            return new Variant(otherName, citation, left, right, mean, std, statistics, otherTasks);
+        }
+
+        /**
+         * Whether the tasks are the two-task datasets' {@code left} and {@code right}.
+         *
+         * @return true for {@link PairTask#LEFT_RIGHT}
+         */
+        public boolean leftRightOnly() {
+            return tasks.equals(PairTask.LEFT_RIGHT);
         }
 
         /**
@@ -218,12 +269,13 @@ public final class MultiMnist implements DatasetProvider {
         int size = MultiMnistComposer.SIZE;
         double mean = variant.mean();
         double std = variant.std();
+        List<PairTask> pairTasks = variant.tasks();
+        List<Task> tasks = new ArrayList<>();
+        for (int id = 0; id < pairTasks.size(); id++) {
+            tasks.add(pairTasks.get(id).task(id));
+        }
         ArrayDataset.Builder builder =
-                ArrayDataset.builder(
-                                List.of(
-                                        Task.classification(LEFT, CLASSES, 0),
-                                        Task.classification(RIGHT, CLASSES, 1)),
-                                new Shape(1, size, size))
+                ArrayDataset.builder(tasks, new Shape(1, size, size))
                         .optNormalization((float) (1.0 / (255.0 * std)), (float) (-mean / std));
         add(builder, Split.TRAIN, trainSet);
         add(builder, Split.VALIDATION, validationSet);
@@ -275,11 +327,11 @@ public final class MultiMnist implements DatasetProvider {
         }
     }
 
-    private static void add(
-            ArrayDataset.Builder builder, Split split, MultiMnistComposer.Composed set) {
-        builder.setInputs(split, set.images())
-                .setClassLabels(split, LEFT, set.left(), null)
-                .setClassLabels(split, RIGHT, set.right(), null);
+    private void add(ArrayDataset.Builder builder, Split split, MultiMnistComposer.Composed set) {
+        builder.setInputs(split, set.images());
+        for (PairTask task : variant.tasks()) {
+            builder.setClassLabels(split, task.name(), task.labels(set.left(), set.right()), null);
+        }
     }
 
     private static LabelledImages readTrain(Path dataDirectory, MnistFormatCollection collection) {
@@ -377,6 +429,13 @@ public final class MultiMnist implements DatasetProvider {
         provenance.put(
                 "checksums", "verified when fetched; loading checks lengths and IDX headers");
         provenance.put("composition", composition);
+        if (!variant.leftRightOnly()) {
+            Map<String, Object> labels = new LinkedHashMap<>();
+            for (PairTask task : variant.tasks()) {
+                labels.put(task.name(), task.classes() + " classes: " + task.derivation());
+            }
+            provenance.put("labels", labels);
+        }
         provenance.put("normalization", normalization);
         provenance.put("validation.fraction", validationFraction);
         provenance.put(
