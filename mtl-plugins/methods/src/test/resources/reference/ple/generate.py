@@ -19,7 +19,7 @@ Cases:
                 Linear+ReLU stages) with a single task. LibMTL has no shared gate: its shared experts
                 read each task's own mixture. With one task, a shared gate with the task gate's
                 weights makes the paper's shared path equal to the task's path, so the two coincide.
-  ple-paper     three tasks, five levels: the paper's equations (Tang et al. 2020, section 4.3:
+  ple-paper     three tasks, five levels: the paper's equations (Tang et al. 2020:
                 task-specific and shared experts per level, a task gate over the task's own and the
                 shared experts, and below the last level a shared gate over all experts of the
                 level, feeding the shared experts of the next) computed in numpy, independently of
