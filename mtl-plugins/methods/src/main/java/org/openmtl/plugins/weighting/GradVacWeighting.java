@@ -39,9 +39,14 @@ import org.openmtl.api.weighting.WeightingContext;
  * trainer provides; LibMTL's {@code group_type=0}). A pair in which either vector vanishes (squared
  * norm at most {@link StepGramian#VANISHING} times the largest of the step) has no cosine: it is
  * neither adjusted nor averaged. A target of exactly 1 cannot be reached by adding a finite
- * multiple of g_j and is not enforced. (The LibMTL version read updates a target only when its pair
- * is adjusted; the paper's Algorithm 1, torchjd and this class update it at every visit.) Between
- * updates ({@code update.every} &gt; 1) the trainer reuses the last weights as loss weights.
+ * multiple of g_j and is not enforced. The target moves at every visit, as in the paper's Algorithm
+ * 1 and LibMTL since its commit d2d84fa (earlier LibMTL versions moved it only when the pair was
+ * adjusted). Between updates ({@code update.every} &gt; 1) the trainer reuses the last weights as
+ * loss weights.
+ *
+ * <p>Reference check: LibMTL's {@code GradVac} at commit 4336804 with {@code GradVac_group_type=0}
+ * gives the same update and targets over several steps when its visiting orders are replayed
+ * ({@code GradVacWeightingTest}, test resources {@code reference/gradvac/}).
  */
 public final class GradVacWeighting extends RecordedWeighting {
 

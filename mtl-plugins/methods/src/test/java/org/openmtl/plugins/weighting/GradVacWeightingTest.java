@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,5 +177,70 @@ class GradVacWeightingTest {
                                 state(new double[] {2, 2}, new double[] {0, Double.NaN, 0, 0})));
         assertArrayEquals(initial.get("weights"), weighting.state().get("weights"), 0);
         assertArrayEquals(initial.get("targets"), weighting.state().get("targets"), 0);
+    }
+
+    /**
+     * LibMTL's GradVac (group type 0: one target per ordered pair over the whole shared gradient)
+     * on fixed task gradients over several steps, replaying the visiting orders it drew: after
+     * each step the update Σ_i g_i^PC and every target φ̂_ij. The targets carry over from step to
+     * step on both sides; LibMTL's returned batch weights are all 1 and carry no information.
+     */
+    @Test
+    void matchesTheReferenceImplementationOverSeveralSteps() {
+        int adjustedSteps = 0;
+        for (JsonObject c : ReferenceValues.cases("gradvac")) {
+            String name = c.get("name").getAsString();
+            double beta = c.get("beta").getAsDouble();
+            JsonArray steps = c.getAsJsonArray("steps");
+            int k = ReferenceValues.matrix(steps.get(0).getAsJsonObject(), "gradients").length;
+            GradVacWeighting weighting = initialized(k, "beta=" + beta);
+            int[] positions = new int[k];
+            for (int i = 0; i < k; i++) {
+                positions[i] = i;
+            }
+            int n = 0;
+            for (JsonElement element : steps) {
+                JsonObject step = element.getAsJsonObject();
+                String what = name + ", step " + n++;
+                double[][] g = ReferenceValues.matrix(step, "gradients");
+                double[][] drawn = ReferenceValues.matrix(step, "orders");
+                int[][] orders = new int[k][k - 1];
+                for (int i = 0; i < k; i++) {
+                    for (int p = 0; p < k - 1; p++) {
+                        orders[i][p] = (int) drawn[i][p];
+                    }
+                }
+                double[] weights =
+                        PcGradWeighting.reduce(
+                                weighting.vaccinatedCoefficients(
+                                        StepGramian.of(GramianTesting.gramian(g), k),
+                                        orders,
+                                        positions),
+                                PcGradWeighting.Reduction.SUM);
+                ReferenceValues.assertClose(
+                        ReferenceValues.vector(step, "sharedGradient"),
+                        GramianTesting.combined(weights, g),
+                        what + ", update");
+                double[][] targets = ReferenceValues.matrix(step, "targets");
+                double[] expected = new double[k * k];
+                for (int i = 0; i < k; i++) {
+                    System.arraycopy(targets[i], 0, expected, i * k, k);
+                }
+                ReferenceValues.assertClose(
+                        expected, weighting.state().get("targets"), what + ", targets");
+                if (step.get("adjusted").getAsBoolean()) {
+                    adjustedSteps++;
+                    assertTrue(!Arrays.equals(weights, ones(k)), what + ": adjusted, weights " + Arrays.toString(weights));
+                }
+            }
+        }
+        // the reference adjusted pairs on most steps: the closed form was exercised
+        assertTrue(adjustedSteps >= 10, adjustedSteps + " steps adjusted");
+    }
+
+    private static double[] ones(int k) {
+        double[] ones = new double[k];
+        Arrays.fill(ones, 1.0);
+        return ones;
     }
 }
