@@ -20,7 +20,9 @@ import org.openmtl.core.result.Transfer;
  * <p>When the sweep has single-task trials ({@code architecture=independent}), every other trial
  * is compared with the single-task trial of the same seed, data, optimizer, epochs and batch size:
  * per task the relative gain of its primary metric, and Δm% (see {@link Transfer}), averaged over
- * the seeds; a task whose mean gain is negative is listed as negative transfer.
+ * the seeds; a task whose mean gain is negative is listed as negative transfer. Each group also
+ * gets its steps to target ({@link TargetStepsSummary}), and a sweep whose groups differ in {@code
+ * dataset.train.limit} its Δm% per training-set size ({@link TrainSizeTransfer}).
  */
 public final class SweepSummary {
 

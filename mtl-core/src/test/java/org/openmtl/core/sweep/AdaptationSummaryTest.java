@@ -191,4 +191,30 @@ class AdaptationSummaryTest {
         assertTrue(written.contains("## Steps to target") && written.contains("## Δm% by training-set size"), written);
         assertTrue(Files.readString(dir.resolve("report.html")).contains("id=\"fig-transfer-size\""));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRealSweepOverTrainingSetSizesWritesBothSections() throws Exception {
+        Path out = dir.resolve("sizes");
+        ConfigSource source = ConfigSource.load(null, List.of("dataset=synthetic", "dataset.synthetic.tasks=2",
+                "dataset.synthetic.train.examples=128", "dataset.synthetic.validation.examples=32",
+                "dataset.synthetic.test.examples=32", "epochs=2", "batch.size=32", "progress=none", "executor=inline",
+                "target.metrics=t0.mse:1e9", "sweep.architecture=independent, hard-sharing",
+                "sweep.dataset.train.limit=64, 0", "sweep.seed=1"));
+        Map<String, Object> summary = new SweepRunner(mtl).run(source, out, "none");
+        Map<String, Object> bySize = (Map<String, Object>) summary.get("transfer_by_train_size");
+        List<Map<String, Object>> cells = (List<Map<String, Object>>) ((List<Map<String, Object>>) bySize.get("rows")).get(0)
+                .get("cells");
+        // each cell is the Δm% of the group of that size
+        for (Map<String, Object> cell : cells) {
+            Map<String, Object> group = group(summary, "hard-sharing", cell.get("train_limit").toString());
+            assertEquals(number(group, "transfer", "delta_m_percent", "mean"), number(cell, "delta_m_percent", "mean"), 0);
+        }
+        // an mse of at most 1e9 is reached at the first evaluation: after 64 / 32 = 2 steps with 64 examples, 4 with 128
+        assertEquals(2.0, number(target(group(summary, "hard-sharing", "64"), "absolute", "t0"), "steps", "mean"), 0);
+        assertEquals(4.0, number(target(group(summary, "hard-sharing", "0"), "absolute", "t0"), "steps", "mean"), 0);
+        String md = Files.readString(out.resolve("summary.md"));
+        assertTrue(md.contains("## Steps to target") && md.contains("| configuration | 64 | all |"), md);
+        assertTrue(Files.readString(out.resolve("report.html")).contains("id=\"fig-transfer-size\""));
+    }
 }
