@@ -60,6 +60,15 @@ public final class ConfigValidator {
             resolved.put(key.name(), raw.trim());
         }
 
+        try {
+            @SuppressWarnings("unchecked")
+            List<String> targets = (List<String>) core.get(RunKeys.TARGET_METRICS);
+            core.put(RunKeys.TARGET_METRICS, MetricTarget.parse(targets));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(RunKeys.TARGET_METRICS + ": " + e.getMessage() + " (set in "
+                    + source.origin(RunKeys.TARGET_METRICS) + ")", e);
+        }
+
         long seed = (Long) core.get(RunKeys.SEED);
         Map<PluginKind, String> names = new LinkedHashMap<>();
         Map<PluginKind, PluginConfig> configs = new LinkedHashMap<>();

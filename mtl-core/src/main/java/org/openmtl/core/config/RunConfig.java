@@ -207,6 +207,25 @@ public final class RunConfig {
     }
 
     /**
+     * The absolute targets whose steps to reach the run records.
+     *
+     * @return the targets of {@code target.metrics}, in order; empty when none is set
+     */
+    @SuppressWarnings("unchecked")
+    public java.util.List<MetricTarget> metricTargets() {
+        return (java.util.List<MetricTarget>) core.get(RunKeys.TARGET_METRICS);
+    }
+
+    /**
+     * The target relative to the single-task network's best value.
+     *
+     * @return the fraction in [0, 1], 0 when off
+     */
+    public double relativeTarget() {
+        return ((Number) core.get(RunKeys.TARGET_RELATIVE)).doubleValue();
+    }
+
+    /**
      * Whether per-epoch task affinities are measured.
      *
      * @return true to measure
@@ -254,14 +273,14 @@ public final class RunConfig {
 
     /**
      * The resolved configuration without the keys that do not change what a run computes
-     * (output and data locations, resume, progress), for comparing a checkpoint with a run.
+     * (output and data locations, resume, progress, the targets measured on the history), for comparing a checkpoint with a run.
      *
      * @return the identity-relevant keys
      */
     public Map<String, String> identity() {
         Map<String, String> id = new TreeMap<>(resolved);
         for (String k : new String[] {RunKeys.OUTPUT_DIR, RunKeys.DATA_DIR, RunKeys.PLUGINS_DIR, RunKeys.RESUME,
-                RunKeys.PROGRESS, RunKeys.TRANSFER_BASELINE, RunKeys.CHECKPOINT, RunKeys.EPOCHS, RunKeys.THREADS, RunKeys.EVAL_BATCH_SIZE}) {
+                RunKeys.PROGRESS, RunKeys.TRANSFER_BASELINE, RunKeys.TARGET_METRICS, RunKeys.TARGET_RELATIVE, RunKeys.CHECKPOINT, RunKeys.EPOCHS, RunKeys.THREADS, RunKeys.EVAL_BATCH_SIZE}) {
             id.remove(k);
         }
         return id;

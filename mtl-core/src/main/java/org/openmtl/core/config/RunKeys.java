@@ -65,6 +65,10 @@ public final class RunKeys {
     public static final String TASKS = "tasks";
     /** The single-task results a run is compared with. */
     public static final String TRANSFER_BASELINE = "transfer.baseline";
+    /** Absolute targets whose steps to reach a run records. */
+    public static final String TARGET_METRICS = "target.metrics";
+    /** The target relative to the single-task network's best. */
+    public static final String TARGET_RELATIVE = "target.relative";
 
     /** Where a sweep runs its trials. */
     public static final String EXECUTOR = "executor";
@@ -125,6 +129,8 @@ public final class RunKeys {
                     ConfigKey.integer(DIAGNOSTICS_AFFINITY_EVERY, 10, 1, Integer.MAX_VALUE, "The lookahead affinity is measured at every this-many-th training step of an epoch (the first, the (k+1)-th, ...) on that step's batch, with the optimizer's own update; TAG's code uses 10."),
                     ConfigKey.choice(DIAGNOSTICS_AFFINITY_NORMALIZATION, "learning-rate", "The lookahead affinity 1 - L_j(after)/L_j(before) divided by the step's learning rate (learning-rate, as TAG's code) or not (none).", "learning-rate", "none"),
                     ConfigKey.string(TRANSFER_BASELINE, "", "A single-task run's result.json (or its directory) to compare with: result.json then gets a transfer section (per task the relative gain, negative transfer flagged, and Δm%). Empty: no comparison."),
+                    ConfigKey.words(TARGET_METRICS, "", "Steps to target: values task metrics should reach, TASK.METRIC:VALUE separated by commas (e.g. left.accuracy:0.9,right.cross_entropy:0.3); result.json's steps_to_target records per target the first epoch whose validation value reaches it and the optimizer steps up to that epoch's end. Empty: none."),
+                    ConfigKey.number(TARGET_RELATIVE, 0.95, 0.0, 1.0, "Steps to target relative to the single-task network: the target of each task's primary metric is this fraction of the single-task network's best validation value (best / fraction where lower is better); used by sweeps with architecture=independent trials and by runs with transfer.baseline (0: off)."),
                     ConfigKey.choice(PROGRESS, "auto", "Progress display: a bar in a terminal, plain log lines otherwise.", "auto", "bar", "plain", "none"));
 
     /** The keys of {@code ./mtl group}, kept out of every trial's configuration. */

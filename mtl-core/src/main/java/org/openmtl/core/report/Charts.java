@@ -5,6 +5,7 @@ import static org.openmtl.core.report.Html.coordinate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoubleFunction;
 
 /** The report's chart types drawn as SVG: lines over epochs, a two-task scatter, bars, heatmaps. */
 final class Charts {
@@ -44,6 +45,11 @@ final class Charts {
         }
 
         void axes(String xLabel, String yLabel) {
+            axes(xLabel, yLabel, xs.ticks(), xs::label);
+        }
+
+        /** The axes with the x ticks and their labels given (categories). */
+        void axes(String xLabel, String yLabel, List<Double> xTicks, DoubleFunction<String> xTickLabel) {
             svg.rect(left, top, right - left, bottom - top, "class=\"plot\"");
             for (double t : ys.ticks()) {
                 double y = y(t);
@@ -51,11 +57,11 @@ final class Charts {
                 svg.line(left - 4, y, left, y, "class=\"axis\"");
                 svg.text(left - 7, y + 4, ys.label(t), AXIS_TEXT + " text-anchor=\"end\"");
             }
-            for (double t : xs.ticks()) {
+            for (double t : xTicks) {
                 double x = x(t);
                 svg.line(x, top, x, bottom, "class=\"grid\"");
                 svg.line(x, bottom, x, bottom + 4, "class=\"axis\"");
-                svg.text(x, bottom + 17, xs.label(t), AXIS_TEXT + " text-anchor=\"middle\"");
+                svg.text(x, bottom + 17, xTickLabel.apply(t), AXIS_TEXT + " text-anchor=\"middle\"");
             }
             svg.line(left, bottom, right, bottom, "class=\"axis\"");
             svg.line(left, top, left, bottom, "class=\"axis\"");
@@ -125,6 +131,60 @@ final class Charts {
                         + Palette.color(p.color()) + "\"");
             }
         }
+        drawSeries(f, series, xLabel, xs::label, false);
+        return svg.end();
+    }
+
+    /**
+     * Lines over categories (e.g. training-set sizes, evenly spaced in the given order), each point
+     * the mean with a band of ± one standard deviation, and a dashed reference line.
+     *
+     * @param description what the chart shows (for screen readers)
+     * @param series the lines; a point's x is its category's index, {x, mean, mean − std, mean + std}
+     * @param categories the categories' labels, in axis order
+     * @param reference the y of the reference line (e.g. 0: no difference)
+     * @param xLabel the x axis' label
+     * @param yLabel the y axis' label
+     * @return the SVG, or null when no series has a finite point
+     */
+    static String categoryLines(String description, List<Series> series, List<String> categories, double reference,
+            String xLabel, String yLabel) {
+        double ylo = reference;
+        double yhi = reference;
+        boolean any = false;
+        for (Series s : series) {
+            for (double[] p : s.points()) {
+                if (Double.isFinite(p[0]) && Double.isFinite(p[1])) {
+                    any = true;
+                    ylo = Math.min(ylo, Double.isFinite(p[2]) ? Math.min(p[1], p[2]) : p[1]);
+                    yhi = Math.max(yhi, Double.isFinite(p[3]) ? Math.max(p[1], p[3]) : p[1]);
+                }
+            }
+        }
+        if (!any || categories.isEmpty()) {
+            return null;
+        }
+        NiceScale xs = new NiceScale(-0.5, categories.size() - 0.5, 1);
+        NiceScale ys = NiceScale.covering(ylo, yhi, 6);
+        Svg svg = new Svg(560, 314, description);
+        Frame f = new Frame(svg, 66, 14, 544, 260, xs, ys);
+        List<Double> ticks = new ArrayList<>();
+        for (int i = 0; i < categories.size(); i++) {
+            ticks.add((double) i);
+        }
+        DoubleFunction<String> label = x -> {
+            int i = (int) Math.round(x);
+            return i >= 0 && i < categories.size() ? categories.get(i) : "";
+        };
+        f.axes(xLabel, yLabel, ticks, label);
+        svg.line(f.left(), f.y(reference), f.right(), f.y(reference), "class=\"reference\"");
+        drawSeries(f, series, xLabel, label, true);
+        return svg.end();
+    }
+
+    /** Each series as a line with its points and, where its points have a range, a band. */
+    private static void drawSeries(Frame f, List<Series> series, String xLabel, DoubleFunction<String> xText, boolean stdBand) {
+        Svg svg = f.svg();
         for (Series s : series) {
             String color = Palette.color(s.color());
             svg.group((s.method() >= 0 ? "data-m=\"" + s.method() + "\" " : "") + "class=\"series\"");
@@ -156,14 +216,14 @@ final class Charts {
             svg.path(line.toString(), "class=\"line\" stroke=\"" + color + "\"" + (dash.isEmpty() ? "" : " stroke-dasharray=\"" + dash + "\""),
                     null);
             for (double[] p : finite) {
-                String range = hasBand && Double.isFinite(p[2]) ? String.format(Locale.ROOT, " (min %s, max %s)",
-                        Html.metric(p[2]), Html.metric(p[3])) : "";
+                String range = !hasBand || !Double.isFinite(p[2]) ? ""
+                        : stdBand ? " \u00b1 " + Html.metric((p[3] - p[2]) / 2)
+                        : String.format(Locale.ROOT, " (min %s, max %s)", Html.metric(p[2]), Html.metric(p[3]));
                 svg.circle(f.x(p[0]), f.y(p[1]), finite.size() > 40 ? 1.6 : 2.6, "fill=\"" + color + "\"",
-                        s.name() + ", " + xLabel + " " + xs.label(p[0]) + ": " + Html.metric(p[1]) + range);
+                        s.name() + ", " + xLabel + " " + xText.apply(p[0]) + ": " + Html.metric(p[1]) + range);
             }
             svg.endGroup();
         }
-        return svg.end();
     }
 
     /**

@@ -165,6 +165,7 @@ public final class HtmlReport {
 
         String render(String title, String subtitle, String summaryTable) {
             resultsSection();
+            trainSizeSection();
             if (summaryTable != null && !summaryTable.isBlank()) {
                 section("summary-table", "Summary table");
                 body.append("<div class=\"scroll\">").append(table(summaryTable)).append("</div>");
@@ -335,6 +336,48 @@ public final class HtmlReport {
                         .append("</td></tr>");
             }
             body.append("</tbody></table></div>");
+            endSection();
+        }
+
+        /** Δm% against single-task per training-set size, from a sweep summary over dataset.train.limit. */
+        private void trainSizeSection() {
+            List<String> sizes = new ArrayList<>();
+            List<Integer> limits = new ArrayList<>();
+            for (Object o : ReportData.list(data.transferBySize.get("sizes"))) {
+                int limit = (int) number(o);
+                limits.add(limit);
+                sizes.add(limit == 0 ? "all" : String.format(Locale.ROOT, "%,d", limit));
+            }
+            List<String> labels = new ArrayList<>();
+            List<Charts.Series> series = new ArrayList<>();
+            for (Object o : ReportData.list(data.transferBySize.get("rows"))) {
+                Map<String, Object> row = map(o);
+                String label = String.valueOf(row.get("configuration"));
+                List<double[]> points = new ArrayList<>();
+                for (Object c : ReportData.list(row.get("cells"))) {
+                    Map<String, Object> cell = map(c);
+                    Map<String, Object> d = map(cell.get("delta_m_percent"));
+                    double mean = number(d.get("mean"));
+                    double std = number(d.get("n")) > 1 ? number(d.get("std")) : Double.NaN;
+                    points.add(new double[] {limits.indexOf((int) number(cell.get("train_limit"))), mean,
+                            Double.isFinite(std) ? mean - std : Double.NaN, Double.isFinite(std) ? mean + std : Double.NaN});
+                }
+                series.add(new Charts.Series(label, labels.size(), -1, points));
+                labels.add(label);
+            }
+            String svg = Charts.categoryLines("\u0394m% against the single-task networks per training-set size", series, sizes, 0,
+                    "training examples (" + ReportData.TRAIN_LIMIT + ")", "\u0394m% vs single-task");
+            if (svg == null) {
+                return;
+            }
+            section("transfer-size", "Forward transfer by training-set size");
+            body.append("<p class=\"note\">\u0394m% of each configuration against the single-task networks trained on the same"
+                    + " examples (the same " + ReportData.TRAIN_LIMIT + " and seed), per training-set size; sizes are evenly spaced"
+                    + " in increasing order, \u201call\u201d is every training example. Above the dashed line the configuration beats"
+                    + " the single-task networks at that size.</p>");
+            figure("fig-transfer-size", "transfer-by-size", "\u0394m% by training-set size", svg,
+                    "\u0394m% against single-task per " + ReportData.TRAIN_LIMIT + ": mean over seeds, the band \u00b1 one sample"
+                            + " standard deviation where there are several seeds.", taskLegend(labels));
             endSection();
         }
 
@@ -786,6 +829,7 @@ public final class HtmlReport {
             svg .cell-text{font-size:11px}
             svg .skip{stroke:#5b6472;stroke-width:1.5}
             svg .colorbar{fill:none;stroke:#9aa1ab}
+            svg .reference{stroke:#333;stroke-width:1.2;stroke-dasharray:4 3}
             svg .off{display:none}
             @media print{body{background:#fff}section{border:none}.legend button{border:none}}
             """;

@@ -16,6 +16,9 @@ import java.util.Set;
  */
 final class ReportData {
 
+    /** The key whose values are the training-set sizes of the transfer-by-size figure. */
+    static final String TRAIN_LIMIT = "dataset.train.limit";
+
     /** A task's primary metric and its direction. */
     record Primary(String metric, boolean higherIsBetter) {}
 
@@ -76,6 +79,8 @@ final class ReportData {
     final List<String> tasks = new ArrayList<>();
     final Map<String, Primary> primary = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> summaryGroups = new LinkedHashMap<>();
+    /** The sweep summary's Δm% per training-set size ({@code transfer_by_train_size}), or empty. */
+    final Map<String, Object> transferBySize;
 
     ReportData(List<HtmlReport.Entry> entries, Map<String, Object> summary) {
         Map<String, List<HtmlReport.Entry>> byGroup = new LinkedHashMap<>();
@@ -92,6 +97,7 @@ final class ReportData {
         for (String task : tasks) {
             primary.put(task, primaryOf(entries, task));
         }
+        transferBySize = map(map(summary).get("transfer_by_train_size"));
         for (Object g : list(map(summary).get("groups"))) {
             Map<String, Object> group = map(g);
             summaryGroups.put(pointLabel(map(group.get("point"))), group);

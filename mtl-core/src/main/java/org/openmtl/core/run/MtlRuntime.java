@@ -15,11 +15,13 @@ import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.config.ConfigValidator;
 import org.openmtl.core.config.DirectoryChecks;
+import org.openmtl.core.config.MetricTarget;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.plugin.PluginRegistry;
 import org.openmtl.core.result.OutputWriteException;
 import org.openmtl.core.result.ResultFiles;
+import org.openmtl.core.result.StepsToTarget;
 import org.openmtl.core.result.Transfer;
 import org.openmtl.core.train.MultiTaskTrainer;
 import org.openmtl.core.train.Progress;
@@ -178,6 +180,7 @@ public final class MtlRuntime {
                     .ifPresent(p -> origins.put(kind.configName(), p.descriptor().name() + " (" + p.origin() + ")"));
         }
         Baseline baseline = config.transferBaseline().map(p -> Baseline.read(p, plugins.dataset())).orElse(null);
+        checkTargets(config, plugins.dataset());
         Map<String, Object> result;
         try {
             result = new MultiTaskTrainer(config, plugins, progress, Map.of("plugins", origins)).train();
@@ -188,6 +191,9 @@ public final class MtlRuntime {
             Map<String, Object> withTransfer = new LinkedHashMap<>(result);
             withTransfer.put("transfer", Transfer.section(Transfer.compare(result, baseline.result()),
                     baseline.file().toString()));
+            if (config.relativeTarget() > 0) {
+                withTransfer.put("steps_to_target", withRelativeTargets(result, baseline.result(), config.relativeTarget()));
+            }
             try {
                 ResultFiles.writeJson(config.outputDirectory().resolve("result.json"), withTransfer);
             } catch (java.io.IOException e) {
@@ -197,6 +203,41 @@ public final class MtlRuntime {
             result = withTransfer;
         }
         return result;
+    }
+
+    /**
+     * The run's {@code steps_to_target} section with the targets relative to a single-task result
+     * added after its absolute ones.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withRelativeTargets(Map<String, Object> result, Map<String, Object> single,
+            double fraction) {
+        List<Map<String, Object>> targets = new ArrayList<>();
+        if (result.get("steps_to_target") instanceof Map<?, ?> section && section.get("targets") instanceof List<?> absolute) {
+            targets.addAll((List<Map<String, Object>>) absolute);
+        }
+        targets.addAll(StepsToTarget.relative(result, single, fraction));
+        return StepsToTarget.section(StepsToTarget.curve(StepsToTarget.history(result)), targets);
+    }
+
+    /**
+     * Checks that every task and metric {@code target.metrics} names is one of the run's, before
+     * anything is trained.
+     *
+     * @throws ConfigException naming the target and what the run has
+     */
+    private static void checkTargets(RunConfig config, org.openmtl.api.data.MultiTaskDataset dataset) {
+        for (MetricTarget target : config.metricTargets()) {
+            org.openmtl.api.task.Task task = dataset.tasks().stream().filter(t -> t.name().equals(target.task()))
+                    .findFirst().orElseThrow(() -> new ConfigException(RunKeys.TARGET_METRICS + ": the run has no task '"
+                            + target.task() + "'; its tasks are " + dataset.tasks().stream()
+                                    .map(org.openmtl.api.task.Task::name).toList()));
+            List<String> metrics = task.metrics().stream().map(org.openmtl.api.task.Metric::name).toList();
+            if (!metrics.contains(target.metric())) {
+                throw new ConfigException(RunKeys.TARGET_METRICS + ": task '" + target.task() + "' has no metric '"
+                        + target.metric() + "'; its metrics are " + metrics);
+            }
+        }
     }
 
     /**

@@ -42,9 +42,14 @@ public final class SweepRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
 
-    /** Keys that say where or how a trial runs, not what it computes: left out of trial ids. */
+    /**
+     * Keys that say where or how a trial runs, not what it computes: left out of trial ids. The
+     * targets are among them: the summary measures them on each trial's history, so a changed
+     * target needs no training again.
+     */
     private static final List<String> LOCAL_KEYS = List.of(RunKeys.OUTPUT_DIR, RunKeys.DATA_DIR, RunKeys.PLUGINS_DIR,
-            RunKeys.RESUME, RunKeys.PROGRESS, RunKeys.THREADS, RunKeys.CHECKPOINT, RunKeys.EVAL_BATCH_SIZE);
+            RunKeys.RESUME, RunKeys.PROGRESS, RunKeys.THREADS, RunKeys.CHECKPOINT, RunKeys.EVAL_BATCH_SIZE,
+            RunKeys.TARGET_METRICS, RunKeys.TARGET_RELATIVE);
 
     private final MtlRuntime mtl;
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.result.FrameworkBuild;
 import org.openmtl.core.result.Transfer;
@@ -19,7 +20,9 @@ import org.openmtl.core.result.Transfer;
  * <p>When the sweep has single-task trials ({@code architecture=independent}), every other trial
  * is compared with the single-task trial of the same seed, data, optimizer, epochs and batch size:
  * per task the relative gain of its primary metric, and Δm% (see {@link Transfer}), averaged over
- * the seeds; a task whose mean gain is negative is listed as negative transfer.
+ * the seeds; a task whose mean gain is negative is listed as negative transfer. Each group also
+ * gets its steps to target ({@link TargetStepsSummary}), and a sweep whose groups differ in {@code
+ * dataset.train.limit} its Δm% per training-set size ({@link TrainSizeTransfer}).
  */
 public final class SweepSummary {
 
@@ -40,6 +43,7 @@ public final class SweepSummary {
     public static Map<String, Object> summarize(List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> results) {
         Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
         Map<String, List<Map<String, String>>> configs = new LinkedHashMap<>();
+        Map<String, List<RunConfig>> runConfigs = new LinkedHashMap<>();
         Map<String, Map<String, String>> points = new LinkedHashMap<>();
         for (Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>> r : results) {
             Map<String, String> point = new LinkedHashMap<>(r.getKey().point());
@@ -47,6 +51,7 @@ public final class SweepSummary {
             String key = SweepRunner.label(point);
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r.getValue());
             configs.computeIfAbsent(key, k -> new ArrayList<>()).add(r.getKey().config().resolved());
+            runConfigs.computeIfAbsent(key, k -> new ArrayList<>()).add(r.getKey().config());
             points.put(key, point);
         }
         List<Map.Entry<Map<String, String>, Map<String, Object>>> singles = new ArrayList<>();
@@ -57,7 +62,9 @@ public final class SweepSummary {
             }
         }
         List<Map<String, Object>> out = new ArrayList<>();
+        List<Integer> limits = new ArrayList<>();
         for (Map.Entry<String, List<Map<String, Object>>> g : groups.entrySet()) {
+            TargetStepsSummary targetSteps = new TargetStepsSummary();
             Map<String, Map<String, List<Double>>> values = new LinkedHashMap<>();
             List<Double> ms = new ArrayList<>();
             List<Double> parameters = new ArrayList<>();
@@ -71,8 +78,9 @@ public final class SweepSummary {
                     continue;
                 }
                 Map<String, String> resolved = configs.get(g.getKey()).get(i);
-                Map<String, Object> single = SINGLE_TASK.equals(resolved.get(RunKeys.ARCHITECTURE)) ? null
-                        : baselineOf(resolved, singles);
+                boolean isSingle = SINGLE_TASK.equals(resolved.get(RunKeys.ARCHITECTURE));
+                Map<String, Object> single = isSingle ? null : baselineOf(resolved, singles);
+                targetSteps.add(runConfigs.get(g.getKey()).get(i), result, single, isSingle);
                 if (single != null) {
                     try {
                         Map<String, Transfer.TaskGain> taskGains = Transfer.compare(result, single);
@@ -129,7 +137,12 @@ public final class SweepSummary {
                 transfer.put("negative_transfer", negative);
                 group.put("transfer", transfer);
             }
+            List<Map<String, Object>> steps = targetSteps.summary();
+            if (!steps.isEmpty()) {
+                group.put("steps_to_target", steps);
+            }
             out.add(group);
+            limits.add(runConfigs.get(g.getKey()).get(0).trainLimit());
         }
         Map<String, Integer> builds = new TreeMap<>();
         for (Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>> r : results) {
@@ -139,6 +152,10 @@ public final class SweepSummary {
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("groups", out);
+        Map<String, Object> bySize = TrainSizeTransfer.section(out, limits);
+        if (bySize != null) {
+            summary.put("transfer_by_train_size", bySize);
+        }
         summary.put("builds", builds);
         return summary;
     }
@@ -202,7 +219,7 @@ public final class SweepSummary {
         return true;
     }
 
-    private static Map<String, Object> stats(List<Double> list) {
+    static Map<String, Object> stats(List<Double> list) {
         double mean = list.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         double ss = 0;
         for (double v : list) {
@@ -290,6 +307,8 @@ public final class SweepSummary {
         if (!builds.isEmpty()) {
             sb.append('\n').append(Character.toUpperCase(builds.charAt(0))).append(builds.substring(1)).append(".\n");
         }
+        sb.append(TargetStepsSummary.markdown(groups));
+        sb.append(TrainSizeTransfer.markdown((Map<String, Object>) summary.get("transfer_by_train_size")));
         return sb.toString();
     }
 }

@@ -49,6 +49,7 @@ import org.openmtl.core.result.FrameworkBuild;
 import org.openmtl.core.result.OutputWriteException;
 import org.openmtl.core.result.Provenance;
 import org.openmtl.core.result.ResultFiles;
+import org.openmtl.core.result.StepsToTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -656,6 +657,13 @@ public final class MultiTaskTrainer {
                         "higher_is_better", task.primaryMetric().higherIsBetter()));
             }
             result.put("primary_metrics", primary);
+            Map<String, Object> directions = new LinkedHashMap<>();
+            for (Task task : tasks) {
+                Map<String, Boolean> byMetric = new LinkedHashMap<>();
+                task.metrics().forEach(m -> byMetric.put(m.name(), m.higherIsBetter()));
+                directions.put(task.name(), byMetric);
+            }
+            result.put("metric_directions", directions);
             result.put("selected_epoch", perTask.isEmpty() ? bestEpoch
                     : perTask.values().stream().mapToInt(Integer::intValue).max().orElse(0));
             result.put("selection", selection.describe(config.selection(), perTask));
@@ -678,6 +686,11 @@ public final class MultiTaskTrainer {
             Map<String, Object> affinity = AffinityDiagnostics.averages(history);
             if (!affinity.isEmpty()) {
                 result.put("affinity", affinity);
+            }
+            if (!config.metricTargets().isEmpty()) {
+                Map<String, Object> curve = Map.of("history", history, "metric_directions", directions);
+                result.put("steps_to_target", StepsToTarget.section(StepsToTarget.curve(history),
+                        StepsToTarget.absolute(curve, config.metricTargets())));
             }
             result.put("config", new TreeMap<>(config.resolved()));
             Map<String, Object> provenance = Provenance.collect(engine);

@@ -45,6 +45,25 @@ class HtmlReportTest {
     }
 
     @Test
+    void deltaMByTrainingSetSizeIsAFigureWithAPointPerSizeAndSeedSpread() {
+        List<HtmlReport.Entry> entries = ReportFixtures.sweep(TASKS, List.of("weighting=equal", "weighting=mgda"));
+        String html = HtmlReport.render("t", "s", entries, ReportFixtures.transferBySize(), null);
+        int start = html.indexOf("<figure id=\"fig-transfer-size\"");
+        assertTrue(start >= 0, "the figure is drawn");
+        String figure = html.substring(start, html.indexOf("</figure>", start));
+        // three sizes for the first configuration, two for the second
+        assertEquals(5, count(figure, "<circle"));
+        // sizes as categories in increasing order, every example last
+        assertTrue(figure.indexOf(">100<") < figure.indexOf(">1,000<") && figure.indexOf(">1,000<") < figure.indexOf(">all<"), figure);
+        // hover text: mean and ± one standard deviation (the band's half width)
+        assertTrue(figure.contains("weighting=equal, training examples (dataset.train.limit) 100: 8.7500 \u00b1 1.5000"), figure);
+        assertTrue(figure.contains("weighting=mgda, training examples (dataset.train.limit) all: 0.5000<"), figure);
+        assertTrue(figure.contains("class=\"reference\""), "the line of no difference");
+        assertTrue(figure.contains("weighting=mgda</span>"), "a legend entry per configuration");
+        assertFalse(HtmlReport.render("t", "s", entries).contains("fig-transfer-size"), "no figure without the summary's section");
+    }
+
+    @Test
     void deltaMAndNegativeTransferComeFromTheSweepSummary() {
         List<HtmlReport.Entry> entries = ReportFixtures.sweep(TASKS, List.of("architecture=independent", "architecture=hard-sharing"));
         Map<String, Object> transfer = Map.of("delta_m_percent", Map.of("mean", -2.5, "std", 0.5, "n", 2),

@@ -101,4 +101,20 @@ final class ReportFixtures {
         }
         return entries;
     }
+
+    /**
+     * A sweep summary's Δm% per training-set size: two configurations over the sizes 100, 1000 and
+     * every example (0), the second without a value at 1000.
+     */
+    static Map<String, Object> transferBySize() {
+        Map<String, Object> equal = Map.of("configuration", "weighting=equal", "cells", List.of(
+                Map.of("train_limit", 100, "delta_m_percent", Map.of("mean", 8.75, "std", 1.5, "n", 3)),
+                Map.of("train_limit", 1000, "delta_m_percent", Map.of("mean", 2.0, "std", 0.5, "n", 3)),
+                Map.of("train_limit", 0, "delta_m_percent", Map.of("mean", -1.25, "std", 0.25, "n", 3))));
+        Map<String, Object> mgda = Map.of("configuration", "weighting=mgda", "cells", List.of(
+                Map.of("train_limit", 100, "delta_m_percent", Map.of("mean", 5.0, "std", 0.0, "n", 1)),
+                Map.of("train_limit", 0, "delta_m_percent", Map.of("mean", 0.5, "std", 0.0, "n", 1))));
+        return Map.of("groups", List.of(), "transfer_by_train_size", Map.of("key", "dataset.train.limit",
+                "sizes", List.of(100, 1000, 0), "rows", List.of(equal, mgda)));
+    }
 }

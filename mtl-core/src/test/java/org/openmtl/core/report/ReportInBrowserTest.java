@@ -106,6 +106,18 @@ class ReportInBrowserTest {
     }
 
     @Test
+    void theTransferBySizeFigureOpensWithoutConsoleErrors() throws Exception {
+        assumeTrue(chromium != null, "no chromium binary (apt-get install -y chromium)");
+        Path report = dir.resolve("report.html");
+        HtmlReport.write(report, "browser check", "synthetic trials", ReportFixtures.sweep(List.of("left", "right"),
+                List.of("weighting=equal", "weighting=mgda")), ReportFixtures.transferBySize());
+        Outcome outcome = open(Files.readString(report));
+        assertEquals(List.of(), outcome.problems(), "console output other than the check's");
+        assertTrue(outcome.dom().contains("data-report-check=\"ok\""));
+        assertTrue(outcome.dom().contains("id=\"fig-transfer-size\""));
+    }
+
+    @Test
     void theCheckFailsOnAScriptErrorAndOnAFigureWithoutItsDrawing() throws Exception {
         assumeTrue(chromium != null, "no chromium binary (apt-get install -y chromium)");
         String html = HtmlReport.render("browser check", "synthetic trials", entries());
