@@ -186,7 +186,8 @@ public final class RunKeys {
                     "./mtl adapt: the hidden units of adapt.probe=mlp."),
             ConfigKey.integer("adapt.steps", 200, 1, 10_000_000,
                     "./mtl adapt: optimizer steps of every adaptation, with the run's optimizer (its keys may be"
-                            + " overridden in the adapt configuration) and its schedule spread over these steps."),
+                            + " overridden in the adapt configuration); to a schedule the adaptation is one epoch of"
+                            + " this many steps."),
             ConfigKey.integer("adapt.batch.size", 64, 1, 1 << 20,
                     "./mtl adapt: examples per step, at most the k x classes examples of the draw (all of them"
                             + " when fewer)."),
