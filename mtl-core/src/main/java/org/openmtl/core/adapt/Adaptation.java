@@ -303,6 +303,21 @@ public final class Adaptation {
         Map<String, Object> execute() {
             prepare();
             Path output = config.outputDirectory();
+            try {
+                loop(output);
+            } catch (RuntimeException e) {
+                // the trials finished so far stay readable, with the reason the rest did not run
+                Map<String, Object> failed = result("failed");
+                failed.put("reason", String.valueOf(e.getMessage()));
+                write(output, failed);
+                throw e;
+            }
+            Map<String, Object> result = result("completed");
+            write(output, result);
+            return result;
+        }
+
+        private void loop(Path output) {
             int total = settings.ks().size() * settings.draws() * settings.modes().size();
             int done = 0;
             for (int k : settings.ks()) {
@@ -332,9 +347,6 @@ public final class Adaptation {
                     write(output, result("running"));
                 }
             }
-            Map<String, Object> result = result("completed");
-            write(output, result);
-            return result;
         }
 
         private void prepare() {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,6 +163,28 @@ class AdaptCommandTest {
         assertBadInput(adapt(sweep), "adapt.trial", "is a sweep", "0123abcd4567 (seed=1)");
         assertBadInput(adapt(sweep, "adapt.trial=ffff"), "adapt.trial", "has no trial 'ffff'", "0123abcd4567");
         assertBadInput(adapt(run, "adapt.trial=0123abcd4567"), "adapt.trial", "not a sweep's output directory");
+    }
+
+    @Test
+    void aRegressionTaskExitsTwo() {
+        Path regression = AdaptFixtures.trainRun(MtlRuntime.discover(Path.of("no-plugins-dir")), dir.resolve("regression"),
+                "dataset.synthetic.kind=regression");
+        assertBadInput(adapt(regression), "adapt.task: 't2' is a regression task", "needs a classification task");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSavedModelEvaluatesToTheTestMetricsTheRunReported() throws Exception {
+        // ./mtl evaluate and ./mtl adapt read model.params by the same parameter names
+        Outcome o = execute("evaluate", run.toString());
+        assertEquals(0, o.exitCode(), o.err());
+        Map<String, Map<String, Double>> reported = (Map<String, Map<String, Double>>) new com.google.gson.Gson()
+                .fromJson(Files.readString(run.resolve("result.json")), Map.class).get("tasks");
+        for (String task : List.of("t0", "t1")) {
+            String expected = String.format(java.util.Locale.ROOT, "%-10s %-12s  accuracy %.4f", "test", task,
+                    reported.get(task).get("accuracy"));
+            assertTrue(o.out().contains(expected), expected + " missing from:\n" + o.out());
+        }
     }
 
     @Test
