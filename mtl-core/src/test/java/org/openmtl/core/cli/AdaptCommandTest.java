@@ -166,6 +166,19 @@ class AdaptCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aDivergingTrialExitsOneLeavingAdaptJsonFailedWithTheReason() throws Exception {
+        Outcome o = adapt(run, "adapt.modes=frozen", "optimizer.adam.lr=1e38");
+        assertEquals(1, o.exitCode(), o.out() + o.err());
+        assertTrue(o.err().contains("the loss of the adaptation became"), o.err());
+        Map<String, Object> result = new com.google.gson.Gson().fromJson(
+                Files.readString(dir.resolve("out/adapt.json")), Map.class);
+        assertEquals("failed", result.get("status"));
+        assertTrue(((String) result.get("reason")).contains("k=1, draw 0, frozen"), (String) result.get("reason"));
+        assertFalse(Files.exists(dir.resolve("out/adapt.md")));
+    }
+
+    @Test
     void aRegressionTaskExitsTwo() {
         Path regression = AdaptFixtures.trainRun(MtlRuntime.discover(Path.of("no-plugins-dir")), dir.resolve("regression"),
                 "dataset.synthetic.kind=regression");
