@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             SweepCommand.class,
             GroupCommand.class,
+            AdaptCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

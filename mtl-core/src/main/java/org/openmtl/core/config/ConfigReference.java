@@ -36,6 +36,11 @@ public final class ConfigReference {
         sb.append("\n## Task grouping keys (`./mtl group`)\n\n")
                 .append("Read by `./mtl group` only, beside the run keys of the subset trainings.\n\n");
         table(sb, "", RunKeys.groupingKeys());
+        sb.append("\n## Adaptation keys (`./mtl adapt`)\n\n")
+                .append("Read by `./mtl adapt` only. The run's own configuration comes from its `result.json`; beside these ")
+                .append("keys an adapt configuration may set `output.dir`, `data.dir`, `plugins.dir`, `device`, `threads`, ")
+                .append("`eval.batch.size`, `progress` and the optimizer (`optimizer`, `optimizer.<name>.<key>`).\n\n");
+        table(sb, "", RunKeys.adaptKeys());
         sb.append("\n## Sweep keys (`./mtl sweep`)\n\n")
                 .append("Read by `./mtl sweep` only: where and how the trials run. They never change what a trial computes ")
                 .append("and are not part of trial ids.\n\n");

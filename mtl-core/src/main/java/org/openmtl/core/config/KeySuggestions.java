@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 /** Finds the known key closest to a mistyped one, for "did you mean" hints. */
-final class KeySuggestions {
+public final class KeySuggestions {
 
     private KeySuggestions() {}
 
@@ -15,7 +15,7 @@ final class KeySuggestions {
      * @param candidates the known keys
      * @return the suggestion, if any
      */
-    static Optional<String> closest(String wrong, Collection<String> candidates) {
+    public static Optional<String> closest(String wrong, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {

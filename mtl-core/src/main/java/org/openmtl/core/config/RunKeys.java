@@ -3,6 +3,7 @@ package org.openmtl.core.config;
 import java.util.List;
 import org.openmtl.api.plugin.ConfigKey;
 import org.openmtl.api.plugin.PluginKind;
+import org.openmtl.api.plugin.ValueType;
 
 /**
  * The framework's own configuration keys (the plugins' keys come from their descriptors). This
@@ -157,7 +158,72 @@ public final class RunKeys {
                             + " fraction of the epochs (the paper's 0.2), then train the chosen ones fully for their test"
                             + " losses; 1: the full trainings choose."));
 
+    /**
+     * The keys of {@code ./mtl adapt}: which saved model adapts to which held-out task, and how. The
+     * run's own configuration comes from its result.json.
+     */
+    private static final List<ConfigKey> ADAPT_KEYS = List.of(
+            ConfigKey.string("adapt.from", "",
+                    "./mtl adapt: the finished run to start from: its output directory (with result.json and"
+                            + " model.params), or a sweep's output directory together with adapt.trial. Required."),
+            ConfigKey.string("adapt.trial", "",
+                    "./mtl adapt: the id of a trial of the sweep adapt.from names (the directory name under"
+                            + " <sweep>/trials/, also in sweep.json). Empty when adapt.from is a run directory."),
+            ConfigKey.string("adapt.task", "",
+                    "./mtl adapt: the held-out task: a classification task of the run's dataset that the run did not"
+                            + " train (see the run's tasks key). Required."),
+            new ConfigKey("adapt.k", ValueType.DOUBLE_LIST, "1,5,10,100",
+                    "./mtl adapt: the labelled training examples per class of the held-out task, one adaptation per"
+                            + " value; whole numbers, none larger than the smallest class of the training split.",
+                    1.0, null, null),
+            ConfigKey.integer("adapt.draws", 5, 1, 10_000,
+                    "./mtl adapt: how many independent draws of the k examples per class (each its own seed) for"
+                            + " every k and mode."),
+            new ConfigKey("adapt.modes", ValueType.STRING_LIST, "frozen,fine-tune,scratch",
+                    "./mtl adapt: the modes to run: frozen (the saved trunk fixed, only the new head trained on"
+                            + " features computed once), fine-tune (the saved trunk and the new head trained together)"
+                            + " and scratch (the same architecture freshly initialized, trained like fine-tune).",
+                    null, null, List.of("frozen", "fine-tune", "scratch")),
+            ConfigKey.choice("adapt.probe", "linear",
+                    "./mtl adapt: the head added for the held-out task, in every mode: linear (one linear layer on"
+                            + " the flattened representation) or mlp (a hidden layer of adapt.probe.hidden units with"
+                            + " ReLU, then a linear layer).", "linear", "mlp"),
+            ConfigKey.integer("adapt.probe.hidden", 128, 1, 1 << 16,
+                    "./mtl adapt: the hidden units of adapt.probe=mlp."),
+            ConfigKey.integer("adapt.steps", 200, 1, 10_000_000,
+                    "./mtl adapt: optimizer steps of every adaptation, with the run's optimizer (its keys may be"
+                            + " overridden in the adapt configuration); to a schedule the adaptation is one epoch of"
+                            + " this many steps."),
+            ConfigKey.integer("adapt.batch.size", 64, 1, 1 << 20,
+                    "./mtl adapt: examples per step, at most the k x classes examples of the draw (all of them"
+                            + " when fewer)."),
+            ConfigKey.integer("adapt.eval.every", 10, 1, 10_000_000,
+                    "./mtl adapt: the held-out task's primary metric is measured on the curve examples before"
+                            + " training and after every this-many steps (and after the last); steps to target are"
+                            + " counted at this resolution."),
+            ConfigKey.integer("adapt.eval.examples", 1000, 0, Integer.MAX_VALUE,
+                    "./mtl adapt: the validation examples (a fixed seeded subset, the same for every trial) the"
+                            + " curve is measured on (0: all of them; the test split when there is no validation"
+                            + " split). Final metrics use the whole test split."),
+            ConfigKey.number("adapt.target", 0.9, null, null,
+                    "./mtl adapt: the target of the held-out task's primary metric: steps to target is the first"
+                            + " measured step at which the curve reaches it (at least it where higher is better, at"
+                            + " most it otherwise); null when it never does."),
+            ConfigKey.longInteger("adapt.seed", 1, 0,
+                    "./mtl adapt: the seed of the draws: each (k, draw) derives from it the examples drawn, the"
+                            + " initialization of the new head (and of the whole network under scratch) and the"
+                            + " batch order, the same in every mode."));
+
     private RunKeys() {}
+
+    /**
+     * The keys {@code ./mtl adapt} reads besides the run's configuration.
+     *
+     * @return the adaptation keys
+     */
+    public static List<ConfigKey> adaptKeys() {
+        return ADAPT_KEYS;
+    }
 
     /**
      * The keys {@code ./mtl group} reads besides a run's keys.

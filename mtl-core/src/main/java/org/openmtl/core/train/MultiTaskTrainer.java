@@ -163,16 +163,7 @@ public final class MultiTaskTrainer {
             MultiTaskDataset dataset = plugins.dataset();
             MultiTaskNetwork network = plugins.architecture().build(
                     new NetworkContext(dataset.tasks(), dataset.exampleShape(), base, config.seed()));
-            Map<String, NDArray> arrays = new LinkedHashMap<>();
-            for (Pair<String, Parameter> p : network.block().getParameters()) {
-                arrays.put(p.getKey(), p.getValue().getArray());
-            }
-            for (Parameter p : network.extraParameters()) {
-                if (!arrays.containsValue(p.getArray())) {
-                    arrays.put("extra_" + p.getName(), p.getArray());
-                }
-            }
-            saved.restoreSubset(arrays);
+            saved.restoreSubset(SavedModel.arrays(network));
             ParameterStore store = new ParameterStore(base, false);
             Evaluator evaluator = new Evaluator(dataset, config.evalBatchSize());
             Map<String, Map<String, Map<String, Double>>> result = new LinkedHashMap<>();
