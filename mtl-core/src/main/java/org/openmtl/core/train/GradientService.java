@@ -125,13 +125,23 @@ final class GradientService {
 
     /**
      * The losses of the batch's tasks under the current parameters, without gradients (for a
-     * weighting that observes them after the optimizer's update).
+     * weighting that observes them after the optimizer's update). BatchNorm running statistics
+     * are put back as they were: the step's own forward has updated them once.
      *
      * @return the losses, arrays of the step's manager
      */
     StepLosses lossesWithoutGradient(ParameterStore parameters, MultiTaskBatch batch) {
         boolean recording = EngineOps.isGradMode();
         EngineOps.setGradMode(false);
+        // a training forward moves BatchNorm running statistics; the step's own forward already did
+        Map<NDArray, NDArray> running = new java.util.IdentityHashMap<>();
+        for (ai.djl.util.Pair<String, Parameter> p : network.block().getParameters()) {
+            Parameter.Type type = p.getValue().getType();
+            if (type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) {
+                NDArray a = p.getValue().getArray();
+                running.put(a, a.duplicate());
+            }
+        }
         try {
             NDList representation = network.encode(parameters, batch.input(), true);
             List<String> names = batch.tasks();
@@ -143,6 +153,10 @@ final class GradientService {
             }
             return new StepLosses(names, losses);
         } finally {
+            running.forEach((a, kept) -> {
+                a.set(kept.toByteBuffer());
+                kept.close();
+            });
             EngineOps.setGradMode(recording);
         }
     }
