@@ -8,7 +8,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,8 +136,8 @@ final class GradientService {
         boolean recording = EngineOps.isGradMode();
         EngineOps.setGradMode(false);
         // a training forward moves BatchNorm running statistics; the step's own forward already did
-        Map<NDArray, NDArray> running = new java.util.IdentityHashMap<>();
-        for (ai.djl.util.Pair<String, Parameter> p : network.block().getParameters()) {
+        Map<NDArray, NDArray> running = new IdentityHashMap<>();
+        for (Pair<String, Parameter> p : network.block().getParameters()) {
             Parameter.Type type = p.getValue().getType();
             if (type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) {
                 NDArray a = p.getValue().getArray();
@@ -209,11 +211,11 @@ final class GradientService {
 
     /** The trained network parameters that are not shared: the task-specific ones. */
     private List<NDArray> taskParameterArrays() {
-        java.util.Set<NDArray> shared = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<NDArray> shared = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (Parameter p : network.sharedParameters()) {
             shared.add(p.getArray());
         }
-        java.util.Set<NDArray> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<NDArray> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         List<NDArray> heads = new ArrayList<>();
         List<Parameter> all = new ArrayList<>();
         network.block().getParameters().forEach(p -> all.add(p.getValue()));

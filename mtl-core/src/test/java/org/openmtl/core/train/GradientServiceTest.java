@@ -2,6 +2,7 @@ package org.openmtl.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -10,8 +11,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -410,7 +413,7 @@ class GradientServiceTest {
             MultiTaskNetwork network = ((Architecture) create(PluginKind.ARCHITECTURE, "mtan", Map.of()))
                     .build(new NetworkContext(dataset.tasks(), dataset.exampleShape(), manager, 5));
             List<NDArray> running = new ArrayList<>();
-            for (ai.djl.util.Pair<String, Parameter> p : network.block().getParameters()) {
+            for (Pair<String, Parameter> p : network.block().getParameters()) {
                 Parameter.Type type = p.getValue().getType();
                 if (type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) {
                     running.add(p.getValue().getArray());
@@ -435,7 +438,7 @@ class GradientServiceTest {
             }
             List<float[]> once = new ArrayList<>();
             running.forEach(a -> once.add(a.toFloatArray()));
-            assertEquals(false, java.util.Arrays.equals(initial.get(0), once.get(0)), "a training forward moves them");
+            assertFalse(Arrays.equals(initial.get(0), once.get(0)), "a training forward moves them");
             for (GradientRequirement mode : GradientRequirement.values()) {
                 for (int i = 0; i < running.size(); i++) {
                     running.get(i).set(initial.get(i));

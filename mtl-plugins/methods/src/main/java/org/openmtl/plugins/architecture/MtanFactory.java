@@ -1,5 +1,6 @@
 package org.openmtl.plugins.architecture;
 
+import java.util.Locale;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.plugin.ConfigKey;
 import org.openmtl.api.plugin.PluginConfig;
@@ -37,6 +38,6 @@ public final class MtanFactory implements PluginFactory<Architecture> {
     @Override
     public Architecture create(PluginConfig config) {
         return new Mtan(TrunkHeadDesign.from(config),
-                Mtan.Norm.valueOf(config.getString("attention.norm").toUpperCase(java.util.Locale.ROOT)));
+                Mtan.Norm.valueOf(config.getString("attention.norm").toUpperCase(Locale.ROOT)));
     }
 }

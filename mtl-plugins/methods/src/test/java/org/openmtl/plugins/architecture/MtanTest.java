@@ -24,6 +24,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openmtl.api.architecture.MultiTaskNetwork;
@@ -369,7 +370,7 @@ class MtanTest {
                     NDList f = trained.encode(store, manager.randomNormal(new Shape(6).addAll(example)), true);
                     TASKS.forEach(t -> trained.decode(store, f, t.name(), true));
                 }
-                assertTrue(!java.util.Arrays.equals(before, running.get(0).getArray().toFloatArray()),
+                assertTrue(!Arrays.equals(before, running.get(0).getArray().toFloatArray()),
                         "training forwards move them");
 
                 Mtan.Network loaded = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 8);
@@ -395,7 +396,7 @@ class MtanTest {
                     }
                 }
                 NDList c = other.encode(store, x, false);
-                assertTrue(!java.util.Arrays.equals(trained.decode(store, a, "a", false).toFloatArray(),
+                assertTrue(!Arrays.equals(trained.decode(store, a, "a", false).toFloatArray(),
                         other.decode(store, c, "a", false).toFloatArray()), "running statistics change the output");
             }
         }
