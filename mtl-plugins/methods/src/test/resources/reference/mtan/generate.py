@@ -6,12 +6,20 @@ Run with a LibMTL checkout at the commit in README.md (not part of this project)
 
 Only abstract_arch.py and MTAN.py are loaded, from their files. LibMTL's attention module (its
 `_att_layer`, adapted from the authors' lorenmt/mtan) is 1x1 conv, BatchNorm, ReLU, 1x1 conv,
-BatchNorm, Sigmoid; this project's has no BatchNorm. The module is built with LibMTL's own method
-and run in eval mode with each BatchNorm set to the identity (running mean 0, running variance
-1 - eps, weight 1, bias 0), which is the part the two share; the shapes are those of the project's
-mtan on images with the lenet trunk (stage 1: 10 channels in, 10 out; stage 2:
-[u ; f(a)] of 40 channels in, 20 out; a 1x1 module is indifferent to the map size, so small maps are used). For the method page the script also records how
-far the module's output moves when its BatchNorms act as in training (batch statistics).
+BatchNorm, Sigmoid, which is this project's default (architecture.mtan.attention.norm=batch). The
+module is built with LibMTL's own method, its convolutions given drawn weights, and for each case the
+script records:
+
+- mask: in eval mode with each BatchNorm set to the identity (running mean 0, running variance
+  1 - eps, weight 1, bias 0), the expected output of the project's `none` variant (no BatchNorm);
+- with drawn BatchNorm weights, biases and running statistics (`norms`, per BatchNorm: weight,
+  bias, running mean, running variance), maskTraining (train mode: batch statistics), the running
+  statistics after that forward (`runningAfterTraining`, per BatchNorm: mean, variance), and maskEval
+  (eval mode, the drawn running statistics), the expected outputs of the default.
+
+The shapes are those of the project's mtan on images with the lenet trunk (stage 1: 10 channels in,
+10 out; stage 2: [u ; f(a)] of 40 channels in, 20 out; a 1x1 module is indifferent to the map size,
+so small maps are used).
 """
 import importlib.util
 import json
@@ -55,11 +63,25 @@ def case(mtan, rng, name, block, channels_in, channels, batch, size):
     with torch.no_grad():
         module.eval()
         mask = module(x)
+    # the default: drawn BatchNorm parameters and running statistics
+    drawn = []
+    with torch.no_grad():
+        for bn in norms:
+            n = bn.num_features
+            values = [1.0 + f32(rng, (n,), 0.2), f32(rng, (n,), 0.2), f32(rng, (n,), 0.3),
+                      0.5 + np.abs(f32(rng, (n,), 0.5))]
+            for p, v in zip((bn.weight, bn.bias, bn.running_mean, bn.running_var), values):
+                p.copy_(torch.tensor(v))
+            drawn.append([v.tolist() for v in values])
+        module.eval()
+        mask_eval = module(x)
         module.train()
-        trained = module(x)
+        mask_training = module(x)
+        after = [[bn.running_mean.numpy().tolist(), bn.running_var.numpy().tolist()] for bn in norms]
     return {"name": name, "block": block, "inputShape": list(x.shape), "input": x.numpy().ravel().tolist(),
             "weights": weights, "mask": mask.numpy().ravel().tolist(),
-            "trainingBatchNormLargestDifference": float((trained - mask).abs().max())}
+            "norms": drawn, "maskTraining": mask_training.numpy().ravel().tolist(),
+            "runningAfterTraining": after, "maskEval": mask_eval.numpy().ravel().tolist()}
 
 
 def main():

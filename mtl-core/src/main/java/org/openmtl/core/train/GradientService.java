@@ -8,7 +8,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,13 +127,23 @@ final class GradientService {
 
     /**
      * The losses of the batch's tasks under the current parameters, without gradients (for a
-     * weighting that observes them after the optimizer's update).
+     * weighting that observes them after the optimizer's update). BatchNorm running statistics
+     * are put back as they were: the step's own forward has updated them once.
      *
      * @return the losses, arrays of the step's manager
      */
     StepLosses lossesWithoutGradient(ParameterStore parameters, MultiTaskBatch batch) {
         boolean recording = EngineOps.isGradMode();
         EngineOps.setGradMode(false);
+        // a training forward moves BatchNorm running statistics; the step's own forward already did
+        Map<NDArray, NDArray> running = new IdentityHashMap<>();
+        for (Pair<String, Parameter> p : network.block().getParameters()) {
+            Parameter.Type type = p.getValue().getType();
+            if (type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) {
+                NDArray a = p.getValue().getArray();
+                running.put(a, a.duplicate());
+            }
+        }
         try {
             NDList representation = network.encode(parameters, batch.input(), true);
             List<String> names = batch.tasks();
@@ -143,6 +155,10 @@ final class GradientService {
             }
             return new StepLosses(names, losses);
         } finally {
+            running.forEach((a, kept) -> {
+                a.set(kept.toByteBuffer());
+                kept.close();
+            });
             EngineOps.setGradMode(recording);
         }
     }
@@ -195,11 +211,11 @@ final class GradientService {
 
     /** The trained network parameters that are not shared: the task-specific ones. */
     private List<NDArray> taskParameterArrays() {
-        java.util.Set<NDArray> shared = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<NDArray> shared = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (Parameter p : network.sharedParameters()) {
             shared.add(p.getArray());
         }
-        java.util.Set<NDArray> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<NDArray> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         List<NDArray> heads = new ArrayList<>();
         List<Parameter> all = new ArrayList<>();
         network.block().getParameters().forEach(p -> all.add(p.getValue()));

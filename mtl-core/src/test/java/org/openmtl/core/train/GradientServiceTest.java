@@ -2,6 +2,7 @@ package org.openmtl.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -10,8 +11,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -390,6 +393,70 @@ class GradientServiceTest {
             float[] after = gradients(network.sharedParameters());
             for (float f : after) {
                 assertEquals(0f, f);
+            }
+        }
+    }
+
+    /**
+     * BatchNorm running statistics (mtan's attention modules) move once per step, as after one
+     * training forward, in every gradient mode (whatever the number of backward passes), and the
+     * losses a weighting observes after the update leave them as they were.
+     */
+    @Test
+    void batchNormRunningStatisticsMoveOncePerStepInEveryMode() {
+        Engine engine = EngineOps.engine();
+        MultiTaskDataset dataset = ((DatasetProvider) create(PluginKind.DATASET, "synthetic",
+                Map.of("tasks", "2", "groups", "1", "train.examples", "64", "validation.examples", "8", "test.examples", "8")))
+                .load(new DatasetContext(Path.of("data"), 0, 1));
+        try (NDManager manager = NDManager.newBaseManager(engine.getEngineName())) {
+            engine.setRandomSeed(5);
+            MultiTaskNetwork network = ((Architecture) create(PluginKind.ARCHITECTURE, "mtan", Map.of()))
+                    .build(new NetworkContext(dataset.tasks(), dataset.exampleShape(), manager, 5));
+            List<NDArray> running = new ArrayList<>();
+            for (Pair<String, Parameter> p : network.block().getParameters()) {
+                Parameter.Type type = p.getValue().getType();
+                if (type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR) {
+                    running.add(p.getValue().getArray());
+                }
+            }
+            assertEquals(2 * 2 * 2 * 2, running.size(), "two tasks, two stages, two BatchNorms, mean and variance");
+            List<float[]> initial = new ArrayList<>();
+            running.forEach(a -> initial.add(a.toFloatArray()));
+            ParameterStore store = new ParameterStore(manager, false);
+            Map<String, Task> tasks = new LinkedHashMap<>();
+            dataset.tasks().forEach(t -> tasks.put(t.name(), t));
+            List<String> names = new ArrayList<>(tasks.keySet());
+            int[] examples = new int[32];
+            for (int i = 0; i < examples.length; i++) {
+                examples[i] = i;
+            }
+            MultiTaskBatch batch = dataset.batch(manager, Split.TRAIN, examples, names);
+            // one training forward, by hand
+            try (NDManager step = manager.newSubManager()) {
+                NDList rep = network.encode(store, batch.input(), true);
+                names.forEach(t -> network.decode(store, rep, t, true));
+            }
+            List<float[]> once = new ArrayList<>();
+            running.forEach(a -> once.add(a.toFloatArray()));
+            assertFalse(Arrays.equals(initial.get(0), once.get(0)), "a training forward moves them");
+            for (GradientRequirement mode : GradientRequirement.values()) {
+                for (int i = 0; i < running.size(); i++) {
+                    running.get(i).set(initial.get(i));
+                }
+                GradientService service = new GradientService(network, weighting(mode), tasks);
+                try (NDManager step = manager.newSubManager()) {
+                    try (GradientCollector c = engine.newGradientCollector()) {
+                        service.step(store, batch, new StepContext(1, 0, step));
+                    }
+                    for (int i = 0; i < running.size(); i++) {
+                        assertArrayEquals(once.get(i), running.get(i).toFloatArray(), 1e-7f, mode + " statistic " + i);
+                    }
+                    service.lossesWithoutGradient(store, batch);
+                    for (int i = 0; i < running.size(); i++) {
+                        assertArrayEquals(once.get(i), running.get(i).toFloatArray(), mode + " after observing, " + i);
+                    }
+                }
+                zero(network);
             }
         }
     }

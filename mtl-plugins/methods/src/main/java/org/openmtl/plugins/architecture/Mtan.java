@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
 import java.util.ArrayList;
@@ -32,8 +33,10 @@ import org.openmtl.api.task.Task;
  * <p>At stage j the trunk computes u^j, the stage's pre-activation, and its output p^j =
  * relu(u^j). Task t's mask is a_t^j = σ(h_t^j(g_t^j([u^j ; f^j(â_t^{j−1})]))) and its attended
  * feature â_t^j = a_t^j ⊙ p^j; at the first stage the module reads u^1 alone. g and h are task
- * t's own: two 1×1 convolutions (relu between, sigmoid after) on the feature maps of a convolutional
- * stage, two linear layers on vectors; the mask has p^j's shape. f^j brings the previous attended
+ * t's own: two 1×1 convolutions, each followed by BatchNorm (relu between, sigmoid after; the
+ * authors' module), on the feature maps of a convolutional stage, two linear layers each followed by
+ * BatchNorm over the features on vectors; the mask has p^j's shape. With {@link Norm#NONE} the
+ * BatchNorms are left out (a variant kept for comparison). f^j brings the previous attended
  * feature to stage j's shape and is shared by the tasks, as the paper's shared feature extractor: a
  * copy of stage j's layers (with its own weights) followed by relu. Task t's head reads â_t^L.
  *
@@ -49,13 +52,28 @@ import org.openmtl.api.task.Task;
  * input and the trunk alone); {@code decode(t)} takes relu, runs task t's attention chain (with
  * the shared f^j) and its head. The trunk and the f^j are shared (every task reads them), the
  * attention modules and heads are their task's. When every mask is 1 the network is hard sharing.
+ *
+ * <p>The BatchNorms normalize with the batch's statistics in a training forward ({@code training}
+ * true), updating their running mean and variance (momentum 0.1 in PyTorch's convention, ε 1e-5),
+ * and with the running statistics in an evaluation forward. The running statistics are parameters
+ * of the network's block without gradient, so they are saved and restored with the rest.
  */
 public final class Mtan implements Architecture {
 
-    private final TrunkHeadDesign design;
+    /** Whether the attention modules normalize after each 1×1 convolution (or linear layer). */
+    enum Norm {
+        /** BatchNorm after each of the two layers of g and h: the authors' module (the default). */
+        BATCH,
+        /** No normalization: 1×1 convolution, relu, 1×1 convolution, sigmoid. */
+        NONE
+    }
 
-    Mtan(TrunkHeadDesign design) {
+    private final TrunkHeadDesign design;
+    private final Norm norm;
+
+    Mtan(TrunkHeadDesign design, Norm norm) {
         this.design = design;
+        this.norm = norm;
     }
 
     /**
@@ -103,7 +121,7 @@ public final class Mtan implements Architecture {
             for (int j = 0; j < trunk.size(); j++) {
                 Shape u = trunk.get(j).uShape();
                 Shape in = j == 0 ? u : doubledChannels(u);
-                Block g = holder.child(task.name() + "_attention" + (j + 1), attentionModule(u.dimension(), u.get(1), in.get(1)));
+                Block g = holder.child(task.name() + "_attention" + (j + 1), attentionModule(u.dimension(), u.get(1), in.get(1), norm));
                 NetworkHolder.initializeChild(g, manager, in);
                 modules.add(g);
             }
@@ -121,19 +139,36 @@ public final class Mtan implements Architecture {
         return new Shape(dims);
     }
 
-    /** g then h: 1×1 conv (or linear) to the stage's channels, relu, 1×1 conv (or linear), sigmoid. */
-    private static Block attentionModule(int rank, long channels, long inChannels) {
+    /**
+     * g then h: 1×1 conv (or linear) to the stage's channels, BatchNorm, relu, 1×1 conv (or linear),
+     * BatchNorm, sigmoid; without the BatchNorms for {@link Norm#NONE}.
+     */
+    private static Block attentionModule(int rank, long channels, long inChannels, Norm norm) {
         SequentialBlock module = new SequentialBlock();
         if (rank == 4) {
             module.add(init(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters((int) channels).build(), inChannels));
+            addNorm(module, norm);
             module.add(Activation.reluBlock());
             module.add(init(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters((int) channels).build(), channels));
         } else {
             module.add(init(Linear.builder().setUnits(channels).build(), inChannels));
+            addNorm(module, norm);
             module.add(Activation.reluBlock());
             module.add(init(Linear.builder().setUnits(channels).build(), channels));
         }
+        addNorm(module, norm);
         return module.add(Activation::sigmoid);
+    }
+
+    /**
+     * BatchNorm over axis 1 (channels of (N, C, H, W) maps, features of (N, F) vectors), as PyTorch's
+     * BatchNorm2d and BatchNorm1d: weight 1 and bias 0 at the start, running mean 0 and variance 1,
+     * ε 1e-5, running statistics updated by 0.1 of the batch's (DJL's momentum 0.9 is the share kept).
+     */
+    private static void addNorm(SequentialBlock module, Norm norm) {
+        if (norm == Norm.BATCH) {
+            module.add(BatchNorm.builder().optAxis(1).optEpsilon(1e-5f).optMomentum(0.9f).build());
+        }
     }
 
     private static Block init(Block layer, long fanIn) {

@@ -1,6 +1,8 @@
 package org.openmtl.plugins.architecture;
 
+import java.util.Locale;
 import org.openmtl.api.architecture.Architecture;
+import org.openmtl.api.plugin.ConfigKey;
 import org.openmtl.api.plugin.PluginConfig;
 import org.openmtl.api.plugin.PluginDescriptor;
 import org.openmtl.api.plugin.PluginFactory;
@@ -14,6 +16,15 @@ public final class MtanFactory implements PluginFactory<Architecture> {
                     + " shared features for its task.")
             .optCitation("Liu, Johns & Davison, End-to-End Multi-Task Learning with Attention, CVPR 2019")
             .addKeys(TrunkHeadDesign.configKeys())
+            .addKeys(ConfigKey.choice(
+                    "attention.norm",
+                    "batch",
+                    "Normalization in every attention module: batch (BatchNorm after each of its two 1x1"
+                            + " convolutions, or linear layers on vectors, as the authors' module; batch"
+                            + " statistics in training, running statistics in evaluation) or none (no"
+                            + " normalization; a variant kept for comparison).",
+                    "batch",
+                    "none"))
             .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -26,6 +37,7 @@ public final class MtanFactory implements PluginFactory<Architecture> {
 
     @Override
     public Architecture create(PluginConfig config) {
-        return new Mtan(TrunkHeadDesign.from(config));
+        return new Mtan(TrunkHeadDesign.from(config),
+                Mtan.Norm.valueOf(config.getString("attention.norm").toUpperCase(Locale.ROOT)));
     }
 }

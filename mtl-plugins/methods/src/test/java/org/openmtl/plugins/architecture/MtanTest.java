@@ -1,5 +1,6 @@
 package org.openmtl.plugins.architecture;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.openmtl.plugins.architecture.ExpertMixtureChecks.CONV2;
@@ -23,6 +24,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openmtl.api.architecture.MultiTaskNetwork;
@@ -38,24 +40,34 @@ class MtanTest {
     @Test
     void parameterCountsOnImagesMatchAHandCount() {
         try (NDManager manager = ContractTensors.newManager()) {
-            MultiTaskNetwork network = build(manager, new MtanFactory(), DIGITS, IMAGE, 1);
             // per task, 1x1 convolutions on the stage's maps and linear layers on fc's 50 units:
             // stage 1 reads u (10 channels): 10→10→10; stage 2 reads [u ; f(â)] (20 + 20): 40→20→20;
             // stage 3 reads [u ; f(â)] (50 + 50): 100→50→50
             long attention = (10 * 10 + 10) + (10 * 10 + 10) + (40 * 20 + 20) + (20 * 20 + 20) + (100 * 50 + 50)
                     + (50 * 50 + 50);
+            // a BatchNorm after each layer: weight and bias (trained), running mean and variance
+            long normChannels = 10 + 10 + 20 + 20 + 50 + 50;
             // shared: the lenet trunk and the extractors f^2 (a conv2 copy) and f^3 (an fc copy)
             long shared = LENET + CONV2 + FC;
-            assertEquals(shared + 2 * (attention + lenetHead(10)), count(network));
-            assertEquals(66_640, count(network));
+
+            MultiTaskNetwork network = build(manager, new MtanFactory(), DIGITS, IMAGE, 1);
+            assertEquals(shared + 2 * (attention + 4 * normChannels + lenetHead(10)), count(network));
+            assertEquals(67_920, count(network));
+            assertEquals(shared + 2 * (attention + 2 * normChannels + lenetHead(10)), trainable(network));
+            assertEquals(67_280, trainable(network));
             assertEquals(shared, count(network.sharedParameters()));
-            assertEquals(attention + lenetHead(10), count(network.taskParameters("left")));
+            assertEquals(attention + 4 * normChannels + lenetHead(10), count(network.taskParameters("left")));
+
+            MultiTaskNetwork plain = build(manager, new MtanFactory(), DIGITS, IMAGE, 1, "attention.norm=none");
+            assertEquals(shared + 2 * (attention + lenetHead(10)), count(plain));
+            assertEquals(66_640, count(plain));
+            assertEquals(count(plain), trainable(plain));
 
             MultiTaskNetwork vectors = build(manager, new MtanFactory(), TASKS, VECTOR, 1, "mlp.hidden=16,12,10");
             long trunk = (8 * 16 + 16) + (16 * 12 + 12) + (12 * 10 + 10);
             long extractors = (16 * 12 + 12) + (12 * 10 + 10);
             long perTask = (16 * 16 + 16) + (16 * 16 + 16) + (24 * 12 + 12) + (12 * 12 + 12) + (20 * 10 + 10)
-                    + (10 * 10 + 10);
+                    + (10 * 10 + 10) + 4 * (16 + 16 + 12 + 12 + 10 + 10);
             long heads = 0;
             for (Task t : TASKS) {
                 heads += (10 * 32 + 32) + (32L * t.outputs() + t.outputs());
@@ -63,6 +75,11 @@ class MtanTest {
             assertEquals(trunk + extractors + 3 * perTask + heads, count(vectors));
             assertEquals(trunk + extractors, count(vectors.sharedParameters()));
         }
+    }
+
+    private static long trainable(MultiTaskNetwork network) {
+        return network.block().getParameters().values().stream().filter(Parameter::requiresGradient)
+                .mapToLong(p -> p.getArray().size()).sum();
     }
 
     @Test
@@ -96,51 +113,144 @@ class MtanTest {
 
     @Test
     void theForwardPassIsThePapersEquationsComputedByHand() {
+        for (String norm : List.of("none", "batch")) {
+            for (boolean training : List.of(false, true)) {
+                handForward(norm, training);
+            }
+        }
+    }
+
+    /**
+     * On vectors: the module is linear, [BatchNorm], relu, linear, [BatchNorm], sigmoid; BatchNorm
+     * over the features with the batch's mean and biased variance in training, the running ones
+     * (set to drawn values) in evaluation, ε 1e-5.
+     */
+    private static void handForward(String norm, boolean training) {
         try (NDManager manager = ContractTensors.newManager()) {
+            boolean batchNorm = norm.equals("batch");
             Mtan.Network network = (Mtan.Network) build(manager, new MtanFactory(), TASKS, new Shape(6), 3,
-                    "mlp.hidden=5,4", "head.hidden=3");
+                    "mlp.hidden=5,4", "head.hidden=3", "attention.norm=" + norm);
+            String what = norm + (training ? " training" : " evaluation");
+            if (batchNorm) {
+                // weight, bias, running mean and variance away from 1, 0, 0, 1
+                for (Task t : TASKS) {
+                    for (String module : List.of("_attention1", "_attention2")) {
+                        List<Parameter> ps = named(network, t.name() + module);
+                        for (int layer : new int[] {2, 8}) {
+                            for (int k = 0; k < 4; k++) {
+                                NDArray a = ps.get(layer + k).getArray();
+                                NDArray r = manager.randomUniform(k == 3 ? 0.5f : -0.5f, k == 3 ? 2f : 0.5f, a.getShape());
+                                a.set((k == 0 ? r.add(1f) : r).toFloatArray());
+                            }
+                        }
+                    }
+                }
+            }
             ParameterStore store = new ParameterStore(manager, false);
             int batch = 3;
             NDArray x = manager.randomNormal(new Shape(batch, 6)).mul(2);
-            NDList features = network.encode(store, x, false);
+            NDList features = network.encode(store, x, training);
             float[] inputs = x.toFloatArray();
             Dense stage1 = new Dense(named(network, "stage1"), 0);
             Dense stage2 = new Dense(named(network, "stage2"), 0);
             Dense extractor = new Dense(named(network, "extractor2"), 0);
+            double[][] in = new double[batch][6];
+            for (int n = 0; n < batch; n++) {
+                for (int i = 0; i < 6; i++) {
+                    in[n][i] = inputs[n * 6 + i];
+                }
+            }
             for (Task t : TASKS) {
-                List<Parameter> a1 = named(network, t.name() + "_attention1");
-                List<Parameter> a2 = named(network, t.name() + "_attention2");
+                Module a1 = new Module(named(network, t.name() + "_attention1"), batchNorm, training);
+                Module a2 = new Module(named(network, t.name() + "_attention2"), batchNorm, training);
                 List<Parameter> head = named(network, t.name() + "_head");
-                List<NDArray> masks = network.masks(store, features, t.name(), false);
+                List<NDArray> masks = network.masks(store, features, t.name(), training);
                 float[] mask1 = masks.get(0).toFloatArray();
                 float[] mask2 = masks.get(1).toFloatArray();
-                float[] output = network.decode(store, features, t.name(), false).toFloatArray();
+                float[] output = network.decode(store, features, t.name(), training).toFloatArray();
+                // u^1 = W1 x + b1, p^1 = relu(u^1), a^1 = σ(h(relu(g(u^1)))), â^1 = a^1 ⊙ p^1
+                double[][] u1 = new double[batch][];
+                double[][] u2 = new double[batch][];
                 for (int n = 0; n < batch; n++) {
-                    double[] in = new double[6];
-                    for (int i = 0; i < 6; i++) {
-                        in[i] = inputs[n * 6 + i];
-                    }
-                    // u^1 = W1 x + b1, p^1 = relu(u^1), a^1 = σ(h(relu(g(u^1)))), â^1 = a^1 ⊙ p^1
-                    double[] u1 = stage1.apply(in);
-                    double[] m1 = sigmoid(new Dense(a1, 2).apply(relu(new Dense(a1, 0).apply(u1))));
-                    double[] att1 = times(m1, relu(u1));
-                    // u^2 = W2 p^1 + b2, a^2 = σ(h(relu(g([u^2 ; relu(F â^1 + c)])))), â^2 = a^2 ⊙ relu(u^2)
-                    double[] u2 = stage2.apply(relu(u1));
-                    double[] m2 = sigmoid(new Dense(a2, 2).apply(relu(new Dense(a2, 0).apply(
-                            concat(u2, relu(extractor.apply(att1)))))));
-                    double[] att2 = times(m2, relu(u2));
-                    double[] y = new Dense(head, 2).apply(relu(new Dense(head, 0).apply(att2)));
+                    u1[n] = stage1.apply(in[n]);
+                    u2[n] = stage2.apply(relu(u1[n]));
+                }
+                double[][] m1 = a1.apply(u1);
+                // u^2 = W2 p^1 + b2, a^2 = σ(h(relu(g([u^2 ; relu(F â^1 + c)])))), â^2 = a^2 ⊙ relu(u^2)
+                double[][] in2 = new double[batch][];
+                for (int n = 0; n < batch; n++) {
+                    in2[n] = concat(u2[n], relu(extractor.apply(times(m1[n], relu(u1[n])))));
+                }
+                double[][] m2 = a2.apply(in2);
+                for (int n = 0; n < batch; n++) {
+                    double[] y = new Dense(head, 2).apply(relu(new Dense(head, 0).apply(times(m2[n], relu(u2[n])))));
                     for (int i = 0; i < 5; i++) {
-                        assertEquals(m1[i], mask1[n * 5 + i], 1e-5, t.name() + " a^1");
+                        assertEquals(m1[n][i], mask1[n * 5 + i], 1e-5, what + " " + t.name() + " a^1");
                     }
                     for (int i = 0; i < 4; i++) {
-                        assertEquals(m2[i], mask2[n * 4 + i], 1e-5, t.name() + " a^2");
+                        assertEquals(m2[n][i], mask2[n * 4 + i], 1e-5, what + " " + t.name() + " a^2");
                     }
                     for (int i = 0; i < t.outputs(); i++) {
-                        assertEquals(y[i], output[n * t.outputs() + i], 1e-4, t.name() + " output");
+                        assertEquals(y[i], output[n * t.outputs() + i], 1e-4, what + " " + t.name() + " output");
                     }
                 }
             }
+        }
+    }
+
+    /** An attention module on vectors read from its parameters, applied to a whole batch. */
+    private record Module(List<Parameter> parameters, boolean batchNorm, boolean training) {
+        double[][] apply(double[][] x) {
+            int second = batchNorm ? 6 : 2;
+            double[][] z = norm(dense(x, 0), 2);
+            double[][] hidden = new double[z.length][];
+            for (int n = 0; n < z.length; n++) {
+                hidden[n] = relu(z[n]);
+            }
+            double[][] out = norm(dense(hidden, second), second + 2);
+            for (int n = 0; n < out.length; n++) {
+                out[n] = sigmoid(out[n]);
+            }
+            return out;
+        }
+
+        private double[][] dense(double[][] x, int offset) {
+            Dense d = new Dense(parameters, offset);
+            double[][] y = new double[x.length][];
+            for (int n = 0; n < x.length; n++) {
+                y[n] = d.apply(x[n]);
+            }
+            return y;
+        }
+
+        private double[][] norm(double[][] z, int offset) {
+            if (!batchNorm) {
+                return z;
+            }
+            float[] gamma = parameters.get(offset).getArray().toFloatArray();
+            float[] beta = parameters.get(offset + 1).getArray().toFloatArray();
+            float[] runningMean = parameters.get(offset + 2).getArray().toFloatArray();
+            float[] runningVar = parameters.get(offset + 3).getArray().toFloatArray();
+            int b = z.length;
+            double[][] y = new double[b][z[0].length];
+            for (int f = 0; f < z[0].length; f++) {
+                double mean = runningMean[f];
+                double variance = runningVar[f];
+                if (training) {
+                    mean = 0;
+                    for (double[] row : z) {
+                        mean += row[f] / b;
+                    }
+                    variance = 0;
+                    for (double[] row : z) {
+                        variance += (row[f] - mean) * (row[f] - mean) / b;
+                    }
+                }
+                for (int n = 0; n < b; n++) {
+                    y[n][f] = gamma[f] * (z[n][f] - mean) / Math.sqrt(variance + 1e-5) + beta[f];
+                }
+            }
+            return y;
         }
     }
 
@@ -209,10 +319,13 @@ class MtanTest {
                     copy(hard.taskParameters(t.name()), named(mtan, t.name() + "_head"));
                     for (int j = 1; j <= stages; j++) {
                         // the module's last layer: weight 0, bias 40, so σ(·) is 1 in float whatever it reads
+                        // (after the default's BatchNorm in evaluation, running mean 0 and variance 1: 40/√(1 + ε))
                         List<Parameter> module = named(mtan, t.name() + "_attention" + j);
-                        NDArray weight = module.get(2).getArray();
+                        List<Parameter> layer = module.stream()
+                                .filter(p -> p.getName().equals("weight") || p.getName().equals("bias")).toList();
+                        NDArray weight = layer.get(2).getArray();
                         weight.set(new float[(int) weight.size()]);
-                        NDArray bias = module.get(3).getArray();
+                        NDArray bias = layer.get(3).getArray();
                         bias.set(manager.full(bias.getShape(), 40f).toFloatArray());
                     }
                 }
@@ -227,6 +340,64 @@ class MtanTest {
                     assertClose(hard.decode(store, b, t.name(), false), mtan.decode(store, a, t.name(), false), 1e-5f,
                             example + " " + t.name());
                 }
+            }
+        }
+    }
+
+    /**
+     * Evaluation normalizes with the running statistics and leaves them; a training forward moves
+     * them. They are parameters of the network's block (what model.params and checkpoints save, by
+     * name), so a network built afresh and given the block's values evaluates identically.
+     */
+    @Test
+    void runningStatisticsAreSavedWithTheBlockAndRestoreTheSameEvaluation() {
+        for (Shape example : List.of(VECTOR, IMAGE)) {
+            try (NDManager manager = ContractTensors.newManager()) {
+                Mtan.Network trained = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 7);
+                ParameterStore store = new ParameterStore(manager, false);
+                List<Parameter> running = trained.block().getParameters().values().stream()
+                        .filter(p -> p.getType() == Parameter.Type.RUNNING_MEAN || p.getType() == Parameter.Type.RUNNING_VAR)
+                        .toList();
+                int stages = example == IMAGE ? 3 : 2;
+                assertEquals(TASKS.size() * stages * 2 * 2, running.size(), example + ": 2 BatchNorms per module");
+                running.forEach(p -> assertTrue(!p.requiresGradient(), p.getName() + " is not trained by gradient"));
+                NDArray x = manager.randomNormal(new Shape(4).addAll(example));
+                float[] before = running.get(0).getArray().toFloatArray();
+                NDList eval = trained.encode(store, x, false);
+                trained.decode(store, eval, "a", false);
+                assertArrayEquals(before, running.get(0).getArray().toFloatArray(), "evaluation leaves them");
+                for (int step = 0; step < 3; step++) {
+                    NDList f = trained.encode(store, manager.randomNormal(new Shape(6).addAll(example)), true);
+                    TASKS.forEach(t -> trained.decode(store, f, t.name(), true));
+                }
+                assertTrue(!Arrays.equals(before, running.get(0).getArray().toFloatArray()),
+                        "training forwards move them");
+
+                Mtan.Network loaded = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 8);
+                var saved = trained.block().getParameters();
+                var fresh = loaded.block().getParameters();
+                assertEquals(saved.keys(), fresh.keys());
+                for (int i = 0; i < saved.size(); i++) {
+                    fresh.valueAt(i).getArray().set(saved.valueAt(i).getArray().toFloatArray());
+                }
+                NDList a = trained.encode(store, x, false);
+                NDList b = loaded.encode(store, x, false);
+                for (Task t : TASKS) {
+                    assertArrayEquals(trained.decode(store, a, t.name(), false).toFloatArray(),
+                            loaded.decode(store, b, t.name(), false).toFloatArray(), example + " " + t.name());
+                }
+                // the running statistics matter: with the fresh network's own, evaluation differs
+                Mtan.Network other = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 8);
+                var otherParameters = other.block().getParameters();
+                for (int i = 0; i < saved.size(); i++) {
+                    Parameter.Type type = saved.valueAt(i).getType();
+                    if (type != Parameter.Type.RUNNING_MEAN && type != Parameter.Type.RUNNING_VAR) {
+                        otherParameters.valueAt(i).getArray().set(saved.valueAt(i).getArray().toFloatArray());
+                    }
+                }
+                NDList c = other.encode(store, x, false);
+                assertTrue(!Arrays.equals(trained.decode(store, a, "a", false).toFloatArray(),
+                        other.decode(store, c, "a", false).toFloatArray()), "running statistics change the output");
             }
         }
     }
