@@ -98,10 +98,11 @@ final class AffinityFiles {
     @SuppressWarnings("unchecked")
     static Map<String, Map<String, Double>> pairGains(Map<String, Object> subsets) {
         Map<String, Double> alone = new LinkedHashMap<>();
-        for (Object o : subsets.values()) {
-            Map<String, Object> s = (Map<String, Object>) o;
+        for (Map.Entry<String, Object> e : subsets.entrySet()) {
+            Map<String, Object> s = (Map<String, Object>) e.getValue();
             List<String> tasks = (List<String>) s.get("tasks");
-            if (tasks != null && tasks.size() == 1 && !Boolean.TRUE.equals(s.get("estimated"))
+            // a half-size network is another candidate, not the task alone at full size
+            if (!e.getKey().endsWith("-half") && tasks != null && tasks.size() == 1 && !Boolean.TRUE.equals(s.get("estimated"))
                     && s.get("losses") instanceof Map<?, ?> losses && losses.get(tasks.get(0)) instanceof Number n) {
                 alone.putIfAbsent(tasks.get(0), n.doubleValue());
             }
