@@ -234,7 +234,7 @@ public final class Adaptation {
      * @param b another
      * @return the mixed seed
      */
-    static long mix(long a, long b) {
+    public static long mix(long a, long b) {
         long z = a * 0x9E3779B97F4A7C15L + (b + 1) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

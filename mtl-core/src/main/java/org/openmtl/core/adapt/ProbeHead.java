@@ -14,9 +14,9 @@ import ai.djl.training.initializer.UniformInitializer;
  * The head added for the held-out task, on the flattened representation: one linear layer, or a
  * hidden ReLU layer and a linear layer. Layers start as PyTorch's {@code nn.Linear} does (weights
  * and biases uniform in ±1/√fan_in), from the engine's random stream, so one engine seed gives one
- * head in every mode.
+ * head in every mode. {@code ./mtl transfer} builds its readouts with it too.
  */
-final class ProbeHead {
+public final class ProbeHead {
 
     private ProbeHead() {}
 
@@ -30,7 +30,7 @@ final class ProbeHead {
      * @param manager the manager that owns the head's parameters
      * @return the initialized head
      */
-    static Block build(String kind, int hidden, long inputs, int outputs, NDManager manager) {
+    public static Block build(String kind, int hidden, long inputs, int outputs, NDManager manager) {
         SequentialBlock head = new SequentialBlock();
         if (kind.equals("mlp")) {
             head.add(linear(hidden, inputs)).add(Activation.reluBlock()).add(linear(outputs, hidden));

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             SweepCommand.class,
             GroupCommand.class,
             AdaptCommand.class,
+            TransferCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -41,6 +41,10 @@ public final class ConfigReference {
                 .append("keys an adapt configuration may set `output.dir`, `data.dir`, `plugins.dir`, `device`, `threads`, ")
                 .append("`eval.batch.size`, `progress` and the optimizer (`optimizer`, `optimizer.<name>.<key>`).\n\n");
         table(sb, "", RunKeys.adaptKeys());
+        sb.append("\n## Transfer matrix keys (`./mtl transfer`)\n\n")
+                .append("Read by `./mtl transfer` only, beside the run keys of its encoders (which train with the ")
+                .append("configured budget) and the sweep keys (where its trials run).\n\n");
+        table(sb, "", RunKeys.transferKeys());
         sb.append("\n## Sweep keys (`./mtl sweep`)\n\n")
                 .append("Read by `./mtl sweep` only: where and how the trials run. They never change what a trial computes ")
                 .append("and are not part of trial ids.\n\n");

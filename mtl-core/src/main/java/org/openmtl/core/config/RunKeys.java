@@ -68,6 +68,8 @@ public final class RunKeys {
     public static final String TRANSFER_BASELINE = "transfer.baseline";
     /** Absolute targets whose steps to reach a run records. */
     public static final String TARGET_METRICS = "target.metrics";
+    /** {@code ./mtl transfer}'s readout trials: which frozen encoder and target (empty for a training run). */
+    public static final String TRANSFER_READOUT = "transfer.readout";
     /** The target relative to the single-task network's best. */
     public static final String TARGET_RELATIVE = "target.relative";
 
@@ -132,6 +134,7 @@ public final class RunKeys {
                     ConfigKey.string(TRANSFER_BASELINE, "", "A single-task run's result.json (or its directory) to compare with: result.json then gets a transfer section (per task the relative gain, negative transfer flagged, and Δm%). Empty: no comparison."),
                     ConfigKey.words(TARGET_METRICS, "", "Steps to target: values task metrics should reach, TASK.METRIC:VALUE separated by commas (e.g. left.accuracy:0.9,right.cross_entropy:0.3); result.json's steps_to_target records per target the first epoch whose validation value reaches it and the optimizer steps up to that epoch's end. Empty: none."),
                     ConfigKey.number(TARGET_RELATIVE, 0.95, 0.0, 1.0, "Steps to target relative to the single-task network: the target of each task's primary metric is this fraction of the single-task network's best validation value (best / fraction where lower is better); used by sweeps with architecture=independent trials and by runs with transfer.baseline (0: off)."),
+                    ConfigKey.string(TRANSFER_READOUT, "", "Set by ./mtl transfer on its readout trials, never by hand: encoder=<encoder run directory>;target=<task>;steps=..;batch=..;probe=..;hidden=.. makes the trial train a readout for the target on the encoder's frozen features instead of training a network. Empty: a training run."),
                     ConfigKey.choice(PROGRESS, "auto", "Progress display: a bar in a terminal, plain log lines otherwise.", "auto", "bar", "plain", "none"));
 
     /** The keys of {@code ./mtl group}, kept out of every trial's configuration. */
@@ -214,7 +217,43 @@ public final class RunKeys {
                             + " initialization of the new head (and of the whole network under scratch) and the"
                             + " batch order, the same in every mode."));
 
+    /**
+     * The keys of {@code ./mtl transfer}: the groups beside the single-task sources, the readouts'
+     * budget, and the affinities to compare with.
+     */
+    private static final List<ConfigKey> TRANSFER_KEYS = List.of(
+            ConfigKey.string("transfer.groups", "",
+                    "./mtl transfer: multi-task groups that get an encoder beside the single-task sources: groups"
+                            + " separated by ';', the tasks of a group joined by '+', e.g. left+sum;left-parity+right-parity."
+                            + " Empty: single-task sources only."),
+            ConfigKey.integer("transfer.steps", 300, 1, 10_000_000,
+                    "./mtl transfer: optimizer steps of every readout (the same budget for every source and target),"
+                            + " with the run's optimizer; to a schedule the readout is one epoch of this many steps."),
+            ConfigKey.integer("transfer.batch.size", 128, 1, 1 << 20,
+                    "./mtl transfer: training examples per readout step, drawn in a seeded order from the target's"
+                            + " labelled training examples (the same order for every source)."),
+            ConfigKey.choice("transfer.probe", "linear",
+                    "./mtl transfer: the readout on the frozen encoder's flattened representation: linear (one linear"
+                            + " layer) or mlp (a hidden layer of transfer.probe.hidden units with ReLU, then a linear layer).",
+                    "linear", "mlp"),
+            ConfigKey.integer("transfer.probe.hidden", 128, 1, 1 << 16,
+                    "./mtl transfer: the hidden units of transfer.probe=mlp."),
+            ConfigKey.words("transfer.affinity", "",
+                    "./mtl transfer: files with task affinities to rank-correlate with the transfer matrix, separated by"
+                            + " commas: a run's result.json (or its directory) with diagnostics.affinity=true (gradient cosine,"
+                            + " lookahead, difficult examples) or a ./mtl group output grouping.json (Standley pair gains; TAG"
+                            + " lookahead). Empty: no comparison, noted in the outputs."));
+
     private RunKeys() {}
+
+    /**
+     * The keys {@code ./mtl transfer} reads besides the run keys of its encoders.
+     *
+     * @return the transfer keys
+     */
+    public static List<ConfigKey> transferKeys() {
+        return TRANSFER_KEYS;
+    }
 
     /**
      * The keys {@code ./mtl adapt} reads besides the run's configuration.

@@ -175,6 +175,7 @@ public final class HtmlReport {
             weightsSection();
             cosineSection();
             affinitySection();
+            transferMatrixSection();
             structureSection();
             costSection();
             trialsSection();
@@ -658,6 +659,44 @@ public final class HtmlReport {
                     + " update on task i alone, per unit of learning rate (TAG). Blue: positive, orange: negative; colours scaled to the largest magnitude.</p><div class=\"figs\">");
             for (String[] f : out) {
                 figure(f[0], "affinity", f[1], f[2], "Task affinity (" + f[1] + ").", null);
+            }
+            body.append("</div>");
+            endSection();
+        }
+
+        /** The transfer matrix of ./mtl transfer: normalized and raw, sources by targets. */
+        private void transferMatrixSection() {
+            if (data.transferMatrix.isEmpty()) {
+                return;
+            }
+            List<String> targets = new ArrayList<>();
+            ReportData.list(data.transferMatrix.get("targets")).forEach(t -> targets.add(String.valueOf(t)));
+            List<String> sources = new ArrayList<>();
+            ReportData.list(data.transferMatrix.get("sources")).forEach(s -> sources.add(String.valueOf(map(s).get("name"))));
+            Map<String, Object> raw = map(data.transferMatrix.get("raw"));
+            String[][] shown = {{"normalized", "normalized (ordinal win rates)"}, {"primary", "raw test primary metric"},
+                    {"loss", "raw test loss"}};
+            section("transfer-matrix", "Transfer matrix");
+            body.append("<p class=\"note\">Rows: source encoders, frozen; columns: target tasks; each cell a readout trained on"
+                    + " the encoder's features with the same budget (Taskonomy, Zamir et al. 2018). Normalized: ")
+                    .append(escape(String.valueOf(data.transferMatrix.get("normalization"))))
+                    .append(". Colours scaled to each matrix's largest magnitude.</p><div class=\"figs\">");
+            for (int k = 0; k < shown.length; k++) {
+                Map<String, Object> matrix = map(k == 0 ? data.transferMatrix.get("normalized") : raw.get(shown[k][0]));
+                double[][] values = new double[sources.size()][targets.size()];
+                double max = 1e-12;
+                for (int i = 0; i < sources.size(); i++) {
+                    Map<String, Object> row = map(matrix.get(sources.get(i)));
+                    for (int j = 0; j < targets.size(); j++) {
+                        values[i][j] = number(row.get(targets.get(j)));
+                        if (Double.isFinite(values[i][j])) {
+                            max = Math.max(max, Math.abs(values[i][j]));
+                        }
+                    }
+                }
+                figure("fig-transfer-matrix-" + k, "transfer-matrix", "Transfer: " + shown[k][1],
+                        Charts.heatmap("transfer matrix, " + shown[k][1], sources, targets, values, max, "target task"),
+                        "Transfer matrix (" + shown[k][1] + "), source rows to target columns.", null);
             }
             body.append("</div>");
             endSection();

@@ -81,6 +81,8 @@ final class ReportData {
     private final Map<String, Map<String, Object>> summaryGroups = new LinkedHashMap<>();
     /** The sweep summary's Δm% per training-set size ({@code transfer_by_train_size}), or empty. */
     final Map<String, Object> transferBySize;
+    /** The transfer matrix of ./mtl transfer ({@code transfer_matrix}: transfer.json), or empty. */
+    final Map<String, Object> transferMatrix;
 
     ReportData(List<HtmlReport.Entry> entries, Map<String, Object> summary) {
         Map<String, List<HtmlReport.Entry>> byGroup = new LinkedHashMap<>();
@@ -98,6 +100,7 @@ final class ReportData {
             primary.put(task, primaryOf(entries, task));
         }
         transferBySize = map(map(summary).get("transfer_by_train_size"));
+        transferMatrix = map(map(summary).get("transfer_matrix"));
         for (Object g : list(map(summary).get("groups"))) {
             Map<String, Object> group = map(g);
             summaryGroups.put(pointLabel(map(group.get("point"))), group);

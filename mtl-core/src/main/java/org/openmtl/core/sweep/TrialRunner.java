@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
@@ -68,7 +69,15 @@ public final class TrialRunner {
             }
             MtlRuntime mtl = MtlRuntime.discover(MtlRuntime.pluginsDirectory(ConfigSource.of(values)));
             RunConfig config = mtl.configure(ConfigSource.of(values));
-            Map<String, Object> result = mtl.run(config, progress);
+            Map<String, Object> result = null;
+            for (TrialBody body : ServiceLoader.load(TrialBody.class)) {
+                if (result == null && body.handles(values)) {
+                    result = body.run(mtl, config);
+                }
+            }
+            if (result == null) {
+                result = mtl.run(config, progress);
+            }
             double seconds = (System.nanoTime() - started) / 1e9;
             if ("completed".equals(result.get("status"))) {
                 return TrialOutcome.completed(result, worker, seconds);
