@@ -5,6 +5,7 @@ import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.data.DatasetProvider;
 import org.openmtl.api.optim.Optimizer;
 import org.openmtl.api.selector.TaskSelector;
+import org.openmtl.api.weak.LabelModel;
 import org.openmtl.api.weighting.Weighting;
 
 /** The kinds of plugin, each with the type its factories create and its name in configs. */
@@ -18,12 +19,33 @@ public enum PluginKind {
     /** Which tasks and examples a step trains ({@link TaskSelector}). */
     SELECTOR(TaskSelector.class),
     /** The parameter update ({@link Optimizer}). */
-    OPTIMIZER(Optimizer.class);
+    OPTIMIZER(Optimizer.class),
+    /**
+     * Probabilistic labels from weak supervision sources ({@link LabelModel}); not part of a
+     * training run's configuration.
+     */
+    LABEL_MODEL(LabelModel.class, false);
 
     private final Class<?> type;
+    private final boolean trainingRun;
 
     PluginKind(Class<?> type) {
+        this(type, true);
+    }
+
+    PluginKind(Class<?> type, boolean trainingRun) {
         this.type = type;
+        this.trainingRun = trainingRun;
+    }
+
+    /**
+     * Tells whether every training run selects one plugin of this kind (by the key {@link
+     * #configName()}), as it does an architecture or a weighting.
+     *
+     * @return false for kinds used by other commands only
+     */
+    public boolean partOfTrainingRun() {
+        return trainingRun;
     }
 
     /**
@@ -36,12 +58,13 @@ public enum PluginKind {
     }
 
     /**
-     * The name of this kind in configuration keys and listings, e.g. {@code weighting}.
+     * The name of this kind in configuration keys and listings, e.g. {@code weighting} or {@code
+     * label-model}.
      *
-     * @return the lowercase name
+     * @return the lowercase name, words joined by dashes
      */
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**

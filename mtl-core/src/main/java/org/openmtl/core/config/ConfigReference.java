@@ -55,6 +55,10 @@ public final class ConfigReference {
                 continue;
             }
             sb.append("\n## ").append(capitalize(kind.configName())).append(" plugins (`").append(kind.configName()).append("=NAME`)\n");
+            if (!kind.partOfTrainingRun()) {
+                sb.append("\nNot selected by a training run (`./mtl run` and `./mtl sweep` ignore the kind); their keys are")
+                        .append(" still checked in a run's configuration.\n");
+            }
             for (RegisteredPlugin p : plugins) {
                 PluginDescriptor d = p.descriptor();
                 sb.append("\n### `").append(kind.configName()).append('=').append(d.name()).append("`\n\n")

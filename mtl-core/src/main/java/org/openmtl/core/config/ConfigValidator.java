@@ -73,6 +73,9 @@ public final class ConfigValidator {
         Map<PluginKind, String> names = new LinkedHashMap<>();
         Map<PluginKind, PluginConfig> configs = new LinkedHashMap<>();
         for (PluginKind kind : PluginKind.values()) {
+            if (!kind.partOfTrainingRun()) {
+                continue;
+            }
             String name = ((String) core.get(kind.configName())).trim();
             RegisteredPlugin plugin;
             try {

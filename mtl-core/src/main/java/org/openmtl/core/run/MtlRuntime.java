@@ -176,6 +176,9 @@ public final class MtlRuntime {
         MultiTaskTrainer.Plugins plugins = plugins(config);
         Map<String, Object> origins = new LinkedHashMap<>();
         for (PluginKind kind : PluginKind.values()) {
+            if (!kind.partOfTrainingRun()) {
+                continue;
+            }
             registry.find(kind, config.pluginName(kind))
                     .ifPresent(p -> origins.put(kind.configName(), p.descriptor().name() + " (" + p.origin() + ")"));
         }

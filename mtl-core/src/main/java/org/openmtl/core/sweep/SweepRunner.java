@@ -312,6 +312,9 @@ public final class SweepRunner {
         java.util.Set<String> coreKeys = new java.util.HashSet<>();
         RunKeys.keys().forEach(k -> coreKeys.add(k.name()));
         for (PluginKind kind : PluginKind.values()) {
+            if (!kind.partOfTrainingRun()) {
+                continue;
+            }
             // keys of the plugins of this kind that the trial does not use change nothing
             String selectedPrefix = kind.configName() + "." + config.pluginName(kind) + ".";
             id.keySet().removeIf(k -> k.startsWith(kind.configName() + ".") && !k.startsWith(selectedPrefix)
