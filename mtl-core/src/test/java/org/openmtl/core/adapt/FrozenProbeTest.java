@@ -26,8 +26,9 @@ import org.openmtl.core.transfer.TransferRunner;
 /**
  * The frozen-trunk probe that {@code ./mtl adapt} (frozen mode) and {@code ./mtl transfer} (every
  * readout) share gives, bit for bit, the numbers both commands gave before it was one class: a
- * tiny fixed adaptation and a tiny fixed transfer matrix, one engine thread, against numbers
- * recorded at commit da04147, when each command still held its own copy of the frozen branch
+ * tiny fixed adaptation (its fine-tune and scratch modes too, which share the probe's training
+ * loop) and a tiny fixed transfer matrix, one engine thread, against numbers recorded with the
+ * code of commit da04147, when each command still held its own copy of the frozen branch
  * ({@code frozen-probe/expected.json}). Every number is compared exactly: a difference is a
  * change of behaviour, never noise. On a mismatch the numbers of this run are in
  * {@code target/frozen-probe-actual.json}.
@@ -61,12 +62,15 @@ class FrozenProbeTest {
         assertEquals(expected, measured, "the frozen probe's numbers changed; this run's are in target/frozen-probe-actual.json");
     }
 
-    /** Frozen adaptation of the fixture run to t2: every (k, draw)'s test metrics and curve. */
+    /**
+     * Adaptation of the fixture run to t2: every (k, draw, mode)'s test metrics and curve. The
+     * trunk modes are in too: their training loop is the probe's ({@link StepLoop}).
+     */
     @SuppressWarnings("unchecked")
     private Map<String, Object> adaptNumbers(MtlRuntime mtl, Path run) throws IOException {
         List<String> overrides = List.of("adapt.from=" + run, "adapt.task=t2", "adapt.k=1,4", "adapt.draws=2",
                 "adapt.steps=6", "adapt.eval.every=3", "adapt.eval.examples=40", "adapt.batch.size=8", "adapt.target=0.5",
-                "adapt.modes=frozen", "adapt.probe=mlp", "adapt.probe.hidden=5", "threads=1", "progress=none",
+                "adapt.modes=frozen,fine-tune,scratch", "adapt.probe=mlp", "adapt.probe.hidden=5", "threads=1", "progress=none",
                 "output.dir=" + dir.resolve("adapt"));
         new Adaptation(mtl).run(ConfigSource.load(null, overrides), "./mtl adapt (test)");
         Map<String, Object> result = read(dir.resolve("adapt/adapt.json"));
