@@ -1,6 +1,7 @@
 package org.openmtl.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +14,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.openmtl.api.plugin.ConfigKey;
+import org.openmtl.api.plugin.PluginConfigException;
+import org.openmtl.api.plugin.PluginConfigs;
 import org.openmtl.core.adapt.AdaptSettings;
 import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.config.RunKeys;
@@ -60,6 +64,17 @@ class CommittedConfigsTest {
         Map<String, String> values = new LinkedHashMap<>(source.values());
         // ./mtl group's own keys are not run keys
         RunKeys.groupingKeys().forEach(k -> values.remove(k.name()));
+        // nor are ./mtl transfer's: their values are checked here, the rest is the encoders' run config
+        for (ConfigKey key : RunKeys.transferKeys()) {
+            String raw = values.remove(key.name());
+            if (raw != null) {
+                try {
+                    PluginConfigs.parse(key.name(), key, raw);
+                } catch (PluginConfigException e) {
+                    fail(file + ": " + e.getMessage());
+                }
+            }
+        }
         RunKeys.sweepKeys().forEach(k -> values.remove(k.name()));
         MtlRuntime mtl = MtlRuntime.discover(dir.resolve("no-plugins"));
         List<SweepRunner.ResolvedTrial> trials = new SweepRunner(mtl).resolve(ConfigSource.of(values), dir.resolve("out"));

@@ -3,10 +3,8 @@ package org.openmtl.core.adapt;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
@@ -241,16 +239,12 @@ public final class Adaptation {
         return z ^ (z >>> 31);
     }
 
-    private static int engineSeed(long seed) {
-        return (int) (seed ^ (seed >>> 32));
-    }
-
     /** Examples to evaluate on: their split and indices, and their features once computed. */
     private static final class EvalSet {
         final Split split;
         final int[] examples;
-        NDArray features;
-        NDArray labels;
+        /** The frozen trunk's features and labels, once computed. */
+        FrozenProbe.Features cached;
 
         EvalSet(Split split, int[] examples) {
             this.split = split;
@@ -275,6 +269,7 @@ public final class Adaptation {
         private final List<Map<String, Object>> draws = new ArrayList<>();
         private MultiTaskNetwork saved;
         private ParameterStore savedStore;
+        private FrozenProbe probe;
         private FewShotSampler sampler;
         private EvalSet curve;
         private EvalSet test;
@@ -333,7 +328,7 @@ public final class Adaptation {
                         EvalSet drawn = new EvalSet(Split.TRAIN, examples);
                         for (AdaptMode mode : settings.modes()) {
                             progress.trialStarted(++done, total, k, draw, settings.draws(), mode.key(), settings.steps());
-                            if (mode == AdaptMode.FROZEN && drawn.features == null) {
+                            if (mode == AdaptMode.FROZEN && drawn.cached == null) {
                                 trunkExamples = 0;
                                 long started = System.nanoTime();
                                 cacheFeatures(drawn, drawManager);
@@ -378,10 +373,11 @@ public final class Adaptation {
             test = new EvalSet(Split.TEST, testExamples);
 
             NDManager savedManager = base.newSubManager();
-            engine.setRandomSeed(engineSeed(config.seed()));
+            engine.setRandomSeed(FrozenProbe.engineSeed(config.seed()));
             saved = build(savedManager);
             load(saved);
             savedStore = new ParameterStore(savedManager, false);
+            probe = new FrozenProbe(saved, savedStore, dataset, task, config.evalBatchSize());
             if (saved.sharedParameters().isEmpty()) {
                 throw new ConfigException("adapt.from: the run's architecture '" + config.pluginName(PluginKind.ARCHITECTURE)
                         + "' shares no trunk between its tasks (its representation is the input itself), so there is"
@@ -447,47 +443,16 @@ public final class Adaptation {
             return type.cast(plugin);
         }
 
-        /** The trunk's representation, every array flattened per example and concatenated. */
+        /** The trunk's representation ({@link FrozenProbe#represent}), its examples counted. */
         private NDArray represent(MultiTaskNetwork network, ParameterStore store, NDArray input, boolean training) {
-            NDList representation = network.encode(store, input, training);
             trunkExamples += input.getShape().get(0);
-            NDList flat = new NDList();
-            for (NDArray a : representation) {
-                flat.add(a.reshape(a.getShape().get(0), -1));
-            }
-            return flat.size() == 1 ? flat.singletonOrThrow() : NDArrays.concat(flat, 1);
+            return FrozenProbe.represent(network, store, input, training);
         }
 
         /** The saved trunk's features and the labels of a set, kept in {@code owner}. */
         private void cacheFeatures(EvalSet set, NDManager owner) {
-            List<NDArray> features = new ArrayList<>();
-            List<NDArray> labels = new ArrayList<>();
-            boolean gradMode = EngineOps.isGradMode();
-            EngineOps.setGradMode(false);
-            try {
-                for (int start = 0; start < set.examples.length; start += config.evalBatchSize()) {
-                    int[] chunk = Arrays.copyOfRange(set.examples, start, Math.min(set.examples.length, start + config.evalBatchSize()));
-                    try (NDManager temporary = base.newSubManager()) {
-                        MultiTaskBatch batch = dataset.batch(temporary, set.split, chunk, List.of(task.name()));
-                        NDArray f = represent(saved, savedStore, batch.input(), false);
-                        NDArray l = batch.target(task.name()).labels();
-                        f.attach(owner);
-                        l.attach(owner);
-                        features.add(f);
-                        labels.add(l);
-                    }
-                }
-            } finally {
-                EngineOps.setGradMode(gradMode);
-            }
-            set.features = features.size() == 1 ? features.get(0) : NDArrays.concat(new NDList(features), 0);
-            set.labels = labels.size() == 1 ? labels.get(0) : NDArrays.concat(new NDList(labels), 0);
-            set.features.attach(owner);
-            set.labels.attach(owner);
-            if (features.size() > 1) {
-                features.forEach(NDArray::close);
-                labels.forEach(NDArray::close);
-            }
+            set.cached = probe.features(set.split, set.examples, owner);
+            trunkExamples += set.examples.length;
         }
 
         private Map<String, Object> trial(AdaptMode mode, int k, int draw, long trialSeed, EvalSet drawn) {
@@ -498,13 +463,13 @@ public final class Adaptation {
                 if (mode == AdaptMode.FROZEN) {
                     network = saved;
                 } else {
-                    engine.setRandomSeed(engineSeed(mix(trialSeed, TRUNK)));
+                    engine.setRandomSeed(FrozenProbe.engineSeed(mix(trialSeed, TRUNK)));
                     network = build(trialManager);
                     if (mode.loadsTrunk()) {
                         load(network);
                     }
                 }
-                engine.setRandomSeed(engineSeed(mix(trialSeed, HEAD)));
+                engine.setRandomSeed(FrozenProbe.engineSeed(mix(trialSeed, HEAD)));
                 Block head = ProbeHead.build(settings.probe(), settings.probeHidden(), width, task.outputs(), trialManager);
                 ParameterStore store = mode == AdaptMode.FROZEN ? savedStore : new ParameterStore(trialManager, false);
                 Trained parameters = new Trained(mode, network, head);
@@ -517,26 +482,10 @@ public final class Adaptation {
                 }
                 observer.started(mode, k, draw, network);
 
-                SplittableRandom order = new SplittableRandom(mix(trialSeed, ORDER));
                 int n = drawn.examples.length;
-                int batchSize = Math.min(settings.batchSize(), n);
-                int[] positions = new int[n];
-                for (int i = 0; i < n; i++) {
-                    positions[i] = i;
-                }
-                int cursor = n;
                 List<Map<String, Object>> points = new ArrayList<>();
                 points.add(point(0, measure(mode, network, store, head, curve, trialManager)));
-                // dropout and other engine randomness in the forward pass: one stream for both trunk modes
-                engine.setRandomSeed(engineSeed(mix(trialSeed, ORDER)));
-                for (int step = 1; step <= settings.steps(); step++) {
-                    if (cursor + batchSize > n) {
-                        shuffle(positions, order);
-                        cursor = 0;
-                    }
-                    int[] batchPositions = Arrays.copyOfRange(positions, cursor, cursor + batchSize);
-                    cursor += batchSize;
-                    double loss = step(mode, network, store, head, parameters, updater, drawn, batchPositions, trialManager);
+                FrozenProbe.StepListener listener = (step, loss) -> {
                     if (!Double.isFinite(loss)) {
                         throw new IllegalStateException("the loss of the adaptation became " + loss + " at step " + step
                                 + " (k=" + k + ", draw " + draw + ", " + mode.key() + "); lower the learning rate");
@@ -545,6 +494,17 @@ public final class Adaptation {
                     if (step % settings.evalEvery() == 0 || step == settings.steps()) {
                         points.add(point(step, measure(mode, network, store, head, curve, trialManager)));
                     }
+                };
+                // the batch order, and dropout and other engine randomness in the forward pass, from
+                // one seed: the same in every mode
+                long orderSeed = mix(trialSeed, ORDER);
+                if (mode == AdaptMode.FROZEN) {
+                    probe.train(engine, head, updater, drawn.cached, settings.steps(), settings.batchSize(), orderSeed,
+                            trialManager, listener);
+                } else {
+                    StepLoop.run(engine, n, settings.batchSize(), settings.steps(), orderSeed,
+                            positions -> step(network, store, head, parameters, updater, drawn, positions, trialManager),
+                            listener);
                 }
                 Map<String, Double> metrics = evaluate(mode, network, store, head, test, trialManager);
                 observer.ended(mode, k, draw, network);
@@ -568,15 +528,6 @@ public final class Adaptation {
             }
         }
 
-        private void shuffle(int[] positions, SplittableRandom random) {
-            for (int i = positions.length - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int swap = positions[i];
-                positions[i] = positions[j];
-                positions[j] = swap;
-            }
-        }
-
         private Map<String, Object> point(int step, double value) {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("step", step);
@@ -595,42 +546,25 @@ public final class Adaptation {
             return null;
         }
 
-        /** One optimizer step on a batch of the draw's examples; returns the batch's loss. */
-        private double step(AdaptMode mode, MultiTaskNetwork network, ParameterStore store, Block head, Trained parameters,
+        /** One optimizer step of a trunk mode on a batch of the draw's examples; returns the batch's loss. */
+        private double step(MultiTaskNetwork network, ParameterStore store, Block head, Trained parameters,
                 ParameterUpdater updater, EvalSet drawn, int[] batchPositions, NDManager trialManager) {
             double loss;
             try (NDManager stepManager = trialManager.newSubManager()) {
-                NDArray features;
-                NDArray labels;
-                NDArray mask;
                 try (GradientCollector collector = engine.newGradientCollector()) {
-                    if (mode == AdaptMode.FROZEN) {
-                        // the cached features need no gradient: indexing them records nothing for backward
-                        NDArray index = stepManager.create(batchPositions);
-                        features = drawn.features.get(index);
-                        labels = drawn.labels.get(index);
-                        features.attach(stepManager);
-                        labels.attach(stepManager);
-                        mask = null;
-                    } else {
-                        int[] examples = new int[batchPositions.length];
-                        for (int i = 0; i < examples.length; i++) {
-                            examples[i] = drawn.examples[batchPositions[i]];
-                        }
-                        MultiTaskBatch batch = dataset.batch(stepManager, Split.TRAIN, examples, List.of(task.name()));
-                        features = represent(network, store, batch.input(), true);
-                        TaskTarget target = batch.target(task.name());
-                        labels = target.labels();
-                        mask = target.mask();
+                    int[] examples = new int[batchPositions.length];
+                    for (int i = 0; i < examples.length; i++) {
+                        examples[i] = drawn.examples[batchPositions[i]];
                     }
+                    MultiTaskBatch batch = dataset.batch(stepManager, Split.TRAIN, examples, List.of(task.name()));
+                    NDArray features = represent(network, store, batch.input(), true);
+                    TaskTarget target = batch.target(task.name());
                     NDArray prediction = head.forward(store, new NDList(features), true).singletonOrThrow();
-                    NDArray objective = task.loss().compute(prediction, labels, mask);
+                    NDArray objective = task.loss().compute(prediction, target.labels(), target.mask());
                     loss = objective.getFloat();
-                    if (mode.trainsTrunk()) {
-                        Optional<NDArray> penalty = network.penalty(store);
-                        if (penalty.isPresent()) {
-                            objective = objective.add(penalty.get());
-                        }
+                    Optional<NDArray> penalty = network.penalty(store);
+                    if (penalty.isPresent()) {
+                        objective = objective.add(penalty.get());
                     }
                     collector.backward(objective);
                 }
@@ -640,11 +574,9 @@ public final class Adaptation {
                         updater.update(p.getKey(), array, gradient, parameters.scales.getOrDefault(p.getKey(), 1.0));
                     }
                 }
-                if (mode.trainsTrunk()) {
-                    network.afterUpdate(updater.learningRate());
-                    for (Parameter p : network.selfUpdatedParameters()) {
-                        EngineOps.zeroGradient(p.getArray());
-                    }
+                network.afterUpdate(updater.learningRate());
+                for (Parameter p : network.selfUpdatedParameters()) {
+                    EngineOps.zeroGradient(p.getArray());
                 }
             }
             updater.endStep();
@@ -659,6 +591,9 @@ public final class Adaptation {
         /** The task's metrics on a set: from cached features (frozen) or through the trunk. */
         private Map<String, Double> evaluate(AdaptMode mode, MultiTaskNetwork network, ParameterStore store, Block head,
                 EvalSet set, NDManager manager) {
+            if (mode == AdaptMode.FROZEN) {
+                return probe.evaluate(head, set.cached, false, manager).metrics();
+            }
             List<Metric> metrics = task.metrics();
             double[][] sums = new double[metrics.size()][2];
             boolean gradMode = EngineOps.isGradMode();
@@ -668,27 +603,13 @@ public final class Adaptation {
                 for (int start = 0; start < set.examples.length; start += size) {
                     int end = Math.min(set.examples.length, start + size);
                     try (NDManager temporary = manager.newSubManager()) {
-                        NDArray features;
-                        NDArray labels;
-                        NDArray mask;
-                        if (mode == AdaptMode.FROZEN) {
-                            NDIndex rows = new NDIndex(start + ":" + end);
-                            features = set.features.get(rows);
-                            labels = set.labels.get(rows);
-                            features.attach(temporary);
-                            labels.attach(temporary);
-                            mask = null;
-                        } else {
-                            MultiTaskBatch batch = dataset.batch(temporary, set.split,
-                                    Arrays.copyOfRange(set.examples, start, end), List.of(task.name()));
-                            features = represent(network, store, batch.input(), false);
-                            TaskTarget target = batch.target(task.name());
-                            labels = target.labels();
-                            mask = target.mask();
-                        }
+                        MultiTaskBatch batch = dataset.batch(temporary, set.split,
+                                Arrays.copyOfRange(set.examples, start, end), List.of(task.name()));
+                        NDArray features = represent(network, store, batch.input(), false);
+                        TaskTarget target = batch.target(task.name());
                         NDArray prediction = head.forward(store, new NDList(features), false).singletonOrThrow();
                         for (int m = 0; m < metrics.size(); m++) {
-                            double[] sc = metrics.get(m).accumulate(prediction, labels, mask);
+                            double[] sc = metrics.get(m).accumulate(prediction, target.labels(), target.mask());
                             sums[m][0] += sc[0];
                             sums[m][1] += sc[1];
                         }

@@ -3,7 +3,8 @@
  * for the held-out task is trained from k labelled examples per class, over seeded draws, with the
  * trunk frozen (features computed once), fine-tuned, or trained from scratch with the same
  * architecture; {@code adapt.json} and {@code adapt.md} record the test metrics and the steps to a
- * target. Depends on the run machinery ({@code run}, {@code train}, {@code config}, {@code result})
+ * target. {@link org.openmtl.core.adapt.FrozenProbe}, the head on a frozen trunk's cached
+ * features, is also every readout of {@code ./mtl transfer}. Depends on the run machinery ({@code run}, {@code train}, {@code config}, {@code result})
  * and on nothing that depends on it.
  */
 package org.openmtl.core.adapt;

@@ -2,28 +2,18 @@ package org.openmtl.core.transfer;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
-import org.openmtl.api.data.MultiTaskBatch;
 import org.openmtl.api.data.MultiTaskDataset;
 import org.openmtl.api.data.Split;
 import org.openmtl.api.optim.Optimizer;
@@ -31,9 +21,9 @@ import org.openmtl.api.optim.OptimizerContext;
 import org.openmtl.api.optim.ParameterUpdater;
 import org.openmtl.api.plugin.PluginConfigException;
 import org.openmtl.api.plugin.PluginKind;
-import org.openmtl.api.task.Metric;
 import org.openmtl.api.task.Task;
 import org.openmtl.core.adapt.Adaptation;
+import org.openmtl.core.adapt.FrozenProbe;
 import org.openmtl.core.adapt.ProbeHead;
 import org.openmtl.core.adapt.SavedRun;
 import org.openmtl.core.config.ConfigException;
@@ -49,12 +39,12 @@ import org.openmtl.core.train.SavedModel;
 
 /**
  * The body of one readout trial of {@code ./mtl transfer}: the source encoder's saved network,
- * frozen, computes the features of the target's labelled training and test examples once (as
- * {@code ./mtl adapt}'s frozen mode does, with its {@link ProbeHead}); a readout head is trained on
- * those features alone for a fixed number of steps with the run's optimizer, in a batch order that
- * depends only on the seed and the target (the same for every source); its test metrics and its
- * loss on every test example (for the win-rate normalization) are written into the trial's
- * directory: {@code test_losses.json} first, then {@code result.json}, whose completion marks the
+ * frozen, computes the features of the target's labelled training and test examples once (a
+ * {@link FrozenProbe}, the class {@code ./mtl adapt}'s frozen mode runs, with its {@link ProbeHead});
+ * a readout head is trained on those features alone for a fixed number of steps with the run's
+ * optimizer, in a batch order that depends only on the seed and the target (the same for every
+ * source); its test metrics and its loss on every test example (for the win-rate normalization)
+ * are written into the trial's directory: {@code test_losses.json} first, then {@code result.json}, whose completion marks the
  * trial done.
  */
 public final class ReadoutTrial {
@@ -115,7 +105,7 @@ public final class ReadoutTrial {
         }
         Device device = EngineOps.resolveDevice(config.device(), engine);
         try (NDManager base = NDManager.newBaseManager(device, engine.getEngineName())) {
-            engine.setRandomSeed(engineSeed(config.seed()));
+            engine.setRandomSeed(FrozenProbe.engineSeed(config.seed()));
             Architecture architecture = create(mtl, config, PluginKind.ARCHITECTURE, Architecture.class);
             MultiTaskNetwork network = architecture.build(new NetworkContext(sources, dataset.exampleShape(), base, config.seed()));
             try {
@@ -131,14 +121,15 @@ public final class ReadoutTrial {
                 throw new IllegalStateException("task '" + target.name() + "' has no labelled " + (trainExamples.length == 0
                         ? "training" : "test") + " example; its readout cannot be trained and measured");
             }
+            FrozenProbe probe = new FrozenProbe(network, store, dataset, target, config.evalBatchSize());
             long featuresStarted = System.nanoTime();
-            NDArray[] train = features(network, store, dataset, Split.TRAIN, trainExamples, target, config.evalBatchSize(), base);
-            NDArray[] test = features(network, store, dataset, Split.TEST, testExamples, target, config.evalBatchSize(), base);
+            FrozenProbe.Features train = probe.features(Split.TRAIN, trainExamples, base);
+            FrozenProbe.Features test = probe.features(Split.TEST, testExamples, base);
             double featureSeconds = (System.nanoTime() - featuresStarted) / 1e9;
-            long width = train[0].getShape().get(1);
+            long width = train.width();
 
             long readoutSeed = Adaptation.mix(config.seed(), target.name().hashCode());
-            engine.setRandomSeed(engineSeed(Adaptation.mix(readoutSeed, HEAD)));
+            engine.setRandomSeed(FrozenProbe.engineSeed(Adaptation.mix(readoutSeed, HEAD)));
             Block head = ProbeHead.build(request.probe(), request.hidden(), width, target.outputs(), base);
             Optimizer optimizer = create(mtl, config, PluginKind.OPTIMIZER, Optimizer.class);
             ParameterUpdater updater;
@@ -148,9 +139,17 @@ public final class ReadoutTrial {
                 throw new ConfigException(e.getMessage(), e);
             }
             long trainStarted = System.nanoTime();
-            double lastLoss = train(engine, head, store, updater, train, request, Adaptation.mix(readoutSeed, ORDER), target, base);
+            double[] lastLoss = {Double.NaN};
+            probe.train(engine, head, updater, train, request.steps(), request.batchSize(), Adaptation.mix(readoutSeed, ORDER),
+                    base, (step, loss) -> {
+                        lastLoss[0] = loss;
+                        if (!Double.isFinite(loss)) {
+                            throw new IllegalStateException("the readout's loss became " + loss + " at step " + step
+                                    + " (target '" + target.name() + "'); lower the learning rate");
+                        }
+                    });
             double trainSeconds = (System.nanoTime() - trainStarted) / 1e9;
-            Evaluation evaluation = evaluate(head, store, test, target, config.evalBatchSize(), base);
+            FrozenProbe.Evaluation evaluation = probe.evaluate(head, test, true, base);
 
             Path output = config.outputDirectory();
             Map<String, Object> losses = new LinkedHashMap<>();
@@ -169,7 +168,7 @@ public final class ReadoutTrial {
             primary.put("metric", target.primaryMetric().name());
             primary.put("higher_is_better", target.primaryMetric().higherIsBetter());
             result.put("primary_metrics", Map.of(target.name(), primary));
-            result.put("final_train_loss", lastLoss);
+            result.put("final_train_loss", lastLoss[0]);
             Map<String, Object> cost = new LinkedHashMap<>();
             cost.put("encoder_forward_examples", (long) trainExamples.length + testExamples.length);
             cost.put("feature_seconds", round(featureSeconds));
@@ -192,145 +191,9 @@ public final class ReadoutTrial {
         }
     }
 
-    /** The frozen encoder's flattened representation and the target's labels of a set, in {@code owner}. */
-    private static NDArray[] features(MultiTaskNetwork network, ParameterStore store, MultiTaskDataset dataset, Split split,
-            int[] examples, Task target, int batch, NDManager owner) {
-        List<NDArray> features = new ArrayList<>();
-        List<NDArray> labels = new ArrayList<>();
-        boolean gradMode = EngineOps.isGradMode();
-        EngineOps.setGradMode(false);
-        try {
-            for (int start = 0; start < examples.length; start += batch) {
-                int[] chunk = Arrays.copyOfRange(examples, start, Math.min(examples.length, start + batch));
-                try (NDManager temporary = owner.newSubManager()) {
-                    MultiTaskBatch b = dataset.batch(temporary, split, chunk, List.of(target.name()));
-                    NDList representation = network.encode(store, b.input(), false);
-                    NDList flat = new NDList();
-                    for (NDArray a : representation) {
-                        flat.add(a.reshape(a.getShape().get(0), -1));
-                    }
-                    NDArray f = flat.size() == 1 ? flat.singletonOrThrow() : NDArrays.concat(flat, 1);
-                    NDArray l = b.target(target.name()).labels();
-                    f.attach(owner);
-                    l.attach(owner);
-                    features.add(f);
-                    labels.add(l);
-                }
-            }
-        } finally {
-            EngineOps.setGradMode(gradMode);
-        }
-        NDArray f = features.size() == 1 ? features.get(0) : NDArrays.concat(new NDList(features), 0);
-        NDArray l = labels.size() == 1 ? labels.get(0) : NDArrays.concat(new NDList(labels), 0);
-        f.attach(owner);
-        l.attach(owner);
-        return new NDArray[] {f, l};
-    }
-
-    /** Trains the head on the cached features; returns the last step's loss. */
-    private static double train(Engine engine, Block head, ParameterStore store, ParameterUpdater updater, NDArray[] train,
-            ReadoutRequest request, long orderSeed, Task target, NDManager base) {
-        int n = (int) train[0].getShape().get(0);
-        int batchSize = Math.min(request.batchSize(), n);
-        int[] positions = new int[n];
-        for (int i = 0; i < n; i++) {
-            positions[i] = i;
-        }
-        SplittableRandom order = new SplittableRandom(orderSeed);
-        int cursor = n;
-        double loss = Double.NaN;
-        List<Pair<String, Parameter>> parameters = new ArrayList<>();
-        head.getParameters().forEach(p -> parameters.add(new Pair<>("head_" + p.getKey(), p.getValue())));
-        engine.setRandomSeed(engineSeed(orderSeed));
-        for (int step = 1; step <= request.steps(); step++) {
-            if (cursor + batchSize > n) {
-                for (int i = n - 1; i > 0; i--) {
-                    int j = order.nextInt(i + 1);
-                    int swap = positions[i];
-                    positions[i] = positions[j];
-                    positions[j] = swap;
-                }
-                cursor = 0;
-            }
-            int[] batch = Arrays.copyOfRange(positions, cursor, cursor + batchSize);
-            cursor += batchSize;
-            try (NDManager stepManager = base.newSubManager()) {
-                try (GradientCollector collector = engine.newGradientCollector()) {
-                    NDArray index = stepManager.create(batch);
-                    NDArray features = train[0].get(index);
-                    NDArray labels = train[1].get(index);
-                    features.attach(stepManager);
-                    labels.attach(stepManager);
-                    NDArray prediction = head.forward(store, new NDList(features), true).singletonOrThrow();
-                    NDArray objective = target.loss().compute(prediction, labels, null);
-                    loss = objective.getFloat();
-                    collector.backward(objective);
-                }
-                for (Pair<String, Parameter> p : parameters) {
-                    NDArray array = p.getValue().getArray();
-                    try (NDArray gradient = array.getGradient()) {
-                        updater.update(p.getKey(), array, gradient, 1.0);
-                    }
-                }
-            }
-            updater.endStep();
-            if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("the readout's loss became " + loss + " at step " + step + " (target '"
-                        + target.name() + "'); lower the learning rate");
-            }
-        }
-        return loss;
-    }
-
-    /** The test metrics and every test example's loss. */
-    private record Evaluation(Map<String, Double> metrics, double[] perExample) {}
-
-    private static Evaluation evaluate(Block head, ParameterStore store, NDArray[] test, Task target, int batch, NDManager base) {
-        List<Metric> metrics = target.metrics();
-        double[][] sums = new double[metrics.size()][2];
-        int n = (int) test[0].getShape().get(0);
-        double[] perExample = new double[n];
-        boolean gradMode = EngineOps.isGradMode();
-        EngineOps.setGradMode(false);
-        try {
-            for (int start = 0; start < n; start += batch) {
-                int end = Math.min(n, start + batch);
-                try (NDManager temporary = base.newSubManager()) {
-                    NDIndex rows = new NDIndex(start + ":" + end);
-                    NDArray features = test[0].get(rows);
-                    NDArray labels = test[1].get(rows);
-                    features.attach(temporary);
-                    labels.attach(temporary);
-                    NDArray prediction = head.forward(store, new NDList(features), false).singletonOrThrow();
-                    for (int m = 0; m < metrics.size(); m++) {
-                        double[] sc = metrics.get(m).accumulate(prediction, labels, null);
-                        sums[m][0] += sc[0];
-                        sums[m][1] += sc[1];
-                    }
-                    // the task's own loss on each example alone: what the tournament compares
-                    for (int i = 0; i < end - start; i++) {
-                        NDIndex one = new NDIndex(i + ":" + (i + 1));
-                        perExample[start + i] = target.loss().compute(prediction.get(one), labels.get(one), null).getFloat();
-                    }
-                }
-            }
-        } finally {
-            EngineOps.setGradMode(gradMode);
-        }
-        Map<String, Double> values = new LinkedHashMap<>();
-        for (int m = 0; m < metrics.size(); m++) {
-            values.put(metrics.get(m).name(), sums[m][1] == 0 ? Double.NaN : sums[m][0] / sums[m][1]);
-        }
-        return new Evaluation(values, perExample);
-    }
-
     private static <T> T create(MtlRuntime mtl, RunConfig config, PluginKind kind, Class<T> type) {
         Object plugin = mtl.registry().require(kind, config.pluginName(kind)).factory().create(config.pluginConfig(kind));
         return type.cast(plugin);
-    }
-
-    private static int engineSeed(long seed) {
-        return (int) (seed ^ (seed >>> 32));
     }
 
     private static double round(double seconds) {
