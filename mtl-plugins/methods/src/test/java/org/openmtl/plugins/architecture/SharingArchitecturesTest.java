@@ -375,8 +375,9 @@ class SharingArchitecturesTest {
     void mtanAndPleParameterCountsMatchAHandCount() {
         try (NDManager manager = ContractTensors.newManager()) {
             MultiTaskNetwork mtan = build(manager, new MtanFactory(), VECTOR);
-            // per task: attention at stage 1 (64→64→64) and stage 2 ([p ; f(â)] 128→64→64); f^2 a copy of stage 2
-            long attention = 2 * (64 * 64 + 64) + (128 * 64 + 64) + (64 * 64 + 64);
+            // per task: attention at stage 1 (64→64→64) and stage 2 ([p ; f(â)] 128→64→64); f^2 a copy of stage 2;
+            // a BatchNorm after each of the four layers (gamma, beta, running mean and variance of 64 features)
+            long attention = 2 * (64 * 64 + 64) + (128 * 64 + 64) + (64 * 64 + 64) + 4 * (4 * 64);
             assertEquals(TRUNK + (64 * 64 + 64) + 3 * attention + HEADS, count(mtan));
             assertEquals(TRUNK + (64 * 64 + 64), count(mtan.sharedParameters()));
             assertEquals(attention + head(2), count(mtan.taskParameters("b")));
@@ -421,10 +422,12 @@ class SharingArchitecturesTest {
                 for (Task t : TASKS) {
                     copy(hard.taskParameters(t.name()), heads.get(t.name()));
                 }
-                // every attention module's last layer: weight 0, bias 40, so σ(·) = 1 in float
+                // every attention module's last layer (04: after conv or linear, BatchNorm and relu): weight 0,
+                // bias 40; the BatchNorm after it evaluates with its initial running statistics (mean 0,
+                // variance 1, gamma 1, beta 0), so the mask is σ(≈40) = 1 in float
                 for (Pair<String, Parameter> p : mtan.block().getParameters()) {
                     String key = p.getKey().replaceFirst("^[0-9]+", "");
-                    if (key.contains("_attention") && key.contains("03")) {
+                    if (key.contains("_attention") && key.contains("04")) {
                         NDArray a = p.getValue().getArray();
                         a.set(manager.full(a.getShape(), p.getValue().getType() == Parameter.Type.BIAS ? 40f : 0f)
                                 .toFloatArray());
