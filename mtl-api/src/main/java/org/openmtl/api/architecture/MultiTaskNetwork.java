@@ -91,6 +91,21 @@ public interface MultiTaskNetwork {
     }
 
     /**
+     * The factor on the run's learning rate for one parameter under a given kind of optimizer: a
+     * multiplier chosen by a method's authors under SGD, where it compensates for small gradients,
+     * would under Adam enlarge every step by that factor, so a network may ask for another factor
+     * when the updater normalizes its steps ({@link
+     * org.openmtl.api.optim.ParameterUpdater#normalizesStepSize()}). The trainer calls this one.
+     *
+     * @param parameter one of the network's parameters
+     * @param stepSizeNormalized whether the run's updater normalizes each parameter's step (Adam)
+     * @return the factor, positive; {@link #learningRateScale(Parameter)} by default
+     */
+    default double learningRateScale(Parameter parameter, boolean stepSizeNormalized) {
+        return learningRateScale(parameter);
+    }
+
+    /**
      * Whether each task's predictions depend on that task's own parameters only ({@link
      * #taskParameters}), as in a set of single-task networks: the trainer then selects every task's
      * model at that task's own best validation epoch, as a single-task baseline is selected, instead

@@ -45,6 +45,19 @@ public interface ParameterUpdater {
         update(parameterId, weight, gradient);
     }
 
+    /**
+     * Whether this updater normalizes each parameter's step by a running estimate of its gradient's
+     * scale (Adam, AdamW), so that its step size is about the learning rate whatever the gradient's
+     * magnitude. A learning-rate multiplier that a method's authors chose to compensate for small
+     * gradients under SGD then only enlarges the step; networks read this through {@link
+     * org.openmtl.api.architecture.MultiTaskNetwork#learningRateScale(ai.djl.nn.Parameter, boolean)}.
+     *
+     * @return true for step-normalizing updaters; false by default (SGD)
+     */
+    default boolean normalizesStepSize() {
+        return false;
+    }
+
     /** Marks the end of a step (advances the learning-rate schedule). */
     void endStep();
 

@@ -472,7 +472,6 @@ public final class Adaptation {
                 engine.setRandomSeed(FrozenProbe.engineSeed(mix(trialSeed, HEAD)));
                 Block head = ProbeHead.build(settings.probe(), settings.probeHidden(), width, task.outputs(), trialManager);
                 ParameterStore store = mode == AdaptMode.FROZEN ? savedStore : new ParameterStore(trialManager, false);
-                Trained parameters = new Trained(mode, network, head);
                 Optimizer optimizer = create(PluginKind.OPTIMIZER, Optimizer.class);
                 ParameterUpdater updater;
                 try {
@@ -480,6 +479,7 @@ public final class Adaptation {
                 } catch (PluginConfigException e) {
                     throw new ConfigException(e.getMessage(), e);
                 }
+                Trained parameters = new Trained(mode, network, head, updater.normalizesStepSize());
                 observer.started(mode, k, draw, network);
 
                 int n = drawn.examples.length;
@@ -716,7 +716,7 @@ public final class Adaptation {
         final List<Pair<String, Parameter>> updated = new ArrayList<>();
         final Map<String, Double> scales = new LinkedHashMap<>();
 
-        Trained(AdaptMode mode, MultiTaskNetwork network, Block head) {
+        Trained(AdaptMode mode, MultiTaskNetwork network, Block head, boolean stepSizeNormalized) {
             if (mode.trainsTrunk()) {
                 Set<Parameter> self = Collections.newSetFromMap(new IdentityHashMap<>());
                 self.addAll(network.selfUpdatedParameters());
@@ -732,7 +732,7 @@ public final class Adaptation {
                 all.forEach((name, p) -> {
                     if (p.requiresGradient() && !self.contains(p)) {
                         updated.add(new Pair<>("network_" + name, p));
-                        double scale = network.learningRateScale(p);
+                        double scale = network.learningRateScale(p, stepSizeNormalized);
                         if (scale != 1.0) {
                             scales.put("network_" + name, scale);
                         }

@@ -523,7 +523,7 @@ public final class MultiTaskTrainer {
             updater.retain(trainable.stream().map(Pair::getKey).collect(java.util.stream.Collectors.toSet()));
             learningRateScales = new LinkedHashMap<>();
             for (Pair<String, Parameter> p : trainable) {
-                double scale = p.getKey().startsWith("weighting_") ? 1.0 : network.learningRateScale(p.getValue());
+                double scale = p.getKey().startsWith("weighting_") ? 1.0 : network.learningRateScale(p.getValue(), updater.normalizesStepSize());
                 if (scale != 1.0) {
                     learningRateScales.put(p.getKey(), scale);
                 }

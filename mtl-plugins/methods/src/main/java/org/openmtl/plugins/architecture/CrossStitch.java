@@ -36,9 +36,13 @@ import org.openmtl.api.task.Task;
  * network computes exactly independent networks. {@code structure()} reports each unit's α
  * (rounded; a per-channel unit's mean over its channels).
  *
- * <p>The units train with their own learning rate, {@code lr.scale} times the run's (the paper
- * scales the units' learning rate by 10<sup>2</sup>–10<sup>3</sup> relative to the base network and
- * uses 10<sup>3</sup>; the default here), through {@link MultiTaskNetwork#learningRateScale}.
+ * <p>The units train with their own learning rate, through {@link MultiTaskNetwork#learningRateScale}:
+ * under SGD {@code lr.scale} times the run's (the paper, trained with SGD, scales the units'
+ * learning rate by 10<sup>2</sup>–10<sup>3</sup> relative to the base network and uses
+ * 10<sup>3</sup>; the default here), under a step-normalizing optimizer (Adam, AdamW) {@code
+ * lr.scale.adaptive} times (1 by default: Adam's step is about the learning rate whatever the
+ * gradient's size, so the paper's multiplier, which makes up for the units' small gradients under
+ * SGD, would move α by about 1 per step).
  */
 public final class CrossStitch implements Architecture {
 
@@ -48,10 +52,12 @@ public final class CrossStitch implements Architecture {
     private final String unitsKey;
     private final boolean perChannel;
     private final double alphaLearningRateScale;
+    private final double alphaLearningRateScaleAdaptive;
 
     CrossStitch(TrunkHeadDesign design, double alphaSelf, List<Integer> unitsAfter, String unitsKey,
-            boolean perChannel, double alphaLearningRateScale) {
+            boolean perChannel, double alphaLearningRateScale, double alphaLearningRateScaleAdaptive) {
         this.alphaLearningRateScale = alphaLearningRateScale;
+        this.alphaLearningRateScaleAdaptive = alphaLearningRateScaleAdaptive;
         this.design = design;
         this.alphaSelf = alphaSelf;
         this.unitsAfter = List.copyOf(unitsAfter);
@@ -116,7 +122,8 @@ public final class CrossStitch implements Architecture {
                         manager));
             }
         }
-        return new Network(holder, tasks, columns, heads, alphas, alphaLearningRateScale);
+        return new Network(holder, tasks, columns, heads, alphas, alphaLearningRateScale,
+                alphaLearningRateScaleAdaptive);
     }
 
     private static List<Integer> range(int n) {
@@ -157,12 +164,14 @@ public final class CrossStitch implements Architecture {
         private final Map<String, Block> heads;
         private final Map<Integer, Parameter> alphas;
         private final double alphaLearningRateScale;
+        private final double alphaLearningRateScaleAdaptive;
         private final List<Parameter> shared = new ArrayList<>();
         private final Map<String, List<Parameter>> own = new LinkedHashMap<>();
 
         Network(NetworkHolder holder, List<Task> tasks, List<List<Block>> columns, Map<String, Block> heads,
-                Map<Integer, Parameter> alphas, double alphaLearningRateScale) {
+                Map<Integer, Parameter> alphas, double alphaLearningRateScale, double alphaLearningRateScaleAdaptive) {
             this.alphaLearningRateScale = alphaLearningRateScale;
+            this.alphaLearningRateScaleAdaptive = alphaLearningRateScaleAdaptive;
             this.holder = holder;
             this.tasks = tasks.stream().map(Task::name).toList();
             this.columns = columns;
@@ -236,10 +245,19 @@ public final class CrossStitch implements Architecture {
             return p;
         }
 
-        /** The units' α train {@code lr.scale} times faster than the weights (the paper's setting). */
+        /** Under SGD the units' α train {@code lr.scale} times faster than the weights (the paper's setting). */
         @Override
         public double learningRateScale(Parameter parameter) {
             return alphas.containsValue(parameter) ? alphaLearningRateScale : 1.0;
+        }
+
+        /** {@code lr.scale} under SGD, {@code lr.scale.adaptive} under Adam and AdamW. */
+        @Override
+        public double learningRateScale(Parameter parameter, boolean stepSizeNormalized) {
+            if (!alphas.containsValue(parameter)) {
+                return 1.0;
+            }
+            return stepSizeNormalized ? alphaLearningRateScaleAdaptive : alphaLearningRateScale;
         }
 
         @Override

@@ -29,9 +29,14 @@ public final class CrossStitchFactory implements PluginFactory<Architecture> {
                             "One T x T alpha per channel of the stage's output (convolution channels, or features of a"
                                     + " fully connected stage) instead of one per unit shared over the channels."),
                     ConfigKey.number("lr.scale", 1000.0, 1e-6, 1e6,
-                            "The cross-stitch units' learning rate as a multiple of the run's (a parameter group of its"
-                                    + " own); the paper trains the units 10^2-10^3 times faster than the network and"
-                                    + " uses 10^3. 1 trains them like every other parameter."))
+                            "Under SGD, the cross-stitch units' learning rate as a multiple of the run's (a parameter"
+                                    + " group of its own); the paper, trained with SGD, trains the units 10^2-10^3 times"
+                                    + " faster than the network and uses 10^3. 1 trains them like every other parameter."),
+                    ConfigKey.number("lr.scale.adaptive", 1.0, 1e-6, 1e6,
+                            "The same multiple under optimizers that normalize each parameter's step (adam, adamw):"
+                                    + " their step is about the learning rate whatever the gradient's size, so the"
+                                    + " paper's multiplier, which makes up for the units' small gradients under SGD,"
+                                    + " would move alpha by about lr x 1000 per step; 1 by default."))
             .build();
 
     /** Creates the factory (called by {@link java.util.ServiceLoader}). */
@@ -55,6 +60,7 @@ public final class CrossStitchFactory implements PluginFactory<Architecture> {
             }
         }
         return new CrossStitch(TrunkHeadDesign.from(config), config.getDouble("alpha.self"), units,
-                config.qualifiedKey("units.after"), config.getBoolean("alpha.per-channel"), config.getDouble("lr.scale"));
+                config.qualifiedKey("units.after"), config.getBoolean("alpha.per-channel"), config.getDouble("lr.scale"),
+                config.getDouble("lr.scale.adaptive"));
     }
 }

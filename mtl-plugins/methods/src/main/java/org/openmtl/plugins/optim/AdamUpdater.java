@@ -30,6 +30,12 @@ final class AdamUpdater extends ScheduledUpdater {
         this.decoupled = settings.decoupled();
     }
 
+    /** Adam's step is lr·m̂/(√v̂ + ε), about lr whatever the gradient's scale. */
+    @Override
+    public boolean normalizesStepSize() {
+        return true;
+    }
+
     @Override
     int momentCount() {
         return 2;

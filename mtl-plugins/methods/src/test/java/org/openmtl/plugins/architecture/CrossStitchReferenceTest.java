@@ -72,8 +72,9 @@ class CrossStitchReferenceTest {
     void theUnitsAndTheBranchingLogitsTrainWithTheirOwnLearningRate() {
         List<Task> tasks = List.of(Task.regression("a", 1, 0), Task.regression("b", 1, 1));
         try (NDManager manager = ContractTensors.newManager()) {
-            for (String[] settings : new String[][] {{}, {"lr.scale=7"}}) {
+            for (String[] settings : new String[][] {{}, {"lr.scale=7", "lr.scale.adaptive=3"}}) {
                 double scale = settings.length == 0 ? 1000 : 7;
+                double adaptive = settings.length == 0 ? 1 : 3;
                 ContractTensors.seedEngine(1);
                 MultiTaskNetwork network = TestPlugins.create(new CrossStitchFactory(), settings)
                         .build(new NetworkContext(tasks, new Shape(6), manager, 1));
@@ -81,6 +82,8 @@ class CrossStitchReferenceTest {
                 assertFalse(alphas.isEmpty());
                 for (Parameter p : network.block().getParameters().values()) {
                     assertEquals(alphas.contains(p) ? scale : 1.0, network.learningRateScale(p), p.getName());
+                    assertEquals(alphas.contains(p) ? scale : 1.0, network.learningRateScale(p, false), p.getName());
+                    assertEquals(alphas.contains(p) ? adaptive : 1.0, network.learningRateScale(p, true), p.getName());
                 }
             }
             ContractTensors.seedEngine(1);

@@ -1,7 +1,9 @@
 package org.openmtl.plugins.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -66,6 +68,29 @@ class LearningRateScaleTest {
             ParameterUpdater updater = UpdateSequences.updater(new SgdFactory(), "lr=" + LR);
             NDArray w = manager.create(new float[] {1f});
             assertThrows(IllegalArgumentException.class, () -> updater.update("w", w, manager.create(new float[] {1f}), 0));
+        }
+    }
+
+    /**
+     * Adam and AdamW say they normalize the step (a gradient 1000 times smaller moves the parameter
+     * as far, up to ε), which is why a network may ask for another factor under them; SGD's step grows
+     * with the gradient and it says so.
+     */
+    @Test
+    void adamNormalizesTheStepSizeAndSgdDoesNot() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            for (var factory : java.util.List.of(new AdamFactory(), new AdamWFactory())) {
+                ParameterUpdater updater = UpdateSequences.updater(factory, "lr=" + LR);
+                assertTrue(updater.normalizesStepSize(), factory.descriptor().name());
+                NDArray small = manager.create(new float[] {0f});
+                NDArray large = manager.create(new float[] {0f});
+                updater.update("small", small, manager.create(new float[] {1e-3f}));
+                updater.update("large", large, manager.create(new float[] {1f}));
+                updater.endStep();
+                assertEquals(large.getFloat(), small.getFloat(), 1e-3 * LR, factory.descriptor().name());
+            }
+            ParameterUpdater sgd = UpdateSequences.updater(new SgdFactory(), "lr=" + LR);
+            assertFalse(sgd.normalizesStepSize());
         }
     }
 }
