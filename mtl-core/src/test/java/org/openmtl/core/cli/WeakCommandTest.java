@@ -1,0 +1,162 @@
+package org.openmtl.core.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openmtl.core.result.ResultFiles;
+import org.openmtl.core.weak.TinyMnist;
+
+/**
+ * {@code ./mtl weak} end to end on a few hundred MNIST-shaped images: the label model's
+ * probabilistic labels train an end model that is tested on gold labels; bad input exits 2 with a
+ * message naming what is wrong and nothing written.
+ */
+class WeakCommandTest {
+
+    @TempDir static Path data;
+    @TempDir Path dir;
+
+    private static int[] trainDigits;
+
+    @BeforeAll
+    static void writeImages() throws Exception {
+        trainDigits = TinyMnist.write(data, 600, 200, 5);
+    }
+
+    private record Outcome(int exitCode, String out, String err) {}
+
+    private static synchronized Outcome execute(List<String> args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args.toArray(String[]::new));
+            return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private Outcome weak(String... more) {
+        List<String> args = new ArrayList<>(List.of("weak", "dataset=mnist-weak", "data.dir=" + data,
+                "architecture=hard-sharing", "architecture.hard-sharing.trunk=mlp",
+                "architecture.hard-sharing.mlp.hidden=32", "architecture.hard-sharing.head.hidden=",
+                "epochs=4", "batch.size=32", "checkpoint=false", "diagnostics.gradients=false", "threads=1",
+                "progress=none", "seed=3", "output.dir=" + dir.resolve("out")));
+        args.addAll(List.of(more));
+        return execute(args);
+    }
+
+    private void assertBadInput(Outcome o, String... fragments) {
+        assertEquals(2, o.exitCode(), o.out() + o.err());
+        for (String f : fragments) {
+            assertTrue(o.err().contains(f), "'" + f + "' missing from: " + o.err());
+        }
+        assertFalse(o.err().contains("\tat "), "no stack trace for bad input: " + o.err());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing is written for bad input");
+    }
+
+    private static double number(JsonObject o, String... path) {
+        JsonElement e = o;
+        for (String p : path) {
+            e = e.getAsJsonObject().get(p);
+        }
+        return e.getAsDouble();
+    }
+
+    @Test
+    void theLabelModelsLabelsTrainAnEndModelThatIsTestedOnGoldLabels() throws Exception {
+        Outcome o = weak("label-model=metal");
+        assertEquals(0, o.exitCode(), o.out() + o.err());
+        Path out = dir.resolve("out");
+        assertTrue(o.out().contains(out.resolve("weak.json").toString()), o.out());
+        assertTrue(Files.isRegularFile(out.resolve("result.json")));
+        assertTrue(Files.readString(out.resolve("weak.md")).contains("## End model on the test split"));
+        JsonObject weak = ResultFiles.readJson(out.resolve("weak.json")).getAsJsonObject();
+        assertEquals("completed", weak.get("status").getAsString());
+        assertEquals("metal", weak.getAsJsonObject("label_model").get("name").getAsString());
+        assertEquals(540, weak.getAsJsonObject("votes").get("examples").getAsInt());
+        // the planted sources are far better than chance, so are the labels MeTaL draws from them
+        assertTrue(number(weak, "label_model", "train", "coarse", "accuracy_covered") > 0.8, weak.toString());
+        assertTrue(number(weak, "label_model", "train", "fine", "accuracy_covered") > 0.5, weak.toString());
+        JsonArray sources = weak.getAsJsonArray("sources");
+        assertEquals(7, sources.size());
+        for (JsonElement s : sources) {
+            JsonObject source = s.getAsJsonObject();
+            double planted = source.get("planted_accuracy").getAsDouble();
+            double estimated = source.get("estimated_accuracy").getAsDouble();
+            assertEquals(estimated - planted, source.get("error").getAsDouble(), 1e-12);
+        }
+        assertEquals(List.of("coarse-b:coarse-copy"), List.of(weak.getAsJsonObject("label_model")
+                .getAsJsonArray("dependencies").get(0).getAsString()));
+        // trained on soft labels only, the end model reads the digits of held-out images; a class
+        // shifted by one between label model and dataset would leave fine near 0
+        assertTrue(number(weak, "end_model", "test", "coarse", "accuracy") > 0.8, weak.toString());
+        assertTrue(number(weak, "end_model", "test", "fine", "accuracy") > 0.6, weak.toString());
+        JsonObject result = ResultFiles.readJson(out.resolve("result.json")).getAsJsonObject();
+        assertEquals(number(result, "tasks", "fine", "accuracy"), number(weak, "end_model", "test", "fine", "accuracy"));
+        assertEquals("metal", result.getAsJsonObject("provenance").getAsJsonObject("weak").get("label_model").getAsString());
+    }
+
+    @Test
+    void votesFromACsvFileReplaceTheDatasetsOwnAndHaveNoPlantedAccuracies() throws Exception {
+        // one source right on every coarse label, one on the fine label of every other example
+        StringBuilder csv = new StringBuilder("oracle[coarse],half[fine]\n");
+        for (int i = 0; i < 540; i++) {
+            int d = trainDigits[i];
+            csv.append(d < 5 ? 1 : 2).append(',').append(i % 2 == 0 ? String.valueOf(d + 1) : "").append('\n');
+        }
+        Path votes = dir.resolve("votes.csv");
+        Files.writeString(votes, csv);
+        Outcome o = weak("label-model=majority-vote", "weak.votes=" + votes, "epochs=1");
+        assertEquals(0, o.exitCode(), o.out() + o.err());
+        JsonObject weak = ResultFiles.readJson(dir.resolve("out").resolve("weak.json")).getAsJsonObject();
+        assertEquals(votes.toString(), weak.getAsJsonObject("votes").get("from").getAsString());
+        assertEquals(1.0, number(weak, "label_model", "train", "coarse", "accuracy_covered"));
+        assertEquals(1.0, number(weak, "label_model", "train", "coarse", "accuracy_all"));
+        JsonObject half = weak.getAsJsonArray("sources").get(1).getAsJsonObject();
+        assertEquals(0.5, half.get("coverage").getAsDouble());
+        assertNull(half.get("planted_accuracy"));
+        assertEquals(0, weak.getAsJsonObject("label_model").getAsJsonArray("dependencies").size());
+    }
+
+    @Test
+    void aMalformedVotesFileExits2NamingFileLineAndColumnWithNothingWritten() throws Exception {
+        Path votes = dir.resolve("bad.csv");
+        Files.writeString(votes, "a[coarse],b[fine]\n1,3\n1,11\n");
+        assertBadInput(weak("weak.votes=" + votes), votes.toString(), "line 3, column 2 (source 'b')",
+                "class 11 is outside the classes 1..10 of task 'fine'");
+        Files.writeString(votes, "a[coarse],b[fine]\n1,3\n");
+        assertBadInput(weak("weak.votes=" + votes), votes.toString(), "holds 1 example rows; expected 540");
+        Files.writeString(votes, "");
+        assertBadInput(weak("weak.votes=" + votes), votes.toString(), "is empty");
+    }
+
+    @Test
+    void badKeysExit2WithNothingWritten() {
+        assertBadInput(weak("label-model=snorkel"), "label-model", "snorkel", "metal");
+        assertBadInput(weak("weak.dependencies=coarse-b:nobody"), "weak.dependencies", "'coarse-b:nobody'",
+                "coarse-copy");
+        assertBadInput(weak("tasks=fine"), "tasks: ./mtl weak trains every task");
+        assertBadInput(weak("dataset=synthetic"), "dataset 'synthetic' carries no labeling sources", "weak.votes");
+    }
+}
