@@ -253,6 +253,9 @@ public final class RunKeys {
     /** {@code ./mtl weak}: the dependent pairs of sources the label model is told about. */
     public static final String WEAK_DEPENDENCIES = "weak.dependencies";
 
+    /** {@code ./mtl weak}: the subsumptions between the tasks of a dataset that defines none. */
+    public static final String WEAK_SUBSUMPTIONS = "weak.subsumptions";
+
     /** The keys of {@code ./mtl weak}, beside the run keys of its end model. */
     private static final List<ConfigKey> WEAK_KEYS = List.of(
             ConfigKey.string(LABEL_MODEL, "metal",
@@ -266,7 +269,11 @@ public final class RunKeys {
             ConfigKey.string(WEAK_DEPENDENCIES, "dataset",
                     "./mtl weak: the dependent pairs of sources given to the label model: dataset (the pairs the"
                             + " dataset declares; none for a CSV file), none, or pairs of source names a:b separated by"
-                            + " commas."));
+                            + " commas."),
+            ConfigKey.string(WEAK_SUBSUMPTIONS, "",
+                    "./mtl weak, with weak.votes on a dataset that defines no task graph: the subsumptions between its"
+                            + " classification tasks, coarse>fine:c1,c2,... (the coarse class, 1-based, of each fine class"
+                            + " in order) separated by ';', e.g. coarse>fine:1,1,2,2. Empty: no relations."));
 
     private RunKeys() {}
 

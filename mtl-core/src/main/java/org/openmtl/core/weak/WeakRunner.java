@@ -185,6 +185,9 @@ public final class WeakRunner {
         }
         voteSummary.put("covered", coveredCount);
         voteSummary.put("tasks", graph.taskNames());
+        voteSummary.put("subsumptions", graph.subsumptions().stream().map(r -> graph.taskName(r.coarse()) + ">"
+                + graph.taskName(r.fine()) + ":" + Arrays.stream(r.coarseOfFine()).mapToObj(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(","))).toList());
         out.put("votes", voteSummary);
         out.put("sources", sources);
         Map<String, Object> end = new LinkedHashMap<>();
@@ -223,6 +226,12 @@ public final class WeakRunner {
         String file = keys.get(RunKeys.WEAK_VOTES);
         Optional<WeakSupervision> own = dataset instanceof WeaklyLabelledDataset w
                 ? Optional.of(w.weakSupervision()) : Optional.empty();
+        String subsumptions = keys.get(RunKeys.WEAK_SUBSUMPTIONS);
+        if (own.isPresent() && !subsumptions.isEmpty()) {
+            throw new ConfigException(RunKeys.WEAK_SUBSUMPTIONS + ": dataset '" + datasetName + "' defines its own task"
+                    + " graph; the key applies to datasets without one (set in "
+                    + source.origin(RunKeys.WEAK_SUBSUMPTIONS) + ")");
+        }
         int trainSize = dataset.size(Split.TRAIN);
         if (file.isEmpty()) {
             WeakSupervision weak = own.orElseThrow(() -> new ConfigException("dataset '" + datasetName
@@ -238,7 +247,8 @@ public final class WeakRunner {
             return new Input(new WeakSupervision(weak.graph(), weak.votes(), deps, weak.plantedAccuracies()),
                     "dataset " + datasetName);
         }
-        TaskGraph graph = own.map(WeakSupervision::graph).orElseGet(() -> flatGraph(dataset, datasetName));
+        TaskGraph graph = own.isPresent() ? own.get().graph()
+                : graph(dataset, datasetName, subsumptions, source.origin(RunKeys.WEAK_SUBSUMPTIONS));
         Path path = Path.of(file);
         SourceVotes votes = SourceVotesCsv.read(path, graph, -1);
         if (votes.exampleCount() != trainSize) {
@@ -265,8 +275,11 @@ public final class WeakRunner {
         return new SourceVotes(votes.graph(), votes.sources(), rows);
     }
 
-    /** A dataset without sources of its own: its classification tasks, no relations between them. */
-    private static TaskGraph flatGraph(MultiTaskDataset dataset, String datasetName) {
+    /**
+     * The task graph of a dataset without sources of its own: its classification tasks, with the
+     * subsumptions {@code weak.subsumptions} gives.
+     */
+    private static TaskGraph graph(MultiTaskDataset dataset, String datasetName, String subsumptions, String origin) {
         TaskGraph.Builder builder = TaskGraph.builder();
         int added = 0;
         for (Task task : dataset.tasks()) {
@@ -278,7 +291,38 @@ public final class WeakRunner {
         if (added == 0) {
             throw new ConfigException("dataset '" + datasetName + "' has no classification task for weak supervision");
         }
-        return builder.build();
+        if (subsumptions.isEmpty()) {
+            return builder.build();
+        }
+        for (String relation : subsumptions.split(";")) {
+            String r = relation.trim();
+            int gt = r.indexOf('>');
+            int colon = r.indexOf(':');
+            if (gt <= 0 || colon < gt + 2) {
+                throw new ConfigException(RunKeys.WEAK_SUBSUMPTIONS + ": '" + r + "' is not coarse>fine:c1,c2,...;"
+                        + " expected the coarse task, '>', the fine task, ':' and the coarse class of each fine class"
+                        + " (set in " + origin + ")");
+            }
+            String coarse = r.substring(0, gt).trim();
+            String fine = r.substring(gt + 1, colon).trim();
+            String[] classes = r.substring(colon + 1).split(",");
+            int[] coarseOfFine = new int[classes.length];
+            try {
+                for (int i = 0; i < classes.length; i++) {
+                    coarseOfFine[i] = Integer.parseInt(classes[i].trim());
+                }
+                builder.addSubsumption(coarse, fine, coarseOfFine);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(RunKeys.WEAK_SUBSUMPTIONS + ": '" + r + "': "
+                        + (e instanceof NumberFormatException ? "'" + r.substring(colon + 1).trim()
+                                + "' are not whole numbers" : e.getMessage()) + " (set in " + origin + ")", e);
+            }
+        }
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(RunKeys.WEAK_SUBSUMPTIONS + ": " + e.getMessage() + " (set in " + origin + ")", e);
+        }
     }
 
     private static SourceDependencies dependencies(String value, SourceVotes votes, SourceDependencies declared,

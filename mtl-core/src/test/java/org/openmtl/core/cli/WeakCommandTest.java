@@ -151,6 +151,57 @@ class WeakCommandTest {
         assertBadInput(weak("weak.votes=" + votes), votes.toString(), "is empty");
     }
 
+    private Outcome synthetic(Path votes, String... more) {
+        List<String> args = new ArrayList<>(List.of("weak", "dataset=synthetic", "dataset.synthetic.kind=classification",
+                "dataset.synthetic.tasks=2", "dataset.synthetic.classes=4", "dataset.synthetic.train.examples=40",
+                "dataset.synthetic.validation.examples=10", "dataset.synthetic.test.examples=10",
+                "label-model=majority-vote", "weak.votes=" + votes, "epochs=1", "batch.size=16", "checkpoint=false",
+                "diagnostics.gradients=false", "threads=1", "progress=none", "output.dir=" + dir.resolve("out")));
+        args.addAll(List.of(more));
+        return execute(args);
+    }
+
+    @Test
+    void aDatasetWithoutATaskGraphTakesItsSubsumptionsFromTheConfiguration() throws Exception {
+        Path votes = dir.resolve("votes.csv");
+        StringBuilder csv = new StringBuilder("both[t0;t1],fine[t1]\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i % 2 == 0 ? "t0:1;t1:2" : "t0:2").append(',').append(i % 3 == 0 ? "" : "4").append('\n');
+        }
+        Files.writeString(votes, csv);
+        Outcome o = synthetic(votes, "weak.subsumptions=t0>t1:1,1,2,2");
+        assertEquals(0, o.exitCode(), o.out() + o.err());
+        JsonObject weak = ResultFiles.readJson(dir.resolve("out").resolve("weak.json")).getAsJsonObject();
+        assertEquals("t0>t1:1,1,2,2", weak.getAsJsonObject("votes").getAsJsonArray("subsumptions").get(0).getAsString());
+        assertTrue(weak.getAsJsonObject("end_model").getAsJsonObject("test").has("t1"), weak.toString());
+    }
+
+    @Test
+    void aVoteAgainstTheConfiguredSubsumptionsAndABadRelationExit2() throws Exception {
+        Path votes = dir.resolve("votes.csv");
+        Files.writeString(votes, "both[t0;t1]\n" + "t0:1;t1:2\n".repeat(39) + "t0:1;t1:3\n");
+        assertBadInput(synthetic(votes, "weak.subsumptions=t0>t1:1,1,2,2"), votes.toString(),
+                "line 41, column 1 (source 'both'): 't0:1;t1:3' contradicts the task graph", "t1:3->t0:2");
+        // without the relation the same vote is allowed: nothing to contradict
+        Files.writeString(votes, "both[t0;t1]\n" + "t0:1;t1:3\n".repeat(40));
+        assertEquals(0, synthetic(votes, "epochs=1").exitCode());
+        deleteOutput();
+        assertBadInput(synthetic(votes, "weak.subsumptions=t0>t1:1,2"), "weak.subsumptions", "one coarse class per fine"
+                + " class: 4, got 2");
+        assertBadInput(synthetic(votes, "weak.subsumptions=t0:t1"), "weak.subsumptions", "is not coarse>fine:c1,c2");
+        assertBadInput(synthetic(votes, "weak.subsumptions=t0>t1:1,x,2,2"), "weak.subsumptions", "are not whole numbers");
+        assertBadInput(weak("weak.subsumptions=coarse>fine:1,1,1,1,1,2,2,2,2,2"), "weak.subsumptions",
+                "dataset 'mnist-weak' defines its own task graph");
+    }
+
+    private void deleteOutput() throws Exception {
+        try (var files = Files.walk(dir.resolve("out"))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     @Test
     void badKeysExit2WithNothingWritten() {
         assertBadInput(weak("label-model=snorkel"), "label-model", "snorkel", "metal");
