@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.openmtl.api.data.MultiTaskBatch;
 import org.openmtl.api.data.MultiTaskDataset;
@@ -61,7 +62,7 @@ public final class SoftLabelledDataset implements MultiTaskDataset {
                             + data.tasks().stream().map(Task::name).toList()));
             if (task.type() != TaskType.CLASSIFICATION || task.outputs() != graph.cardinality(t)) {
                 throw new IllegalArgumentException("task '" + name + "' has " + graph.cardinality(t)
-                        + " classes in the task graph but is a " + task.type().name().toLowerCase(java.util.Locale.ROOT)
+                        + " classes in the task graph but is a " + task.type().name().toLowerCase(Locale.ROOT)
                         + " task with " + task.outputs() + " outputs in the dataset");
             }
             graphTask.put(name, t);

@@ -2,6 +2,7 @@ package org.openmtl.core.weak;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.openmtl.api.data.DataException;
 import org.openmtl.api.data.MultiTaskDataset;
 import org.openmtl.api.data.Split;
@@ -187,7 +189,7 @@ public final class WeakRunner {
         voteSummary.put("tasks", graph.taskNames());
         voteSummary.put("subsumptions", graph.subsumptions().stream().map(r -> graph.taskName(r.coarse()) + ">"
                 + graph.taskName(r.fine()) + ":" + Arrays.stream(r.coarseOfFine()).mapToObj(String::valueOf)
-                        .collect(java.util.stream.Collectors.joining(","))).toList());
+                        .collect(Collectors.joining(","))).toList());
         out.put("votes", voteSummary);
         out.put("sources", sources);
         Map<String, Object> end = new LinkedHashMap<>();
@@ -368,7 +370,7 @@ public final class WeakRunner {
                     int[] chunk = Arrays.copyOfRange(gold, from, Math.min(gold.length, from + SCORE_CHUNK));
                     try (NDManager step = manager.newSubManager()) {
                         NDArray truth = dataset.batch(step, Split.TRAIN, chunk, List.of(task)).target(task).labels();
-                        long[] classes = truth.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+                        long[] classes = truth.toType(DataType.INT64, false).toLongArray();
                         for (int i = 0; i < chunk.length; i++) {
                             boolean right = labels.mostProbable(t, chunk[i]) == classes[i] + 1;
                             rightAll += right ? 1 : 0;

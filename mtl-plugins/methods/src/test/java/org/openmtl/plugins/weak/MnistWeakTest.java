@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -150,7 +151,7 @@ class MnistWeakTest {
         for (int i = 0; i < a.exampleCount(); i++) {
             for (int j = 0; j < a.sourceCount(); j++) {
                 assertArrayEquals(a.voteVector(i, j), b.voteVector(i, j));
-                differs |= !java.util.Arrays.equals(a.voteVector(i, j), c.voteVector(i, j));
+                differs |= !Arrays.equals(a.voteVector(i, j), c.voteVector(i, j));
             }
         }
         assertTrue(differs);
