@@ -139,6 +139,20 @@ public final class WeakRunner {
         WeakSupervision weak = input.weak();
         SourceVotes votes = weak.votes();
         TaskGraph graph = weak.graph();
+        boolean[] covered = new boolean[votes.exampleCount()];
+        for (int i = 0; i < covered.length; i++) {
+            for (int j = 0; j < votes.sourceCount() && !covered[i]; j++) {
+                covered[i] = !votes.abstains(i, j);
+            }
+        }
+        int coveredCount = 0;
+        for (boolean c : covered) {
+            coveredCount += c ? 1 : 0;
+        }
+        if (coveredCount == 0) {
+            throw new ConfigException("the votes of " + input.origin() + " abstain on all " + covered.length
+                    + " training examples: no source votes, nothing to label; expected votes on some examples");
+        }
         FittedLabelModel fitted;
         try {
             fitted = labelModel.fit(votes, weak.dependencies());
@@ -147,12 +161,6 @@ public final class WeakRunner {
                     + input.origin() + ": " + e.getMessage());
         }
         ProbabilisticLabels labels = fitted.predict(votes);
-        boolean[] covered = new boolean[votes.exampleCount()];
-        for (int i = 0; i < covered.length; i++) {
-            for (int j = 0; j < votes.sourceCount() && !covered[i]; j++) {
-                covered[i] = !votes.abstains(i, j);
-            }
-        }
         Map<String, Object> labelModelScores = scoreOnTrain(dataset, labels, covered);
         List<Map<String, Object>> sources = sources(weak, fitted.sourceAccuracies());
 
@@ -181,10 +189,6 @@ public final class WeakRunner {
         Map<String, Object> voteSummary = new LinkedHashMap<>();
         voteSummary.put("from", input.origin());
         voteSummary.put("examples", votes.exampleCount());
-        int coveredCount = 0;
-        for (boolean c : covered) {
-            coveredCount += c ? 1 : 0;
-        }
         voteSummary.put("covered", coveredCount);
         voteSummary.put("tasks", graph.taskNames());
         voteSummary.put("subsumptions", graph.subsumptions().stream().map(r -> graph.taskName(r.coarse()) + ">"

@@ -119,6 +119,32 @@ class WeakCommandTest {
     }
 
     @Test
+    void aRunIsReproducibleBitForBit() throws Exception {
+        Path first = dir.resolve("first");
+        Path second = dir.resolve("second");
+        assertEquals(0, weak("epochs=1", "output.dir=" + first).exitCode());
+        assertEquals(0, weak("epochs=1", "output.dir=" + second).exitCode());
+        JsonObject a = ResultFiles.readJson(first.resolve("weak.json")).getAsJsonObject();
+        JsonObject b = ResultFiles.readJson(second.resolve("weak.json")).getAsJsonObject();
+        for (String section : List.of("label_model", "votes", "sources")) {
+            assertEquals(a.get(section), b.get(section), section);
+        }
+        assertEquals(a.getAsJsonObject("end_model").get("test"), b.getAsJsonObject("end_model").get("test"));
+        // another seed draws other votes
+        Path third = dir.resolve("third");
+        assertEquals(0, weak("epochs=1", "seed=4", "output.dir=" + third).exitCode());
+        JsonObject c = ResultFiles.readJson(third.resolve("weak.json")).getAsJsonObject();
+        assertFalse(a.get("sources").equals(c.get("sources")));
+    }
+
+    @Test
+    void votesThatAbstainEverywhereExit2() throws Exception {
+        Path votes = dir.resolve("votes.csv");
+        Files.writeString(votes, "a[coarse],b[fine]\n" + ",0\n".repeat(540));
+        assertBadInput(weak("weak.votes=" + votes), "abstain on all 540 training examples");
+    }
+
+    @Test
     void votesFromACsvFileReplaceTheDatasetsOwnAndHaveNoPlantedAccuracies() throws Exception {
         // one source right on every coarse label, one on the fine label of every other example
         StringBuilder csv = new StringBuilder("oracle[coarse],half[fine]\n");
