@@ -1,5 +1,7 @@
 package org.openmtl.api.data;
 
+import java.util.Optional;
+import org.openmtl.api.weak.SourceVotes;
 import org.openmtl.api.weak.WeakSupervision;
 
 /**
@@ -17,4 +19,16 @@ public interface WeaklyLabelledDataset extends MultiTaskDataset {
      * @return the task graph (over this dataset's task names), votes and declared dependencies
      */
     WeakSupervision weakSupervision();
+
+    /**
+     * The same sources' votes on a held-out split, where the dataset has them: they let the label
+     * model be measured on the examples the end model is tested on (never trained on).
+     *
+     * @param split {@link Split#VALIDATION} or {@link Split#TEST}
+     * @return one vote row per example of the split, over the training votes' task graph and
+     *     sources; empty by default
+     */
+    default Optional<SourceVotes> heldOutVotes(Split split) {
+        return Optional.empty();
+    }
 }

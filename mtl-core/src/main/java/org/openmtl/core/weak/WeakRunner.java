@@ -71,7 +71,7 @@ public final class WeakRunner {
     }
 
     /** The votes with where they came from. */
-    private record Input(WeakSupervision weak, String origin) {}
+    private record Input(WeakSupervision weak, String origin, Optional<SourceVotes> testVotes) {}
 
     /**
      * Runs the label model and the end model and writes weak.json and weak.md.
@@ -139,12 +139,7 @@ public final class WeakRunner {
         WeakSupervision weak = input.weak();
         SourceVotes votes = weak.votes();
         TaskGraph graph = weak.graph();
-        boolean[] covered = new boolean[votes.exampleCount()];
-        for (int i = 0; i < covered.length; i++) {
-            for (int j = 0; j < votes.sourceCount() && !covered[i]; j++) {
-                covered[i] = !votes.abstains(i, j);
-            }
-        }
+        boolean[] covered = covered(votes);
         int coveredCount = 0;
         for (boolean c : covered) {
             coveredCount += c ? 1 : 0;
@@ -161,7 +156,11 @@ public final class WeakRunner {
                     + input.origin() + ": " + e.getMessage());
         }
         ProbabilisticLabels labels = fitted.predict(votes);
-        Map<String, Object> labelModelScores = scoreOnTrain(dataset, labels, covered);
+        Map<String, Object> labelModelScores = score(dataset, Split.TRAIN, labels, covered);
+        Optional<Map<String, Object>> labelModelTest = input.testVotes().map(t -> {
+            ProbabilisticLabels testLabels = fitted.predict(t);
+            return score(dataset, Split.TEST, testLabels, covered(t));
+        });
         List<Map<String, Object>> sources = sources(weak, fitted.sourceAccuracies());
 
         SoftLabelledDataset soft;
@@ -185,6 +184,7 @@ public final class WeakRunner {
         model.put("dependencies", weak.dependencies().pairs().stream()
                 .map(p -> votes.sources().get(p.first()).name() + ":" + votes.sources().get(p.second()).name()).toList());
         model.put("train", labelModelScores);
+        labelModelTest.ifPresent(t -> model.put("test", t));
         out.put("label_model", model);
         Map<String, Object> voteSummary = new LinkedHashMap<>();
         voteSummary.put("from", input.origin());
@@ -250,8 +250,16 @@ public final class WeakRunner {
             }
             SourceDependencies deps = dependencies(keys.get(RunKeys.WEAK_DEPENDENCIES), weak.votes(),
                     weak.dependencies(), source);
+            Optional<SourceVotes> testVotes = ((WeaklyLabelledDataset) dataset).heldOutVotes(Split.TEST);
+            testVotes.ifPresent(t -> {
+                if (t.exampleCount() != dataset.size(Split.TEST) || !t.graph().equals(weak.graph())
+                        || !t.sources().equals(weak.votes().sources())) {
+                    throw new IllegalStateException("dataset '" + datasetName + "' gives test votes that do not match"
+                            + " its test split or its training votes' sources");
+                }
+            });
             return new Input(new WeakSupervision(weak.graph(), weak.votes(), deps, weak.plantedAccuracies()),
-                    "dataset " + datasetName);
+                    "dataset " + datasetName, testVotes);
         }
         TaskGraph graph = own.isPresent() ? own.get().graph()
                 : graph(dataset, datasetName, subsumptions, source.origin(RunKeys.WEAK_SUBSUMPTIONS));
@@ -267,7 +275,7 @@ public final class WeakRunner {
         }
         SourceDependencies deps = dependencies(keys.get(RunKeys.WEAK_DEPENDENCIES), votes, SourceDependencies.none(),
                 source);
-        return new Input(new WeakSupervision(graph, votes, deps, Optional.empty()), path.toString());
+        return new Input(new WeakSupervision(graph, votes, deps, Optional.empty()), path.toString(), Optional.empty());
     }
 
     /** The first examples of the votes: a CSV file for the full split, under dataset.train.limit. */
@@ -354,26 +362,37 @@ public final class WeakRunner {
         return SourceDependencies.of(pairs);
     }
 
+    /** Per example, whether any source voted on it. */
+    private static boolean[] covered(SourceVotes votes) {
+        boolean[] covered = new boolean[votes.exampleCount()];
+        for (int i = 0; i < covered.length; i++) {
+            for (int j = 0; j < votes.sourceCount() && !covered[i]; j++) {
+                covered[i] = !votes.abstains(i, j);
+            }
+        }
+        return covered;
+    }
+
     /**
-     * The label model's accuracy on the training split against its gold labels where the dataset
-     * has them: over the examples some source voted on, and over all (the uncovered ones labelled by
-     * the model's prior).
+     * The label model's accuracy on a split against its gold labels where the dataset has them:
+     * over the examples some source voted on, and over all (the uncovered ones labelled by the
+     * model's prior).
      */
-    private static Map<String, Object> scoreOnTrain(MultiTaskDataset dataset, ProbabilisticLabels labels,
+    private static Map<String, Object> score(MultiTaskDataset dataset, Split split, ProbabilisticLabels labels,
             boolean[] covered) {
         TaskGraph graph = labels.graph();
         Map<String, Object> out = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             for (int t = 0; t < graph.taskCount(); t++) {
                 String task = graph.taskName(t);
-                int[] gold = dataset.labelled(Split.TRAIN, task);
+                int[] gold = dataset.labelled(split, task);
                 long rightCovered = 0;
                 long countCovered = 0;
                 long rightAll = 0;
                 for (int from = 0; from < gold.length; from += SCORE_CHUNK) {
                     int[] chunk = Arrays.copyOfRange(gold, from, Math.min(gold.length, from + SCORE_CHUNK));
                     try (NDManager step = manager.newSubManager()) {
-                        NDArray truth = dataset.batch(step, Split.TRAIN, chunk, List.of(task)).target(task).labels();
+                        NDArray truth = dataset.batch(step, split, chunk, List.of(task)).target(task).labels();
                         long[] classes = truth.toType(DataType.INT64, false).toLongArray();
                         for (int i = 0; i < chunk.length; i++) {
                             boolean right = labels.mostProbable(t, chunk[i]) == classes[i] + 1;

