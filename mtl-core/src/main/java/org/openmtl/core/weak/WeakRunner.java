@@ -115,7 +115,7 @@ public final class WeakRunner {
             }
         });
         values.putIfAbsent(RunKeys.OUTPUT_DIR, "runs/weak");
-        RunConfig config = mtl.configure(ConfigSource.of(values));
+        RunConfig config = mtl.configure(source.withValues(values));
         Path output = config.outputDirectory();
         DirectoryChecks.writable(RunKeys.OUTPUT_DIR, output);
         DirectoryChecks.readable(RunKeys.DATA_DIR, config.dataDirectory());

@@ -236,6 +236,15 @@ class WeakCommandTest {
     }
 
     @Test
+    void aBadRunKeyInTheConfigFileIsNamedWithItsFileAndLine() throws Exception {
+        Path file = dir.resolve("weak.properties");
+        Files.writeString(file, "label-model=majority-vote\nepochs=many\n");
+        List<String> args = new ArrayList<>(List.of("weak", file.toString(), "dataset=mnist-weak", "data.dir=" + data,
+                "output.dir=" + dir.resolve("out")));
+        assertBadInput(execute(args), "epochs", "many", file.toString());
+    }
+
+    @Test
     void badKeysExit2WithNothingWritten() {
         assertBadInput(weak("label-model=snorkel"), "label-model", "snorkel", "metal");
         assertBadInput(weak("weak.dependencies=coarse-b:nobody"), "weak.dependencies", "'coarse-b:nobody'",
