@@ -138,7 +138,6 @@ public final class WeakRunner {
         Input input = input(dataset, config, weakKeys, source);
         WeakSupervision weak = input.weak();
         SourceVotes votes = weak.votes();
-        TaskGraph graph = weak.graph();
         boolean[] covered = covered(votes);
         int coveredCount = 0;
         for (boolean c : covered) {
@@ -176,18 +175,38 @@ public final class WeakRunner {
                 plugins.architecture(), plugins.weighting(), plugins.selector(), plugins.optimizer()),
                 Progress.forMode(config.progress()), Map.of("weak", weakProvenance)).train();
 
+        Map<String, String> resolved = new LinkedHashMap<>(weakKeys);
+        resolved.putAll(config.resolved());
+        modelConfigKeys(modelPlugin, modelKeys).forEach(resolved::put);
+        Map<String, Object> labelModelSection = new LinkedHashMap<>();
+        labelModelSection.put("name", modelName);
+        labelModelSection.put("dependencies", weak.dependencies().pairs().stream()
+                .map(p -> votes.sources().get(p.first()).name() + ":" + votes.sources().get(p.second()).name()).toList());
+        labelModelSection.put("train", labelModelScores);
+        labelModelTest.ifPresent(t -> labelModelSection.put("test", t));
+        Map<String, Object> out = summary(commandLine, labelModelSection, input.origin(), votes, coveredCount, sources,
+                result, output.resolve("result.json"), resolved);
+        try {
+            ResultFiles.writeJson(output.resolve("weak.json"), out);
+            DurableFiles.writeString(output.resolve("weak.md"), WeakSummary.markdown(out));
+        } catch (IOException e) {
+            throw new OutputWriteException("the weak supervision summary", output.resolve("weak.json"), e,
+                    "result.json holds the end model's result");
+        }
+        return out;
+    }
+
+    /** The content of weak.json. */
+    private static Map<String, Object> summary(String commandLine, Map<String, Object> labelModel, String origin,
+            SourceVotes votes, int coveredCount, List<Map<String, Object>> sources, Map<String, Object> result,
+            Path resultFile, Map<String, String> resolved) {
+        TaskGraph graph = votes.graph();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", result.get("status"));
         out.put("command", commandLine);
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("name", modelName);
-        model.put("dependencies", weak.dependencies().pairs().stream()
-                .map(p -> votes.sources().get(p.first()).name() + ":" + votes.sources().get(p.second()).name()).toList());
-        model.put("train", labelModelScores);
-        labelModelTest.ifPresent(t -> model.put("test", t));
-        out.put("label_model", model);
+        out.put("label_model", labelModel);
         Map<String, Object> voteSummary = new LinkedHashMap<>();
-        voteSummary.put("from", input.origin());
+        voteSummary.put("from", origin);
         voteSummary.put("examples", votes.exampleCount());
         voteSummary.put("covered", coveredCount);
         voteSummary.put("tasks", graph.taskNames());
@@ -198,23 +217,13 @@ public final class WeakRunner {
         out.put("sources", sources);
         Map<String, Object> end = new LinkedHashMap<>();
         end.put("status", result.get("status"));
-        end.put("result", output.resolve("result.json").toString());
+        end.put("result", resultFile.toString());
         end.put("test", result.getOrDefault("tasks", Map.of()));
         if (result.get("reason") != null) {
             end.put("reason", result.get("reason"));
         }
         out.put("end_model", end);
-        Map<String, String> resolved = new LinkedHashMap<>(weakKeys);
-        resolved.putAll(config.resolved());
-        modelConfigKeys(modelPlugin, modelKeys).forEach(resolved::put);
         out.put("config", resolved);
-        try {
-            ResultFiles.writeJson(output.resolve("weak.json"), out);
-            DurableFiles.writeString(output.resolve("weak.md"), WeakSummary.markdown(out));
-        } catch (IOException e) {
-            throw new OutputWriteException("the weak supervision summary", output.resolve("weak.json"), e,
-                    "result.json holds the end model's result");
-        }
         return out;
     }
 
