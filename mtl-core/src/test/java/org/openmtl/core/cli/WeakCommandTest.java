@@ -106,6 +106,7 @@ class WeakCommandTest {
         assertTrue(Files.readString(out.resolve("weak.md")).contains("## Label model on the test split"));
         JsonArray sources = weak.getAsJsonArray("sources");
         assertEquals(7, sources.size());
+        assertEquals("[\"coarse\",\"fine\"]", sources.get(4).getAsJsonObject().get("tasks").toString());
         for (JsonElement s : sources) {
             JsonObject source = s.getAsJsonObject();
             double planted = source.get("planted_accuracy").getAsDouble();

