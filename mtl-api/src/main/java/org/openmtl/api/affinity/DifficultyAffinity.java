@@ -2,6 +2,7 @@ package org.openmtl.api.affinity;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import org.openmtl.api.task.Losses;
 import org.openmtl.api.task.TaskType;
 
 /**
@@ -84,8 +85,7 @@ public final class DifficultyAffinity {
      */
     public static NDArray perExampleLoss(TaskType type, NDArray prediction, NDArray labels) {
         if (type == TaskType.CLASSIFICATION) {
-            NDArray index = labels.toType(DataType.INT64, false).reshape(-1, 1);
-            return prediction.logSoftmax(1).gather(index, 1).reshape(-1).neg();
+            return Losses.perExampleCrossEntropy(prediction, labels);
         }
         NDArray target = labels.toType(DataType.FLOAT32, false).reshape(prediction.getShape());
         NDArray squared = prediction.sub(target).square();

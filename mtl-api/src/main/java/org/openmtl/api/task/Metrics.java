@@ -9,7 +9,8 @@ public final class Metrics {
     private Metrics() {}
 
     /**
-     * Classification accuracy in [0, 1].
+     * Classification accuracy in [0, 1]. Against soft labels (see {@link Losses#isSoft}) a
+     * prediction counts as right when it picks the labels' most probable class.
      *
      * @return the metric
      */
@@ -17,15 +18,17 @@ public final class Metrics {
         return new Mean("accuracy", true) {
             @Override
             NDArray perExample(NDArray prediction, NDArray label) {
+                NDArray truth = Losses.isSoft(prediction, label) ? label.argMax(1) : label;
                 return prediction.argMax(1).toType(DataType.INT64, false)
-                        .eq(label.toType(DataType.INT64, false))
+                        .eq(truth.toType(DataType.INT64, false).reshape(-1))
                         .toType(DataType.FLOAT32, false);
             }
         };
     }
 
     /**
-     * Mean cross-entropy of the softmax of the logits.
+     * Mean cross-entropy of the softmax of the logits; against soft labels, the expected
+     * cross-entropy under them ({@link Losses#perExampleCrossEntropy}).
      *
      * @return the metric, named {@code loss}
      */
@@ -33,8 +36,7 @@ public final class Metrics {
         return new Mean("loss", false) {
             @Override
             NDArray perExample(NDArray prediction, NDArray label) {
-                NDArray index = label.toType(DataType.INT64, false).reshape(-1, 1);
-                return prediction.logSoftmax(-1).gather(index, 1).reshape(-1).neg();
+                return Losses.perExampleCrossEntropy(prediction, label);
             }
         };
     }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             GroupCommand.class,
             AdaptCommand.class,
             TransferCommand.class,
+            WeakCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

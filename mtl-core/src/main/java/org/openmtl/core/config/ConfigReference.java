@@ -45,6 +45,10 @@ public final class ConfigReference {
                 .append("Read by `./mtl transfer` only, beside the run keys of its encoders (which train with the ")
                 .append("configured budget) and the sweep keys (where its trials run).\n\n");
         table(sb, "", RunKeys.transferKeys());
+        sb.append("\n## Weak supervision keys (`./mtl weak`)\n\n")
+                .append("Read by `./mtl weak` only, beside the run keys of the end model it trains on the label model's ")
+                .append("probabilistic labels (and the label model's own keys, `label-model.<name>.<key>`).\n\n");
+        table(sb, "", RunKeys.weakKeys());
         sb.append("\n## Sweep keys (`./mtl sweep`)\n\n")
                 .append("Read by `./mtl sweep` only: where and how the trials run. They never change what a trial computes ")
                 .append("and are not part of trial ids.\n\n");

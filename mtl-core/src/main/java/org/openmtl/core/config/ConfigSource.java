@@ -153,6 +153,24 @@ public final class ConfigSource {
     }
 
     /**
+     * A source of other values that keeps this source's origins for the keys the two share: a
+     * command that takes some keys for itself passes the rest on, and messages about them still say
+     * where each was set. Keys this source lacks count as defaults.
+     *
+     * @param newValues the values
+     * @return the source
+     */
+    public ConfigSource withValues(Map<String, String> newValues) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        newValues.keySet().forEach(k -> {
+            if (origins.containsKey(k)) {
+                kept.put(k, origins.get(k));
+            }
+        });
+        return new ConfigSource(new LinkedHashMap<>(newValues), kept, budgets);
+    }
+
+    /**
      * The merged raw values.
      *
      * @return key to value

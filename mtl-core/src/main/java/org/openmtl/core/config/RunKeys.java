@@ -244,6 +244,37 @@ public final class RunKeys {
                             + " lookahead, difficult examples) or a ./mtl group output grouping.json (Standley pair gains; TAG"
                             + " lookahead). Empty: no comparison, noted in the outputs."));
 
+    /** {@code ./mtl weak}: the label model that turns the votes into probabilistic labels. */
+    public static final String LABEL_MODEL = "label-model";
+
+    /** {@code ./mtl weak}: a CSV file of the user's own source outputs on the training split. */
+    public static final String WEAK_VOTES = "weak.votes";
+
+    /** {@code ./mtl weak}: the dependent pairs of sources the label model is told about. */
+    public static final String WEAK_DEPENDENCIES = "weak.dependencies";
+
+    /** {@code ./mtl weak}: the subsumptions between the tasks of a dataset that defines none. */
+    public static final String WEAK_SUBSUMPTIONS = "weak.subsumptions";
+
+    /** The keys of {@code ./mtl weak}, beside the run keys of its end model. */
+    private static final List<ConfigKey> WEAK_KEYS = List.of(
+            ConfigKey.string(LABEL_MODEL, "metal",
+                    "./mtl weak: the label model (a label-model plugin: metal, independent or majority-vote) that turns"
+                            + " the sources' votes on the training split into probabilistic labels; its keys are"
+                            + " label-model.<name>.<key>."),
+            ConfigKey.string(WEAK_VOTES, "",
+                    "./mtl weak: a CSV file of your own sources' votes, one row per training example in the split's"
+                            + " order (format: docs/guide.md, section 10). Empty: the sources the dataset itself"
+                            + " carries (e.g. mnist-weak)."),
+            ConfigKey.string(WEAK_DEPENDENCIES, "dataset",
+                    "./mtl weak: the dependent pairs of sources given to the label model: dataset (the pairs the"
+                            + " dataset declares; none for a CSV file), none, or pairs of source names a:b separated by"
+                            + " commas."),
+            ConfigKey.string(WEAK_SUBSUMPTIONS, "",
+                    "./mtl weak, with weak.votes on a dataset that defines no task graph: the subsumptions between its"
+                            + " classification tasks, coarse>fine:c1,c2,... (the coarse class, 1-based, of each fine class"
+                            + " in order) separated by ';', e.g. coarse>fine:1,1,2,2. Empty: no relations."));
+
     private RunKeys() {}
 
     /**
@@ -253,6 +284,15 @@ public final class RunKeys {
      */
     public static List<ConfigKey> transferKeys() {
         return TRANSFER_KEYS;
+    }
+
+    /**
+     * The keys {@code ./mtl weak} reads besides the run keys of its end model.
+     *
+     * @return the weak supervision keys
+     */
+    public static List<ConfigKey> weakKeys() {
+        return WEAK_KEYS;
     }
 
     /**
