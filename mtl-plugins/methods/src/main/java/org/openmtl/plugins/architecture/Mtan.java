@@ -62,10 +62,20 @@ public final class Mtan implements Architecture {
 
     /** Whether the attention modules normalize after each 1×1 convolution (or linear layer). */
     enum Norm {
-        /** BatchNorm after each of the two layers of g and h: the authors' module (the default). */
+        /** BatchNorm after each of the two layers of g and h, on maps and on vectors alike. */
         BATCH,
+        /**
+         * BatchNorm after each layer of the modules on convolutional maps (the authors' module, whose
+         * stages are all convolutional), none in the modules on vectors (fully connected stages).
+         */
+        CONV,
         /** No normalization: 1×1 convolution, relu, 1×1 convolution, sigmoid. */
-        NONE
+        NONE;
+
+        /** Whether a module on inputs of this rank (4: maps, 2: vectors) normalizes. */
+        boolean normalizes(int rank) {
+            return this == BATCH || this == CONV && rank == 4;
+        }
     }
 
     private final TrunkHeadDesign design;
@@ -143,7 +153,8 @@ public final class Mtan implements Architecture {
      * g then h: 1×1 conv (or linear) to the stage's channels, BatchNorm, relu, 1×1 conv (or linear),
      * BatchNorm, sigmoid; without the BatchNorms for {@link Norm#NONE}.
      */
-    private static Block attentionModule(int rank, long channels, long inChannels, Norm norm) {
+    private static Block attentionModule(int rank, long channels, long inChannels, Norm setting) {
+        Norm norm = setting.normalizes(rank) ? Norm.BATCH : Norm.NONE;
         SequentialBlock module = new SequentialBlock();
         if (rank == 4) {
             module.add(init(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters((int) channels).build(), inChannels));

@@ -21,9 +21,11 @@ public final class MtanFactory implements PluginFactory<Architecture> {
                     "batch",
                     "Normalization in every attention module: batch (BatchNorm after each of its two 1x1"
                             + " convolutions, or linear layers on vectors, as the authors' module; batch"
-                            + " statistics in training, running statistics in evaluation) or none (no"
+                            + " statistics in training, running statistics in evaluation), conv (BatchNorm in"
+                            + " the modules on convolutional maps only, none on vectors) or none (no"
                             + " normalization; a variant kept for comparison).",
                     "batch",
+                    "conv",
                     "none"))
             .build();
 
