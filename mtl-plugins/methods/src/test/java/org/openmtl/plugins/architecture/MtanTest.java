@@ -63,6 +63,12 @@ class MtanTest {
             assertEquals(66_640, count(plain));
             assertEquals(count(plain), trainable(plain));
 
+            // conv: BatchNorms in the modules on the two convolutional stages only (10 + 10 + 20 + 20
+            // channels per task), none in the fully connected stage's module
+            MultiTaskNetwork conv = build(manager, new MtanFactory(), DIGITS, IMAGE, 1, "attention.norm=conv");
+            assertEquals(shared + 2 * (attention + 4 * (10 + 10 + 20 + 20) + lenetHead(10)), count(conv));
+            assertEquals(67_120, count(conv));
+
             MultiTaskNetwork vectors = build(manager, new MtanFactory(), TASKS, VECTOR, 1, "mlp.hidden=16,12,10");
             long trunk = (8 * 16 + 16) + (16 * 12 + 12) + (12 * 10 + 10);
             long extractors = (16 * 12 + 12) + (12 * 10 + 10);
@@ -74,6 +80,11 @@ class MtanTest {
             }
             assertEquals(trunk + extractors + 3 * perTask + heads, count(vectors));
             assertEquals(trunk + extractors, count(vectors.sharedParameters()));
+            // on vectors only, conv has no BatchNorm at all
+            MultiTaskNetwork vectorsConv = build(manager, new MtanFactory(), TASKS, VECTOR, 1, "mlp.hidden=16,12,10",
+                    "attention.norm=conv");
+            assertEquals(trunk + extractors + 3 * (perTask - 4 * (16 + 16 + 12 + 12 + 10 + 10)) + heads,
+                    count(vectorsConv));
         }
     }
 
