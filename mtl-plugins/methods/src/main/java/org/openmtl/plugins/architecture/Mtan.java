@@ -34,9 +34,10 @@ import org.openmtl.api.task.Task;
  * relu(u^j). Task t's mask is a_t^j = σ(h_t^j(g_t^j([u^j ; f^j(â_t^{j−1})]))) and its attended
  * feature â_t^j = a_t^j ⊙ p^j; at the first stage the module reads u^1 alone. g and h are task
  * t's own: two 1×1 convolutions, each followed by BatchNorm (relu between, sigmoid after; the
- * authors' module), on the feature maps of a convolutional stage, two linear layers each followed by
- * BatchNorm over the features on vectors; the mask has p^j's shape. With {@link Norm#NONE} the
- * BatchNorms are left out (a variant kept for comparison). f^j brings the previous attended
+ * authors' module), on the feature maps of a convolutional stage, two linear layers on vectors
+ * (a fully connected stage, an mlp trunk), without BatchNorm by default ({@link Norm#CONV}; with
+ * {@link Norm#BATCH} BatchNorm over the features there too); the mask has p^j's shape. With {@link
+ * Norm#NONE} every BatchNorm is left out. f^j brings the previous attended
  * feature to stage j's shape and is shared by the tasks, as the paper's shared feature extractor: a
  * copy of stage j's layers (with its own weights) followed by relu. Task t's head reads â_t^L.
  *
@@ -62,11 +63,16 @@ public final class Mtan implements Architecture {
 
     /** Whether the attention modules normalize after each 1×1 convolution (or linear layer). */
     enum Norm {
-        /** BatchNorm after each of the two layers of g and h, on maps and on vectors alike. */
+        /**
+         * BatchNorm after each of the two layers of g and h, on maps and on vectors alike. On
+         * MultiLeNet the BatchNorms of the fully connected stage's modules made evaluation (running
+         * statistics) unstable while training was not.
+         */
         BATCH,
         /**
          * BatchNorm after each layer of the modules on convolutional maps (the authors' module, whose
-         * stages are all convolutional), none in the modules on vectors (fully connected stages).
+         * stages are all convolutional), none in the modules on vectors (fully connected stages, an
+         * mlp trunk): the default.
          */
         CONV,
         /** No normalization: 1×1 convolution, relu, 1×1 convolution, sigmoid. */

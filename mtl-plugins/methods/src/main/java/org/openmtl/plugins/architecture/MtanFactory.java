@@ -18,14 +18,15 @@ public final class MtanFactory implements PluginFactory<Architecture> {
             .addKeys(TrunkHeadDesign.configKeys())
             .addKeys(ConfigKey.choice(
                     "attention.norm",
-                    "batch",
-                    "Normalization in every attention module: batch (BatchNorm after each of its two 1x1"
-                            + " convolutions, or linear layers on vectors, as the authors' module; batch"
-                            + " statistics in training, running statistics in evaluation), conv (BatchNorm in"
-                            + " the modules on convolutional maps only, none on vectors) or none (no"
-                            + " normalization; a variant kept for comparison).",
-                    "batch",
                     "conv",
+                    "Normalization in the attention modules: conv (BatchNorm after each of the two 1x1"
+                            + " convolutions of a module on convolutional maps, as the authors' module, whose"
+                            + " stages are all convolutional; none in a module on vectors, a fully connected"
+                            + " stage or an mlp trunk), batch (BatchNorm in every module, on vectors too: its"
+                            + " evaluation with running statistics was unstable on MultiLeNet's fully connected"
+                            + " stage) or none (no normalization).",
+                    "conv",
+                    "batch",
                     "none"))
             .build();
 

@@ -50,7 +50,7 @@ class MtanTest {
             // shared: the lenet trunk and the extractors f^2 (a conv2 copy) and f^3 (an fc copy)
             long shared = LENET + CONV2 + FC;
 
-            MultiTaskNetwork network = build(manager, new MtanFactory(), DIGITS, IMAGE, 1);
+            MultiTaskNetwork network = build(manager, new MtanFactory(), DIGITS, IMAGE, 1, "attention.norm=batch");
             assertEquals(shared + 2 * (attention + 4 * normChannels + lenetHead(10)), count(network));
             assertEquals(67_920, count(network));
             assertEquals(shared + 2 * (attention + 2 * normChannels + lenetHead(10)), trainable(network));
@@ -68,8 +68,10 @@ class MtanTest {
             MultiTaskNetwork conv = build(manager, new MtanFactory(), DIGITS, IMAGE, 1, "attention.norm=conv");
             assertEquals(shared + 2 * (attention + 4 * (10 + 10 + 20 + 20) + lenetHead(10)), count(conv));
             assertEquals(67_120, count(conv));
+            // the default is conv
+            assertEquals(count(conv), count(build(manager, new MtanFactory(), DIGITS, IMAGE, 1)));
 
-            MultiTaskNetwork vectors = build(manager, new MtanFactory(), TASKS, VECTOR, 1, "mlp.hidden=16,12,10");
+            MultiTaskNetwork vectors = build(manager, new MtanFactory(), TASKS, VECTOR, 1, "mlp.hidden=16,12,10", "attention.norm=batch");
             long trunk = (8 * 16 + 16) + (16 * 12 + 12) + (12 * 10 + 10);
             long extractors = (16 * 12 + 12) + (12 * 10 + 10);
             long perTask = (16 * 16 + 16) + (16 * 16 + 16) + (24 * 12 + 12) + (12 * 12 + 12) + (20 * 10 + 10)
@@ -99,7 +101,7 @@ class MtanTest {
             List<Shape> images = List.of(new Shape(5, 10, 12, 12), new Shape(5, 20, 4, 4), new Shape(5, 50));
             List<Shape> vectors = List.of(new Shape(5, 64), new Shape(5, 64));
             for (Shape example : List.of(VECTOR, IMAGE)) {
-                Mtan.Network network = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 2);
+                Mtan.Network network = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 2, "attention.norm=batch");
                 ParameterStore store = new ParameterStore(manager, false);
                 NDList features = network.encode(store, manager.randomNormal(new Shape(5).addAll(example)), false);
                 List<Shape> expected = example == IMAGE ? images : vectors;
@@ -318,7 +320,7 @@ class MtanTest {
     void masksForcedToOneMakeItHardSharingWithTheSameWeights() {
         for (Shape example : List.of(VECTOR, IMAGE)) {
             try (NDManager manager = ContractTensors.newManager()) {
-                Mtan.Network mtan = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 4);
+                Mtan.Network mtan = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 4, "attention.norm=batch");
                 MultiTaskNetwork hard = build(manager, new HardSharingFactory(), TASKS, example, 5);
                 int stages = example == IMAGE ? 3 : 2;
                 List<Parameter> trunk = new ArrayList<>();
@@ -364,7 +366,7 @@ class MtanTest {
     void runningStatisticsAreSavedWithTheBlockAndRestoreTheSameEvaluation() {
         for (Shape example : List.of(VECTOR, IMAGE)) {
             try (NDManager manager = ContractTensors.newManager()) {
-                Mtan.Network trained = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 7);
+                Mtan.Network trained = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 7, "attention.norm=batch");
                 ParameterStore store = new ParameterStore(manager, false);
                 List<Parameter> running = trained.block().getParameters().values().stream()
                         .filter(p -> p.getType() == Parameter.Type.RUNNING_MEAN || p.getType() == Parameter.Type.RUNNING_VAR)
@@ -384,7 +386,7 @@ class MtanTest {
                 assertTrue(!Arrays.equals(before, running.get(0).getArray().toFloatArray()),
                         "training forwards move them");
 
-                Mtan.Network loaded = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 8);
+                Mtan.Network loaded = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 8, "attention.norm=batch");
                 var saved = trained.block().getParameters();
                 var fresh = loaded.block().getParameters();
                 assertEquals(saved.keys(), fresh.keys());
@@ -398,7 +400,7 @@ class MtanTest {
                             loaded.decode(store, b, t.name(), false).toFloatArray(), example + " " + t.name());
                 }
                 // the running statistics matter: with the fresh network's own, evaluation differs
-                Mtan.Network other = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 8);
+                Mtan.Network other = (Mtan.Network) build(manager, new MtanFactory(), TASKS, example, 8, "attention.norm=batch");
                 var otherParameters = other.block().getParameters();
                 for (int i = 0; i < saved.size(); i++) {
                     Parameter.Type type = saved.valueAt(i).getType();
@@ -418,7 +420,7 @@ class MtanTest {
         try (NDManager manager = ContractTensors.newManager()) {
             for (Shape example : List.of(VECTOR, IMAGE)) {
                 ExpertMixtureChecks.assertPartitionFollowsTheGradients(manager,
-                        () -> build(manager, new MtanFactory(), TASKS, example, 6), TASKS, example);
+                        () -> build(manager, new MtanFactory(), TASKS, example, 6, "attention.norm=batch"), TASKS, example);
             }
         }
     }

@@ -374,7 +374,7 @@ class SharingArchitecturesTest {
     @Test
     void mtanAndPleParameterCountsMatchAHandCount() {
         try (NDManager manager = ContractTensors.newManager()) {
-            MultiTaskNetwork mtan = build(manager, new MtanFactory(), VECTOR);
+            MultiTaskNetwork mtan = build(manager, new MtanFactory(), VECTOR, "attention.norm=batch");
             // per task: attention at stage 1 (64→64→64) and stage 2 ([p ; f(â)] 128→64→64); f^2 a copy of stage 2;
             // a BatchNorm after each of the four layers (gamma, beta, running mean and variance of 64 features)
             long attention = 2 * (64 * 64 + 64) + (128 * 64 + 64) + (64 * 64 + 64) + 4 * (4 * 64);
@@ -402,7 +402,7 @@ class SharingArchitecturesTest {
     void mtanWithEveryMaskAtOneIsHardSharing() {
         for (Shape example : List.of(VECTOR, IMAGE)) {
             try (NDManager manager = ContractTensors.newManager()) {
-                Mtan.Network mtan = (Mtan.Network) build(manager, new MtanFactory(), example);
+                Mtan.Network mtan = (Mtan.Network) build(manager, new MtanFactory(), example, "attention.norm=batch");
                 MultiTaskNetwork hard = build(manager, new HardSharingFactory(), example);
                 // trunk and heads copied from the hard-sharing network
                 List<Parameter> trunk = new ArrayList<>();
@@ -445,7 +445,7 @@ class SharingArchitecturesTest {
                             mtan.decode(store, a, t.name(), false).toFloatArray(), 1e-5f, example + " " + t.name());
                 }
                 // with the initial weights the masks are strictly between 0 and 1
-                Mtan.Network fresh = (Mtan.Network) build(manager, new MtanFactory(), example);
+                Mtan.Network fresh = (Mtan.Network) build(manager, new MtanFactory(), example, "attention.norm=batch");
                 for (NDArray mask : fresh.masks(store, fresh.encode(store, x, false), "a", false)) {
                     assertTrue(mask.gt(0f).all().getBoolean() && mask.lt(1f).all().getBoolean());
                 }
