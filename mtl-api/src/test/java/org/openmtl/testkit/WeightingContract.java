@@ -103,6 +103,28 @@ public abstract class WeightingContract extends PluginContract<Weighting> {
         return weighting;
     }
 
+    /**
+     * A preference ({@link Weighting#preference()}, recorded in a run's result), where the
+     * weighting has one, holds one finite non-negative weight per task, not all 0; none is an
+     * empty array, never null.
+     */
+    @Test
+    public void aPreferenceHasOneNonNegativeWeightPerTask() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            double[] preference = initialized(manager, SEED).preference();
+            assertNotNull(preference, "no preference is an empty array, not null");
+            if (preference.length > 0) {
+                assertEquals(tasks().size(), preference.length, "one weight per task");
+                double sum = 0;
+                for (double w : preference) {
+                    assertTrue(w >= 0 && Double.isFinite(w), "a finite non-negative weight, got " + w);
+                    sum += w;
+                }
+                assertTrue(sum > 0, "a preference with every weight 0");
+            }
+        }
+    }
+
     /** The requirement matches the interface: LOSSES exactly for loss weightings. */
     @Test
     public void declaresARequirementMatchingItsInterface() {

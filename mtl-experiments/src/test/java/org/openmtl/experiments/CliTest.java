@@ -84,6 +84,27 @@ class CliTest {
     }
 
     @Test
+    void aBadPreferenceVectorExitsTwoNamingTheKey() {
+        // all 0, negative, and one weight too many for the 2 tasks
+        for (String weights : List.of("0,0", "-1,2", "0.2,0.3,0.5")) {
+            Path out = dir.resolve("weights" + Math.abs(weights.hashCode()));
+            Cli.Outcome o = Cli.run("run", "dataset=synthetic", "dataset.synthetic.tasks=2", "weighting=static",
+                    "weighting.static.weights=" + weights, "epochs=1", "progress=none", "output.dir=" + out);
+            assertEquals(2, o.exitCode(), weights + ": " + o.err());
+            assertTrue(o.err().contains("weighting.static.weights"), o.err());
+            assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
+            assertFalse(Files.exists(out.resolve("result.json")));
+        }
+        for (String grid : List.of("simplex:2", "simplex:1:4", "simplex:2:0")) {
+            Cli.Outcome o = Cli.run("sweep", "dataset=synthetic", "weighting=static", "sweep.weighting.static.weights=" + grid,
+                    "progress=none", "output.dir=" + dir.resolve("grid"));
+            assertEquals(2, o.exitCode(), grid + ": " + o.err());
+            assertTrue(o.err().contains("sweep.weighting.static.weights: '" + grid + "'"), o.err());
+            assertFalse(Files.exists(dir.resolve("grid")), "nothing written for a grid that cannot expand");
+        }
+    }
+
+    @Test
     void aCorruptDataFileExitsTwoNamingTheFile() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data/mnist"));
         for (String f : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")) {

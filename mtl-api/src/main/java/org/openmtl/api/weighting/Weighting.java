@@ -99,4 +99,17 @@ public interface Weighting {
      * @param state the saved state
      */
     default void restore(Map<String, double[]> state) {}
+
+    /**
+     * The preference over the tasks this weighting trains toward, after {@link #initialize}: one
+     * non-negative weight per task, in task order, not all 0 — the fixed weights of a linear
+     * scalarization, or the preference vector a preference-based method is given. The trainer
+     * records it in {@code result.json} as {@code preference} (normalized to sum 1), where the
+     * sweep summary measures how closely the reached losses align with it.
+     *
+     * @return the preference; empty (the default) for a weighting that is given none
+     */
+    default double[] preference() {
+        return new double[0];
+    }
 }

@@ -20,6 +20,10 @@ import org.openmtl.core.config.ConfigSource;
  * <p>Named variants bundle several keys: {@code variant.<name>.<key> = value} defines them and the
  * axis {@code sweep.variant = a, b} picks them, e.g. a single-task baseline ({@code
  * variant.single-task.architecture = independent}) beside weightings of one shared network.
+ *
+ * <p>An axis written {@code simplex:<tasks>:<divisions>} takes evenly spaced preference vectors on
+ * the weight simplex as its values ({@link PreferenceGrid}), e.g. {@code
+ * sweep.weighting.static.weights = simplex:2:4}.
  */
 public final class SweepPlan {
 
@@ -65,9 +69,13 @@ public final class SweepPlan {
             } else if (k.startsWith(AXIS_PREFIX)) {
                 String key = k.substring(AXIS_PREFIX.length());
                 List<String> values = new ArrayList<>();
-                for (String part : v.split(",")) {
-                    if (!part.isBlank()) {
-                        values.add(part.trim());
+                if (PreferenceGrid.isGrid(v)) {
+                    values.addAll(PreferenceGrid.expand(k, v));
+                } else {
+                    for (String part : v.split(",")) {
+                        if (!part.isBlank()) {
+                            values.add(part.trim());
+                        }
                     }
                 }
                 if (values.isEmpty()) {

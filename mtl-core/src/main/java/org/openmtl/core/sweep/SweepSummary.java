@@ -22,7 +22,8 @@ import org.openmtl.core.result.Transfer;
  * per task the relative gain of its primary metric, and Δm% (see {@link Transfer}), averaged over
  * the seeds; a task whose mean gain is negative is listed as negative transfer. Each group also
  * gets its steps to target ({@link TargetStepsSummary}), and a sweep whose groups differ in {@code
- * dataset.train.limit} its Δm% per training-set size ({@link TrainSizeTransfer}).
+ * dataset.train.limit} its Δm% per training-set size ({@link TrainSizeTransfer}). A sweep with two or
+ * more tasks gets each configuration's Pareto front measures ({@link ParetoSummary}).
  */
 public final class SweepSummary {
 
@@ -63,6 +64,8 @@ public final class SweepSummary {
         }
         List<Map<String, Object>> out = new ArrayList<>();
         List<Integer> limits = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        List<List<Map<String, Object>>> completed = new ArrayList<>();
         for (Map.Entry<String, List<Map<String, Object>>> g : groups.entrySet()) {
             TargetStepsSummary targetSteps = new TargetStepsSummary();
             Map<String, Map<String, List<Double>>> values = new LinkedHashMap<>();
@@ -71,12 +74,14 @@ public final class SweepSummary {
             List<Double> deltas = new ArrayList<>();
             Map<String, List<Double>> gains = new LinkedHashMap<>();
             int failed = 0;
+            List<Map<String, Object>> groupCompleted = new ArrayList<>();
             for (int i = 0; i < g.getValue().size(); i++) {
                 Map<String, Object> result = g.getValue().get(i);
                 if (!"completed".equals(result.get("status"))) {
                     failed++;
                     continue;
                 }
+                groupCompleted.add(result);
                 Map<String, String> resolved = configs.get(g.getKey()).get(i);
                 boolean isSingle = SINGLE_TASK.equals(resolved.get(RunKeys.ARCHITECTURE));
                 Map<String, Object> single = isSingle ? null : baselineOf(resolved, singles);
@@ -143,6 +148,8 @@ public final class SweepSummary {
             }
             out.add(group);
             limits.add(runConfigs.get(g.getKey()).get(0).trainLimit());
+            labels.add(points.get(g.getKey()).isEmpty() ? "(base)" : g.getKey());
+            completed.add(groupCompleted);
         }
         Map<String, Integer> builds = new TreeMap<>();
         for (Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>> r : results) {
@@ -155,6 +162,10 @@ public final class SweepSummary {
         Map<String, Object> bySize = TrainSizeTransfer.section(out, limits);
         if (bySize != null) {
             summary.put("transfer_by_train_size", bySize);
+        }
+        Map<String, Object> pareto = ParetoSummary.section(labels, new ArrayList<>(points.values()), completed);
+        if (pareto != null) {
+            summary.put("pareto_front", pareto);
         }
         summary.put("builds", builds);
         return summary;
@@ -309,6 +320,7 @@ public final class SweepSummary {
         }
         sb.append(TargetStepsSummary.markdown(groups));
         sb.append(TrainSizeTransfer.markdown((Map<String, Object>) summary.get("transfer_by_train_size")));
+        sb.append(ParetoSummary.markdown((Map<String, Object>) summary.get("pareto_front")));
         return sb.toString();
     }
 }

@@ -608,6 +608,33 @@ public final class MultiTaskTrainer {
         }
 
         /**
+         * The weighting's preference as {@code result.json} records it: task to weight, normalized
+         * to sum 1. Empty when the weighting has none, or when it breaks {@link
+         * Weighting#preference()}'s contract (wrong length, a negative or non-finite weight, all 0):
+         * such a vector says nothing a reader could compare losses with.
+         */
+        private Map<String, Double> preference(double[] weights) {
+            if (weights == null || weights.length != taskNames.size()) {
+                return Map.of();
+            }
+            double sum = 0;
+            for (double w : weights) {
+                if (!(w >= 0) || Double.isInfinite(w)) {
+                    return Map.of();
+                }
+                sum += w;
+            }
+            if (!(sum > 0)) {
+                return Map.of();
+            }
+            Map<String, Double> out = new LinkedHashMap<>();
+            for (int i = 0; i < weights.length; i++) {
+                out.put(taskNames.get(i), weights[i] / sum);
+            }
+            return out;
+        }
+
+        /**
          * The peak resident memory of this JVM (heap, engine buffers and native libraries), from
          * the kernel's high-water mark; exact per trial where a trial has its JVM to itself, as
          * under a sweep's local executor. Empty where /proc is not available.
@@ -655,6 +682,10 @@ public final class MultiTaskTrainer {
                 directions.put(task.name(), byMetric);
             }
             result.put("metric_directions", directions);
+            Map<String, Double> preference = preference(plugins.weighting().preference());
+            if (!preference.isEmpty()) {
+                result.put("preference", preference);
+            }
             result.put("selected_epoch", perTask.isEmpty() ? bestEpoch
                     : perTask.values().stream().mapToInt(Integer::intValue).max().orElse(0));
             result.put("selection", selection.describe(config.selection(), perTask));

@@ -95,6 +95,8 @@ class TrainerTest {
         verify(weighting, org.mockito.Mockito.atLeastOnce()).lastWeights();
         verify(weighting, org.mockito.Mockito.atLeastOnce()).parameters();
         verify(weighting, org.mockito.Mockito.atLeastOnce()).state();
+        // the preference the result records
+        verify(weighting, org.mockito.Mockito.atLeastOnce()).preference();
         // and asked each step whether it wants the losses after the update, and whether its
         // parameters got a gradient
         verify(weighting, times(16)).needsLossesAfterUpdate();
@@ -295,6 +297,16 @@ class TrainerTest {
         assertTrue(Files.exists(out.resolve("result.json")));
         assertTrue(Files.exists(out.resolve("model.params")));
         assertTrue(MultiTaskTrainer.hasCheckpoint(out));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aWeightingsPreferenceIsRecordedNormalized() {
+        RunConfig weighted = config("preference", "weighting=static", "weighting.static.weights=1,3", "epochs=1");
+        Map<String, Object> result = train(weighted, pluginsOf(weighted));
+        assertEquals(Map.of("t0", 0.25, "t1", 0.75), result.get("preference"));
+        RunConfig equal = config("equal", "epochs=1");
+        assertFalse(train(equal, pluginsOf(equal)).containsKey("preference"), "equal weighting is given no preference");
     }
 
     @Test

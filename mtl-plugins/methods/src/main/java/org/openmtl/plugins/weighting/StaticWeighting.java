@@ -122,6 +122,16 @@ public final class StaticWeighting implements LossWeighting {
         return weights.weightedSum(losses);
     }
 
+    /**
+     * The configured weights: the preference of this linear scalarization. Empty when no weights
+     * are given (all ones, the equal weighting) or in proportional mode, whose weights come from
+     * the data rather than from a preference.
+     */
+    @Override
+    public double[] preference() {
+        return weights == null || mode != Mode.EXPLICIT || configured.isEmpty() ? new double[0] : weights.values();
+    }
+
     @Override
     public double[] lastWeights() {
         return weights == null ? new double[0] : weights.values();

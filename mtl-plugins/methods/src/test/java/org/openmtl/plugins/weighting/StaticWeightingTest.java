@@ -59,6 +59,15 @@ class StaticWeightingTest {
     }
 
     @Test
+    void explicitWeightsAreThePreferenceOtherModesHaveNone() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            assertArrayEquals(new double[] {0.5, 2, 0}, initialized(manager, "weights=0.5,2,0").preference());
+            assertEquals(0, initialized(manager).preference().length, "all ones by default: no preference was given");
+            assertEquals(0, initialized(manager, "mode=proportional").preference().length);
+        }
+    }
+
+    @Test
     void aStepOfSomeTasksUsesThoseTasksWeights() {
         try (NDManager manager = ContractTensors.newManager()) {
             LossWeighting weighting = initialized(manager, "weights=1,2,3");

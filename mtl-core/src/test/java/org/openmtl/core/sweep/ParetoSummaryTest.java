@@ -1,0 +1,151 @@
+package org.openmtl.core.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openmtl.core.config.ConfigSource;
+import org.openmtl.core.run.MtlRuntime;
+
+/**
+ * The sweep summary's Pareto front section on hand-made trial results of two configurations,
+ * whose hypervolumes, counts, spreads and alignments are computed by hand in the comments (no
+ * training).
+ */
+class ParetoSummaryTest {
+
+    private final MtlRuntime mtl = MtlRuntime.discover(Path.of("no-plugins-dir"));
+
+    /** A completed result: test accuracies of t0 and t1 and, where given, the final epoch's training losses. */
+    private static Map<String, Object> result(double acc0, double acc1, double[] losses, Map<String, Object> preference) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("status", "completed");
+        Map<String, Object> tasks = new LinkedHashMap<>();
+        tasks.put("t0", Map.of("accuracy", acc0, "loss", 9.0));
+        tasks.put("t1", Map.of("accuracy", acc1, "loss", 9.0));
+        r.put("tasks", tasks);
+        Map<String, Object> acc = Map.of("metric", "accuracy", "higher_is_better", true);
+        r.put("primary_metrics", Map.of("t0", acc, "t1", acc));
+        r.put("metric_directions", Map.of("t0", Map.of("accuracy", true, "loss", false),
+                "t1", Map.of("accuracy", true, "loss", false)));
+        if (losses != null) {
+            r.put("history", List.of(Map.of("epoch", 1, "train", Map.of("t0", Map.of("loss", 50.0), "t1", Map.of("loss", 50.0))),
+                    Map.of("epoch", 2, "train", Map.of("t0", Map.of("loss", losses[0]), "t1", Map.of("loss", losses[1])))));
+        }
+        if (preference != null) {
+            r.put("preference", preference);
+        }
+        return r;
+    }
+
+    private Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>> trial(String weighting, int seed, Map<String, Object> result) {
+        Map<String, String> point = new LinkedHashMap<>();
+        point.put("weighting", weighting);
+        point.put("seed", Integer.toString(seed));
+        Map<String, String> values = new LinkedHashMap<>(point);
+        values.put("dataset", "synthetic");
+        values.put("dataset.synthetic.tasks", "2");
+        return Map.entry(new SweepRunner.ResolvedTrial(weighting + seed, point, mtl.configure(ConfigSource.of(values))), result);
+    }
+
+    private List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> trials(boolean losses) {
+        List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> trials = new ArrayList<>();
+        // equal: three non-dominated accuracy pairs; training losses (2,1), (1,3), (3,3), the last dominated
+        trials.add(trial("equal", 1, result(0.9, 0.7, losses ? new double[] {2, 1} : null, Map.of("t0", 1, "t1", 2))));
+        trials.add(trial("equal", 2, result(0.8, 0.8, losses ? new double[] {1, 3} : null, Map.of("t0", 1, "t1", 1))));
+        trials.add(trial("equal", 3, result(0.6, 0.9, losses ? new double[] {3, 3} : null, null)));
+        // static: (0.7, 0.65) is dominated by (0.7, 0.7); training losses (1.5,1.5) and (2.5,2.5), the second dominated
+        trials.add(trial("static", 1, result(0.85, 0.6, losses ? new double[] {1.5, 1.5} : null, null)));
+        trials.add(trial("static", 2, result(0.7, 0.7, losses ? new double[] {2.5, 2.5} : null, null)));
+        trials.add(trial("static", 3, result(0.7, 0.65, losses ? new double[] {2, 2} : null, null)));
+        Map<String, Object> failed = new LinkedHashMap<>();
+        failed.put("status", "failed");
+        trials.add(trial("static", 4, failed));
+        return trials;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void testMetricFrontsShareOneReferencePoint() {
+        Map<String, Object> summary = SweepSummary.summarize(trials(false));
+        Map<String, Object> pareto = (Map<String, Object>) summary.get("pareto_front");
+        Map<String, Object> test = (Map<String, Object>) pareto.get("test");
+        assertEquals(List.of(Map.of("task", "t0", "metric", "accuracy", "higher_is_better", true),
+                Map.of("task", "t1", "metric", "accuracy", "higher_is_better", true)), test.get("objectives"));
+        // every configuration's accuracies span 0.6 .. 0.9 on both tasks: 0.6 - 0.1 * 0.3
+        List<Double> ref = (List<Double>) test.get("reference_point");
+        assertEquals(0.57, ref.get(0), 1e-12);
+        assertEquals(0.57, ref.get(1), 1e-12);
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) test.get("configurations");
+        assertEquals(2, rows.size());
+        Map<String, Object> equal = rows.get(0);
+        assertEquals("weighting=equal", equal.get("configuration"));
+        assertEquals(3, equal.get("points"));
+        assertEquals(3, equal.get("non_dominated"));
+        // above (0.57, 0.57): (0.33, 0.13), (0.23, 0.23), (0.03, 0.33): 0.33*0.13 + 0.23*0.10 + 0.03*0.10
+        assertEquals(0.0689, ((Number) equal.get("hypervolume")).doubleValue(), 1e-12);
+        // neighbour distances sqrt(0.05) and sqrt(0.02) (both objectives divided by the same range 0.3)
+        double d1 = Math.sqrt(0.05);
+        double d2 = Math.sqrt(0.02);
+        assertEquals((d1 - d2) / (d1 + d2), ((Number) equal.get("spread")).doubleValue(), 1e-12);
+        assertFalse(equal.containsKey("alignment"));
+        Map<String, Object> weighted = rows.get(1);
+        assertEquals(3, weighted.get("points"));
+        assertEquals(2, weighted.get("non_dominated"));
+        // (0.28, 0.03), (0.13, 0.13); the dominated (0.13, 0.08) adds nothing: 0.28*0.03 + 0.13*0.10
+        assertEquals(0.0214, ((Number) weighted.get("hypervolume")).doubleValue(), 1e-12);
+        assertEquals(0.0, ((Number) weighted.get("spread")).doubleValue(), 1e-12);
+        assertFalse(pareto.containsKey("train_loss"), "no trial records training losses");
+
+        String md = SweepSummary.markdown(summary);
+        assertTrue(md.contains("## Pareto front"), md);
+        assertTrue(md.contains("Objectives: t0 accuracy ↑, t1 accuracy ↑. Reference point: (0.5700, 0.5700)."), md);
+        assertTrue(md.contains("| weighting=equal | 3 | 3 | 0.06890 | 0.225 |"), md);
+        assertTrue(md.contains("| weighting=static | 3 | 2 | 0.02140 | 0.000 |"), md);
+        assertFalse(md.contains("Final training losses"), md);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void trainingLossFrontsAndTheAlignmentOfPreferenceRuns() {
+        Map<String, Object> summary = SweepSummary.summarize(trials(true));
+        Map<String, Object> front = (Map<String, Object>) ((Map<String, Object>) summary.get("pareto_front")).get("train_loss");
+        // losses span 1 .. 3 on both tasks: 3 + 0.1 * 2
+        List<Double> ref = (List<Double>) front.get("reference_point");
+        assertEquals(3.2, ref.get(0), 1e-12);
+        assertEquals(3.2, ref.get(1), 1e-12);
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) front.get("configurations");
+        // equal: (1,3) and (2,1): 2.2*0.2 + 1.2*2
+        assertEquals(2.84, ((Number) rows.get(0).get("hypervolume")).doubleValue(), 1e-12);
+        assertEquals(2, rows.get(0).get("non_dominated"));
+        // static: (1.5,1.5) dominates the others: 1.7*1.7; one point has no spread
+        assertEquals(2.89, ((Number) rows.get(1).get("hypervolume")).doubleValue(), 1e-12);
+        assertEquals(1, rows.get(1).get("non_dominated"));
+        assertFalse(rows.get(1).containsKey("spread"));
+        // preference (1,2) with losses (2,1): weighted losses equal, 1; (1,1) with (1,3): 4/sqrt(20); the third records none
+        Map<String, Object> alignment = (Map<String, Object>) rows.get(0).get("alignment");
+        assertEquals(2, alignment.get("n"));
+        assertEquals((1 + 4 / Math.sqrt(20)) / 2, ((Number) alignment.get("mean")).doubleValue(), 1e-12);
+        assertFalse(rows.get(1).containsKey("alignment"));
+        String md = SweepSummary.markdown(summary);
+        assertTrue(md.contains("### Final training losses"), md);
+        assertTrue(md.contains("| weighting=static | 3 | 1 | 2.890 | – | – |"), md);
+    }
+
+    @Test
+    void aSingleTaskSweepHasNoFront() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("status", "completed");
+        r.put("tasks", Map.of("t0", Map.of("accuracy", 0.9)));
+        Map<String, Object> summary = SweepSummary.summarize(List.of(trial("equal", 1, r)));
+        assertNull(summary.get("pareto_front"));
+        assertFalse(SweepSummary.markdown(summary).contains("Pareto front"));
+    }
+}
