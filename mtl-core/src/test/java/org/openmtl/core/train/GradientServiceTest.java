@@ -398,7 +398,7 @@ class GradientServiceTest {
     }
 
     /**
-     * BatchNorm running statistics (mtan's attention modules) move once per step, as after one
+     * BatchNorm running statistics (mtan's attention modules with {@code attention.norm=batch}) move once per step, as after one
      * training forward, in every gradient mode (whatever the number of backward passes), and the
      * losses a weighting observes after the update leave them as they were.
      */
@@ -410,7 +410,7 @@ class GradientServiceTest {
                 .load(new DatasetContext(Path.of("data"), 0, 1));
         try (NDManager manager = NDManager.newBaseManager(engine.getEngineName())) {
             engine.setRandomSeed(5);
-            MultiTaskNetwork network = ((Architecture) create(PluginKind.ARCHITECTURE, "mtan", Map.of()))
+            MultiTaskNetwork network = ((Architecture) create(PluginKind.ARCHITECTURE, "mtan", Map.of("attention.norm", "batch")))
                     .build(new NetworkContext(dataset.tasks(), dataset.exampleShape(), manager, 5));
             List<NDArray> running = new ArrayList<>();
             for (Pair<String, Parameter> p : network.block().getParameters()) {
