@@ -64,8 +64,9 @@ class CommittedConfigsTest {
         Map<String, String> values = new LinkedHashMap<>(source.values());
         // ./mtl group's own keys are not run keys
         RunKeys.groupingKeys().forEach(k -> values.remove(k.name()));
-        // nor are ./mtl transfer's: their values are checked here, the rest is the encoders' run config
-        for (ConfigKey key : RunKeys.transferKeys()) {
+        // nor are ./mtl transfer's and ./mtl weak's: their values are checked here, the rest is the
+        // run config of the encoders or of the end model
+        for (ConfigKey key : Stream.concat(RunKeys.transferKeys().stream(), RunKeys.weakKeys().stream()).toList()) {
             String raw = values.remove(key.name());
             if (raw != null) {
                 try {

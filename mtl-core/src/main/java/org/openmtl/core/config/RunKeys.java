@@ -256,6 +256,9 @@ public final class RunKeys {
     /** {@code ./mtl weak}: the subsumptions between the tasks of a dataset that defines none. */
     public static final String WEAK_SUBSUMPTIONS = "weak.subsumptions";
 
+    /** {@code ./mtl weak}: the seeds of a repeated run, one run each, summarized over them. */
+    public static final String WEAK_SEEDS = "weak.seeds";
+
     /** The keys of {@code ./mtl weak}, beside the run keys of its end model. */
     private static final List<ConfigKey> WEAK_KEYS = List.of(
             ConfigKey.string(LABEL_MODEL, "metal",
@@ -273,7 +276,12 @@ public final class RunKeys {
             ConfigKey.string(WEAK_SUBSUMPTIONS, "",
                     "./mtl weak, with weak.votes on a dataset that defines no task graph: the subsumptions between its"
                             + " classification tasks, coarse>fine:c1,c2,... (the coarse class, 1-based, of each fine class"
-                            + " in order) separated by ';', e.g. coarse>fine:1,1,2,2. Empty: no relations."));
+                            + " in order) separated by ';', e.g. coarse>fine:1,1,2,2. Empty: no relations."),
+            ConfigKey.string(WEAK_SEEDS, "",
+                    "./mtl weak: whole-number seeds separated by commas, e.g. 1,2,3,4,5: one run per seed (its own draw"
+                            + " of planted votes, label model fit and end model) in <output.dir>/seed-<s>/, then"
+                            + " weak-summary.json and weak-summary.md in output.dir with each number's mean, standard"
+                            + " deviation, minimum and maximum over the seeds. Empty: one run with the key seed."));
 
     private RunKeys() {}
 

@@ -144,6 +144,54 @@ class WeakCommandTest {
     }
 
     @Test
+    void severalSeedsRunOnceEachAndAreSummarizedByTheirMeanAndSpread() throws Exception {
+        List<String> args = new ArrayList<>(List.of("weak", "dataset=mnist-weak", "data.dir=" + data,
+                "architecture=hard-sharing", "architecture.hard-sharing.trunk=mlp",
+                "architecture.hard-sharing.mlp.hidden=32", "architecture.hard-sharing.head.hidden=", "epochs=1",
+                "batch.size=32", "checkpoint=false", "diagnostics.gradients=false", "threads=1", "progress=none",
+                "weak.seeds=3, 4", "output.dir=" + dir.resolve("out")));
+        Outcome o = execute(args);
+        assertEquals(0, o.exitCode(), o.out() + o.err());
+        Path out = dir.resolve("out");
+        JsonObject three = ResultFiles.readJson(out.resolve("seed-3").resolve("weak.json")).getAsJsonObject();
+        JsonObject four = ResultFiles.readJson(out.resolve("seed-4").resolve("weak.json")).getAsJsonObject();
+        assertEquals("3", three.getAsJsonObject("config").get("seed").getAsString());
+        assertEquals("4", four.getAsJsonObject("config").get("seed").getAsString());
+        JsonObject summary = ResultFiles.readJson(out.resolve("weak-summary.json")).getAsJsonObject();
+        assertEquals("[3,4]", summary.get("seeds").toString());
+        double a = number(three, "label_model", "train", "fine", "accuracy_covered");
+        double b = number(four, "label_model", "train", "fine", "accuracy_covered");
+        JsonObject fine = summary.getAsJsonObject("label_model_accuracy").getAsJsonObject("train")
+                .getAsJsonObject("fine").getAsJsonObject("accuracy_covered");
+        assertEquals((a + b) / 2, fine.get("mean").getAsDouble(), 1e-12);
+        assertEquals(Math.abs(a - b) / Math.sqrt(2), fine.get("std").getAsDouble(), 1e-12);
+        assertEquals(Math.min(a, b), fine.get("min").getAsDouble());
+        double e3 = Math.abs(three.getAsJsonArray("sources").get(1).getAsJsonObject().get("error").getAsDouble());
+        double e4 = Math.abs(four.getAsJsonArray("sources").get(1).getAsJsonObject().get("error").getAsDouble());
+        assertEquals((e3 + e4) / 2, summary.getAsJsonArray("sources").get(1).getAsJsonObject()
+                .getAsJsonObject("abs_error").get("mean").getAsDouble(), 1e-12);
+        double end3 = number(three, "end_model", "test", "coarse", "accuracy");
+        double end4 = number(four, "end_model", "test", "coarse", "accuracy");
+        assertEquals(Math.max(end3, end4), summary.getAsJsonObject("end_model_test").getAsJsonObject("coarse")
+                .getAsJsonObject("accuracy").get("max").getAsDouble());
+        assertTrue(Files.readString(out.resolve("weak-summary.md")).contains("| coarse-copy |"));
+        // a seed of a repeated run is the run of that seed alone
+        Path alone = dir.resolve("alone");
+        assertEquals(0, weak("epochs=1", "seed=4", "output.dir=" + alone).exitCode());
+        JsonObject single = ResultFiles.readJson(alone.resolve("weak.json")).getAsJsonObject();
+        assertEquals(single.get("sources"), four.get("sources"));
+        assertEquals(single.getAsJsonObject("end_model").get("test"), four.getAsJsonObject("end_model").get("test"));
+    }
+
+    @Test
+    void badSeedsExit2WithNothingWritten() {
+        assertBadInput(weak("weak.seeds=1,x"), "weak.seeds", "'x' in '1,x' is not a whole number");
+        assertBadInput(weak("weak.seeds=1,2,1"), "weak.seeds", "seed 1 is given twice");
+        // weak() sets seed=3, which weak.seeds would silently override
+        assertBadInput(weak("weak.seeds=1,2"), "seed and weak.seeds are both set");
+    }
+
+    @Test
     void votesThatAbstainEverywhereExit2() throws Exception {
         Path votes = dir.resolve("votes.csv");
         Files.writeString(votes, "a[coarse],b[fine]\n" + ",0\n".repeat(540));
