@@ -75,7 +75,7 @@ public final class RunKeys {
     /** The reference point of the sweep summary's test-metric hypervolumes (empty: from the points). */
     public static final String PARETO_REFERENCE_TEST = "pareto.reference.test";
     /** The reference point of the sweep summary's training-loss hypervolumes (empty: from the points). */
-    public static final String PARETO_REFERENCE_TRAIN_LOSS = "pareto.reference.train_loss";
+    public static final String PARETO_REFERENCE_TRAIN_LOSS = "pareto.reference.train.loss";
 
     /** Where a sweep runs its trials. */
     public static final String EXECUTOR = "executor";
