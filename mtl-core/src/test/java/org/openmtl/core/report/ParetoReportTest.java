@@ -153,8 +153,10 @@ class ParetoReportTest {
         // hand-counted (see ParetoFixtures.twoTasks): dominated test points equal 1, static 1; training losses equal 1, static 2
         assertEquals(2, count(figure(html, "fig-front-test"), "class=\"pt dom\""));
         assertEquals(3, count(figure(html, "fig-front-train_loss"), "class=\"pt dom\""));
-        // axes name task, metric and direction
+        // axes name task, metric and direction; a point's hover text names its seed and verdict
         String test = figure(html, "fig-front-test");
+        assertTrue(test.contains("<title>weighting=equal, seed 4: t0 0.7000, t1 0.3500; dominated by another point of this"
+                + " configuration</title>"), test);
         assertTrue(test.contains("t0 accuracy (higher is better \u2192)"), test);
         assertTrue(test.contains("t1 mse (\u2190 lower is better)"), test);
         assertTrue(figure(html, "fig-front-train_loss").contains("t1 loss (\u2190 lower is better)"));
