@@ -22,7 +22,8 @@ import org.openmtl.core.report.ReportData.Stats;
 /**
  * A self-contained HTML page comparing the methods of a run or sweep: per-task test metrics over
  * seeds with the best marked and Δm% against the single-task baseline, learning curves with phase
- * boundaries, the two-task trade-off with its Pareto front, task weights and gradient cosines over
+ * boundaries, the two-task trade-off with its Pareto front, each configuration's Pareto fronts from a
+ * sweep summary ({@link ParetoFigures}), task weights and gradient cosines over
  * training, task affinity, pictures of learned structures, and the cost of each method. Figures are
  * inline SVG drawn here; the page loads nothing and its one small script only shows and hides
  * methods when their legend entry is clicked. Every name from a configuration, dataset or result is
@@ -958,7 +959,8 @@ public final class HtmlReport {
             .pareto-row figure.fig{flex:0 1 540px;min-width:min(100%,420px)}
             .pareto-side{flex:1 1 420px;min-width:0}
             table.pareto-table th,table.pareto-table td{padding:.35rem .5rem}
-            table.pareto-table thead th,table.pareto-table tbody th{white-space:normal;overflow-wrap:break-word}
+            table.pareto-table thead th,table.pareto-table tbody th{white-space:normal}
+            table.pareto-table .nowrap{white-space:nowrap}
             svg .off{display:none}
             @media print{body{background:#fff}section{border:none}.legend button{border:none}}
             """;

@@ -504,7 +504,6 @@ final class ParetoFigures {
         List<Configuration> rows = front.configurations();
         boolean alignment = rows.stream().anyMatch(c -> c.alignment() != null);
         double bestHv = rows.stream().mapToDouble(Configuration::hypervolume).filter(Double::isFinite).max().orElse(Double.NaN);
-        double bestSpread = rows.stream().mapToDouble(Configuration::spread).filter(Double::isFinite).min().orElse(Double.NaN);
         double bestAlignment = rows.stream().filter(c -> c.alignment() != null).mapToDouble(c -> c.alignment()[0])
                 .filter(Double::isFinite).max().orElse(Double.NaN);
         boolean compare = rows.size() > 1;
@@ -519,16 +518,15 @@ final class ParetoFigures {
         }
         sb.append("</tr></thead><tbody>");
         for (Configuration c : rows) {
-            sb.append("<tr><th scope=\"row\">").append(swatch(c.color())).append(escape(c.label())).append("</th><td>")
+            sb.append("<tr><th scope=\"row\">").append(rowLabel(c)).append("</th><td>")
                     .append(c.points()).append("</td><td>").append(c.nonDominated()).append("</td>");
             boolean best = compare && c.hypervolume() == bestHv;
             sb.append("<td class=\"hypervolume").append(best ? " best" : "").append("\" data-value=\"").append(c.hypervolume())
                     .append("\">").append(Double.isFinite(c.hypervolume()) ? String.format(Locale.ROOT, "%.4g", c.hypervolume()) : "\u2014")
                     .append(best ? " <span class=\"best-mark\" title=\"largest hypervolume\">\u2605</span>" : "").append("</td>");
-            best = compare && Double.isFinite(c.spread()) && c.spread() == bestSpread;
-            sb.append("<td").append(best ? " class=\"best\"" : "").append('>')
-                    .append(Double.isFinite(c.spread()) ? String.format(Locale.ROOT, "%.3f", c.spread()) : "\u2014")
-                    .append(best ? " <span class=\"best-mark\" title=\"most even spread\">\u2605</span>" : "").append("</td>");
+            // no best spread: a front of two points has spread 0 by definition, which says nothing about its quality
+            sb.append("<td>").append(Double.isFinite(c.spread()) ? String.format(Locale.ROOT, "%.3f", c.spread()) : "\u2014")
+                    .append("</td>");
             if (alignment) {
                 double[] a = c.alignment();
                 best = compare && a != null && a[0] == bestAlignment;
@@ -540,6 +538,17 @@ final class ParetoFigures {
             sb.append("</tr>");
         }
         return sb.append("</tbody></table>").toString();
+    }
+
+    /**
+     * A configuration's name in the table: its swatch kept with the first key, and a line break
+     * allowed after each {@code =}, so that long sweep points wrap in a narrow column.
+     */
+    private static String rowLabel(Configuration c) {
+        String label = c.label();
+        int cut = label.indexOf('=') + 1;
+        return "<span class=\"nowrap\">" + swatch(c.color()) + escape(label.substring(0, cut)) + "</span>"
+                + escape(label.substring(cut)).replace("=", "=<wbr>");
     }
 
     /**
