@@ -3,6 +3,7 @@ package org.openmtl.core.config;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.openmtl.api.plugin.PluginConfig;
@@ -232,11 +233,11 @@ public final class RunConfig {
      * @return one finite value per task, in the order of the run's tasks; empty when the key is not set
      */
     @SuppressWarnings("unchecked")
-    public java.util.List<Double> paretoReference(String key) {
+    public List<Double> paretoReference(String key) {
         if (!key.equals(RunKeys.PARETO_REFERENCE_TEST) && !key.equals(RunKeys.PARETO_REFERENCE_TRAIN_LOSS)) {
             throw new IllegalArgumentException(key + " is not a reference point key");
         }
-        return java.util.List.copyOf((java.util.List<Double>) core.get(key));
+        return List.copyOf((List<Double>) core.get(key));
     }
 
     /**

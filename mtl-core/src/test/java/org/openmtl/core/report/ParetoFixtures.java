@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.run.MtlRuntime;
 import org.openmtl.core.sweep.SweepRunner;
@@ -165,7 +166,7 @@ final class ParetoFixtures {
      * are dominated and some not.
      */
     static Sweep manyTasks(int k) {
-        java.util.Random random = new java.util.Random(20 + k);
+        Random random = new Random(20 + k);
         List<String> tasks = new ArrayList<>();
         List<Metric> metrics = new ArrayList<>();
         for (int i = 0; i < k; i++) {

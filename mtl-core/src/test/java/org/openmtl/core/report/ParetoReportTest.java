@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -75,8 +77,8 @@ class ParetoReportTest {
     private static void checkFigure(ParetoFixtures.Sweep sweep, String figure, boolean test, int panels) {
         Map<String, List<Drawn>> drawn = drawn(figure);
         boolean[] maximize = sweep.maximize(test);
-        assertEquals(new java.util.TreeSet<>(sweep.configurations().stream().map(c -> "weighting=" + c).toList()),
-                new java.util.TreeSet<>(drawn.keySet()));
+        assertEquals(new TreeSet<>(sweep.configurations().stream().map(c -> "weighting=" + c).toList()),
+                new TreeSet<>(drawn.keySet()));
         for (String c : sweep.configurations()) {
             List<double[]> points = sweep.points(c, test);
             List<Drawn> seen = drawn.get("weighting=" + c);
@@ -112,7 +114,7 @@ class ParetoReportTest {
             assertEquals(nonDominated, Integer.parseInt(m.group(4)), c + " non-dominated");
             double expected = FrontMetrics.hypervolume(points, maximize, reference);
             assertEquals(expected, Double.parseDouble(m.group(6)), 1e-12, c + " hypervolume");
-            assertEquals(String.format(java.util.Locale.ROOT, "%.4g", expected), m.group(7).strip(), c + " hypervolume as written");
+            assertEquals(String.format(Locale.ROOT, "%.4g", expected), m.group(7).strip(), c + " hypervolume as written");
             marked.put(c, m.group(5) != null);
             if (expected > best) {
                 best = expected;
