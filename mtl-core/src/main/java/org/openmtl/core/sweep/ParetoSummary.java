@@ -39,7 +39,8 @@ final class ParetoSummary {
      * @return {@code {"test": front, "train_loss": front}} (the second where every trial records its training losses), each
      *     front {@code {"objectives": [{"task", "metric", "higher_is_better"}], "reference_point": [...], "margin",
      *     "configurations": [{"configuration", "point", "points", "non_dominated", "hypervolume", "spread"? (absent with fewer than 2 distinct
-     *     non-dominated points), "alignment"? (training-loss front only)}]}};
+     *     non-dominated points), "alignment"? (training-loss front only), "trials": [{"seed"?, "values", "non_dominated",
+     *     "preference"?}]}]}};
      *     null when the sweep has fewer than 2 tasks or no completed trial
      */
     static Map<String, Object> section(List<String> labels, List<Map<String, String>> points,
