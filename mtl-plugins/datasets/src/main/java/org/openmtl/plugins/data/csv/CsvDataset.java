@@ -60,17 +60,15 @@ final class CsvDataset implements DatasetProvider {
                 if (file == null) {
                     continue;
                 }
-                Map.Entry<CsvTableReader.Layout, CsvTableReader.FileFacts> read = reader.read(file, split, features,
-                        rows);
-                features = read.getKey().featureNames();
-                files.add(facts(split.label(), read.getValue()));
+                CsvTableReader.FileRead read = reader.read(file, split, features, rows);
+                features = read.layout().featureNames();
+                files.add(facts(split.label(), read.facts()));
                 source.put(split, file);
             }
         } else {
-            Map.Entry<CsvTableReader.Layout, CsvTableReader.FileFacts> read = reader.read(settings.file(), null, null,
-                    rows);
-            features = read.getKey().featureNames();
-            files.add(facts("all", read.getValue()));
+            CsvTableReader.FileRead read = reader.read(settings.file(), null, null, rows);
+            features = read.layout().featureNames();
+            files.add(facts("all", read.facts()));
             for (Split split : Split.values()) {
                 source.put(split, settings.file());
             }

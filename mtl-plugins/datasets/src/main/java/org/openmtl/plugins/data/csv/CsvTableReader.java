@@ -71,6 +71,14 @@ final class CsvTableReader {
     record FileFacts(Path file, long bytes, String sha256, long rows) {}
 
     /**
+     * A file read.
+     *
+     * @param layout what its header resolved to
+     * @param facts its size, checksum and rows
+     */
+    record FileRead(Layout layout, FileFacts facts) {}
+
+    /**
      * Reads a file.
      *
      * @param file the file
@@ -82,7 +90,7 @@ final class CsvTableReader {
      * @return the layout this file's header resolved to, and the file's facts
      * @throws DataException for anything that does not fit the schema
      */
-    Map.Entry<Layout, FileFacts> read(Path file, Split only, List<String> featureNames, SplitRows[] rows) {
+    FileRead read(Path file, Split only, List<String> featureNames, SplitRows[] rows) {
         if (!Files.isRegularFile(file)) {
             throw new DataException(file, Files.exists(file) ? "is not a file; expected a CSV file"
                     : "does not exist; expected a CSV file with a header row (check the dataset.csv file keys;"
@@ -94,13 +102,13 @@ final class CsvTableReader {
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT));
                 CSVParser parser = format().parse(reader)) {
-            Map.Entry<Layout, Long> read = read(file, parser, only, featureNames, rows);
+            Rows read = read(file, parser, only, featureNames, rows);
             byte[] rest = new byte[8192];
             while (in.read(rest) >= 0) {
                 // the digest covers the whole file, whatever the parser left unread
             }
-            return Map.entry(read.getKey(), new FileFacts(file, Files.size(file),
-                    HexFormat.of().formatHex(digest.digest()), read.getValue()));
+            return new FileRead(read.layout(), new FileFacts(file, Files.size(file),
+                    HexFormat.of().formatHex(digest.digest()), read.count()));
         } catch (CharacterCodingException e) {
             throw new DataException(file, "is not UTF-8 text; expected a UTF-8 CSV file");
         } catch (NoSuchFileException e) {
@@ -118,7 +126,10 @@ final class CsvTableReader {
                 .get();
     }
 
-    private Map.Entry<Layout, Long> read(Path file, CSVParser parser, Split only, List<String> featureNames,
+    /** The header's layout and the number of rows after it. */
+    private record Rows(Layout layout, long count) {}
+
+    private Rows read(Path file, CSVParser parser, Split only, List<String> featureNames,
             SplitRows[] rows) throws IOException {
         Iterator<CSVRecord> records = parser.iterator();
         long before = 0;
@@ -199,7 +210,7 @@ final class CsvTableReader {
             throw new DataException(file, "has a header but no rows; expected one row per example after the"
                     + " header");
         }
-        return Map.entry(layout, count);
+        return new Rows(layout, count);
     }
 
     private static boolean isBlank(CSVRecord record) {
