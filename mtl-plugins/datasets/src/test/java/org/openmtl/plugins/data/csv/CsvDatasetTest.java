@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -394,6 +395,25 @@ class CsvDatasetTest {
         Path badSplit = write("badsplit.csv", "x,y,split\n1,0,training\n");
         assertEquals(badSplit + ": line 2, column 3 ('split'): 'training' is not a split; expected train,"
                 + " validation or test", error(badSplit, "labels", "y:classification", "split.column", "split"));
+    }
+
+    @Test
+    void aDuplicateColumnTextThatIsNotUtf8AndAnOpenQuoteAreRefused() throws IOException {
+        Path twice = write("twice.csv", "x,y,x\n1,0,2\n");
+        assertEquals(twice + ": line 1 (header), column 3: column 'x' is already named in column 1; expected distinct"
+                + " column names", error(twice, "labels", "y:classification"));
+        Path latin = dir.resolve("latin.csv");
+        byte[] header = "x,y\n1,0\n".getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = Arrays.copyOf(header, header.length + 4);
+        bytes[header.length] = (byte) 0xE9; // a Latin-1 e-acute, not UTF-8
+        bytes[header.length + 1] = ',';
+        bytes[header.length + 2] = '1';
+        bytes[header.length + 3] = '\n';
+        Files.write(latin, bytes);
+        assertTrue(error(latin, "labels", "y:classification").startsWith(latin + ": is not UTF-8 text"));
+        Path open = write("open.csv", "x,y\n1,0\n\"2,1\n");
+        assertTrue(error(open, "labels", "y:classification").startsWith(open + ": is not valid CSV after line 2"),
+                error(open, "labels", "y:classification"));
     }
 
     @Test
