@@ -13,18 +13,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.openmtl.api.plugin.PluginKind;
 import org.openmtl.core.result.ResultFiles;
+import org.openmtl.core.run.MtlRuntime;
 
 /**
  * {@code dataset=csv} through the command line, on tables the test writes: two tasks from a linear
  * rule (a class and a real target, a quarter of each task's labels missing) learned well beyond
  * chance by a short run; a task labelled on few rows trained with gradient weightings, in batches
  * that often hold none of its labels, without a non-finite loss; and a malformed file stopped with
- * exit code 2, its line named, before anything is written.
+ * exit code 2, its line named, before anything is written; and every architecture on that rarely
+ * labelled task.
  */
 class CsvDatasetRunTest {
 
@@ -76,12 +81,41 @@ class CsvDatasetRunTest {
     }
 
     private Cli.Outcome run(Path file, Path output, String... more) {
+        List<String> args = new ArrayList<>(List.of("architecture=hard-sharing", "architecture.hard-sharing.trunk=mlp"));
+        args.addAll(List.of(more));
+        return runWith(file, output, args);
+    }
+
+    private Cli.Outcome runWith(Path file, Path output, List<String> more) {
         List<String> args = new ArrayList<>(List.of("run", "dataset=csv", "dataset.csv.file=" + file,
                 "dataset.csv.labels=class:classification,target:regression", "dataset.csv.split.column=split",
-                "architecture=hard-sharing", "architecture.hard-sharing.trunk=mlp", "optimizer=adam",
-                "selector=all", "seed=1", "threads=1", "progress=none", "output.dir=" + output));
-        args.addAll(List.of(more));
+                "optimizer=adam", "selector=all", "seed=1", "threads=1", "progress=none", "output.dir=" + output));
+        args.addAll(more);
         return Cli.run(args.toArray(String[]::new));
+    }
+
+    static Stream<String> architectures() {
+        return MtlRuntime.discover(Path.of("no-plugins-dir")).registry().names(PluginKind.ARCHITECTURE).stream();
+    }
+
+    /** Every architecture, with a parameter-gradient weighting, on a task missing from most batches. */
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void everyArchitectureTrainsOnATaskMissingFromManyBatches(String architecture) throws IOException {
+        Path file = table("rare.csv", 400, 0.0, 25, new ArrayList<>());
+        Path out = dir.resolve("rare-" + architecture);
+        Cli.Outcome o = runWith(file, out, List.of("architecture=" + architecture, "weighting=pcgrad", "epochs=3",
+                "batch.size=8", "checkpoint=false"));
+        assertEquals(0, o.exitCode(), architecture + ": " + o.out() + o.err());
+        JsonObject result = ResultFiles.readJson(out.resolve("result.json")).getAsJsonObject();
+        assertEquals("completed", result.get("status").getAsString(), architecture + ": " + result.get("reason"));
+        for (JsonElement epoch : result.getAsJsonArray("history")) {
+            JsonObject train = epoch.getAsJsonObject().getAsJsonObject("train");
+            for (String task : List.of("class", "target")) {
+                double loss = train.getAsJsonObject(task).get("loss").getAsDouble();
+                assertTrue(Double.isFinite(loss) && loss > 0, architecture + ": " + task + " training loss " + loss);
+            }
+        }
     }
 
     @Test
