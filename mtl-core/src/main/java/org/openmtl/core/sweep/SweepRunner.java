@@ -210,11 +210,25 @@ public final class SweepRunner {
      * @throws ConfigException if no executor has that name
      */
     public static TrialExecutor executor(SweepSettings settings, String progressMode) {
+        return executor(settings, progressMode, null);
+    }
+
+    /**
+     * Makes the executor a sweep's settings name, whose trials in this JVM ({@code inline}) run on
+     * a given runtime.
+     *
+     * @param settings the sweep's settings
+     * @param progressMode the progress display (inline trials show theirs)
+     * @param runtime the runtime of inline trials, or null to discover each trial's plugins
+     * @return the executor
+     * @throws ConfigException if no executor has that name
+     */
+    public static TrialExecutor executor(SweepSettings settings, String progressMode, MtlRuntime runtime) {
         switch (settings.executor()) {
             case "local":
                 return new LocalExecutor(settings.localWorkers());
             case "inline":
-                return new InlineExecutor(Progress.forMode(progressMode.equals("none") ? "none" : "plain"));
+                return new InlineExecutor(Progress.forMode(progressMode.equals("none") ? "none" : "plain"), runtime);
             default:
                 return findExecutor(settings.executor())
                         .orElseThrow(() -> new ConfigException(RunKeys.EXECUTOR + ": no executor named '" + settings.executor()

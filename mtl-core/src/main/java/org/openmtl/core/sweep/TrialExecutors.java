@@ -1,5 +1,7 @@
 package org.openmtl.core.sweep;
 
+import org.openmtl.core.run.MtlRuntime;
+
 /**
  * Makes the executor of a sweep: bound in {@link org.openmtl.core.run.MtlModule} to {@link
  * Named}, which knows {@code local}, {@code inline} and the executors found with {@link
@@ -21,13 +23,27 @@ public interface TrialExecutors {
     /** The executor named by the {@code executor} key. */
     final class Named implements TrialExecutors {
 
-        /** Creates the factory. */
+        private final MtlRuntime runtime;
+
+        /** Creates the factory; inline trials discover their plugins. */
+        public Named() {
+            this(null);
+        }
+
+        /**
+         * Creates the factory whose inline trials run on the sweep's runtime (with the plugins an
+         * experiment module bound).
+         *
+         * @param runtime the runtime
+         */
         @jakarta.inject.Inject
-        public Named() {}
+        public Named(MtlRuntime runtime) {
+            this.runtime = runtime;
+        }
 
         @Override
         public TrialExecutor create(SweepSettings settings, String progressMode) {
-            return SweepRunner.executor(settings, progressMode);
+            return SweepRunner.executor(settings, progressMode, runtime);
         }
     }
 }

@@ -9,9 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmtl.api.data.DatasetProvider;
@@ -21,7 +19,6 @@ import org.openmtl.api.plugin.PluginDescriptor;
 import org.openmtl.api.plugin.PluginFactory;
 import org.openmtl.api.plugin.PluginKind;
 import org.openmtl.core.plugin.PluginLoadException;
-import org.openmtl.core.report.HtmlReport;
 import org.openmtl.core.report.ReportWriter;
 import org.openmtl.core.run.MtlModule;
 import org.openmtl.core.run.ProgressFactory;
@@ -130,9 +127,14 @@ class ExperimentModuleTest {
     }
 
     @Test
-    void anOverriddenReportWriterWritesTheReportOfASweep() throws IOException {
+    void anOverriddenReportWriterWritesTheReportOfASweepOfAContributedDataset() throws IOException {
         List<String> written = new ArrayList<>();
-        Mtl mtl = Mtl.builder().pluginsDirectory(Path.of("no-plugins-dir")).override(new AbstractModule() {
+        Mtl mtl = Mtl.builder().pluginsDirectory(Path.of("no-plugins-dir")).install(new AbstractModule() {
+            @Override
+            protected void configure() {
+                MtlModule.plugins(binder()).addBinding().to(LabDatasetFactory.class);
+            }
+        }).override(new AbstractModule() {
             @Override
             protected void configure() {
                 bind(ReportWriter.class).toInstance((file, title, subtitle, entries, summary) -> {
@@ -141,11 +143,13 @@ class ExperimentModuleTest {
                 });
             }
         }).build();
-        SweepResult sweep = mtl.sweep().key("dataset", "synthetic").key("dataset.synthetic.tasks", 2)
-                .key("dataset.synthetic.train.examples", 64).key("dataset.synthetic.validation.examples", 16)
-                .key("dataset.synthetic.test.examples", 16).key("epochs", 1).key("batch.size", 32).key("progress", "none")
+        // inline trials run on the sweep's runtime, so they see the module's dataset
+        SweepResult sweep = mtl.sweep().key("dataset", "lab-tasks").key("dataset.lab-tasks.tasks", 2)
+                .key("dataset.lab-tasks.train.examples", 64).key("dataset.lab-tasks.validation.examples", 16)
+                .key("dataset.lab-tasks.test.examples", 16).key("epochs", 1).key("batch.size", 32).key("progress", "none")
                 .key("checkpoint", false).seeds(1, 2).executor("inline").outputDir(dir.resolve("sweep")).build().run();
         assertEquals(2, sweep.trials().size());
+        assertEquals("lab-tasks", sweep.trials().get(0).result().config().get("dataset"));
         assertEquals(List.of("seed=1 completed", "seed=2 completed"), written);
         assertEquals("lab report of 2 trials", Files.readString(dir.resolve("sweep").resolve("report.html")));
     }
