@@ -3,6 +3,7 @@ package org.openmtl.core.api;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +46,7 @@ public record EpochRecord(
         train = copy(train);
         validation = copy(validation);
         test = copy(test);
-        weights = weights == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+        weights = weights == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(weights));
         others = others == null ? new JsonObject() : others.deepCopy();
     }
 
@@ -148,7 +149,7 @@ public record EpochRecord(
             return Map.of();
         }
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
-        table.forEach((k, v) -> out.put(k, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(v))));
-        return java.util.Collections.unmodifiableMap(out);
+        table.forEach((k, v) -> out.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
+        return Collections.unmodifiableMap(out);
     }
 }

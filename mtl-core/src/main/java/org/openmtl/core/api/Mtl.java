@@ -10,6 +10,7 @@ import com.google.inject.spi.Message;
 import com.google.inject.util.Modules;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.openmtl.core.config.ConfigSource;
@@ -132,7 +133,7 @@ public final class Mtl {
      * The framework's own error (a bad configuration, a broken plugin) out of Guice's wrapping, so
      * that it reaches the caller (and the command line's exit code) as if no injector were there.
      */
-    static RuntimeException unwrap(RuntimeException e, java.util.Collection<Message> messages) {
+    static RuntimeException unwrap(RuntimeException e, Collection<Message> messages) {
         Throwable cause = e.getCause();
         if (cause == null) {
             for (Message m : messages) {

@@ -1,5 +1,6 @@
 package org.openmtl.core.api;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -12,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -94,7 +96,7 @@ public record RunResult(
 
     /** Copies the collections so the record cannot change under its reader. */
     public RunResult {
-        java.util.Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(status, "status");
         tasks = table(tasks);
         validation = table(validation);
         primaryMetrics = primaryMetrics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(primaryMetrics));
@@ -323,7 +325,7 @@ public record RunResult(
         config.forEach(configJson::addProperty);
         o.add("config", configJson);
         o.add("provenance", provenance.fields());
-        com.google.gson.JsonArray historyJson = new com.google.gson.JsonArray();
+        JsonArray historyJson = new JsonArray();
         history.forEach(h -> historyJson.add(h.toJson()));
         o.add("history", historyJson);
         others.entrySet().forEach(e -> o.add(e.getKey(), e.getValue().deepCopy()));

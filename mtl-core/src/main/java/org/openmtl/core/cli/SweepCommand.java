@@ -1,6 +1,7 @@
 package org.openmtl.core.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ final class SweepCommand implements Callable<Integer> {
         try {
             System.out.print(Files.readString(output.resolve("summary.md")));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the summary just written: " + output.resolve("summary.md"), e);
+            throw new UncheckedIOException("cannot read the summary just written: " + output.resolve("summary.md"), e);
         }
         System.out.println();
         System.out.println("results: " + result.resultsDatabase());

@@ -80,6 +80,16 @@ class RunBuilderValidationTest {
     }
 
     @Test
+    void aBuilderWithoutAFrameworkDiscoversThePluginsOfItsPluginsDirectory() {
+        Run run = Run.builder().dataset("synthetic").weighting("pcgrad").key("plugins.dir", dir.resolve("no-jars"))
+                .outputDir(dir.resolve("out")).build();
+        assertEquals("pcgrad", run.config().resolved().get("weighting"));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Run.builder().key("plugins.dir", dir.resolve("no-jars")).weighting("no-such-weighting").build());
+        assertTrue(e.getMessage().contains("no weighting plugin is named 'no-such-weighting'"), e.getMessage());
+    }
+
+    @Test
     void aSweepValidatesEveryTrialOfItsGridBeforeAnythingRuns() {
         ConfigException e = assertThrows(ConfigException.class, () -> mtl.sweep().key("dataset", "synthetic")
                 .axis("weighting", "equal", "no-such-weighting").executor("inline").outputDir(dir.resolve("sweep")).build());
