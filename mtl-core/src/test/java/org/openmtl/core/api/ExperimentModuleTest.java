@@ -1,6 +1,7 @@
 package org.openmtl.core.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmtl.api.data.DatasetProvider;
@@ -20,6 +22,8 @@ import org.openmtl.api.plugin.PluginFactory;
 import org.openmtl.api.plugin.PluginKind;
 import org.openmtl.core.plugin.PluginLoadException;
 import org.openmtl.core.report.ReportWriter;
+import org.openmtl.core.results.ResultsDatabase;
+import org.openmtl.core.results.ResultsStores;
 import org.openmtl.core.run.MtlModule;
 import org.openmtl.core.run.ProgressFactory;
 import org.openmtl.core.train.Progress;
@@ -124,6 +128,38 @@ class ExperimentModuleTest {
                     }
                 }).build());
         assertTrue(e.getMessage().contains("two plugins are named 'synthetic'"), e.getMessage());
+    }
+
+    @Test
+    void anOverriddenResultsStoreRecordsTheTrialsOfASweep() {
+        Path labDatabase = dir.resolve("lab-database");
+        List<Path> opened = new ArrayList<>();
+        Mtl mtl = Mtl.builder().pluginsDirectory(Path.of("no-plugins-dir")).override(new AbstractModule() {
+            @Override
+            protected void configure() {
+                // the lab records every sweep in one database of its own, not in each sweep's directory
+                bind(ResultsStores.class).toInstance((url, sweepDirectory) -> {
+                    opened.add(sweepDirectory);
+                    return ResultsDatabase.open("", labDatabase);
+                });
+            }
+        }).build();
+        SweepResult sweep = mtl.sweep().key("dataset", "synthetic").key("dataset.synthetic.tasks", 2)
+                .key("dataset.synthetic.train.examples", 64).key("dataset.synthetic.validation.examples", 16)
+                .key("dataset.synthetic.test.examples", 16).key("epochs", 1).key("batch.size", 32).key("progress", "none")
+                .key("checkpoint", false).axis("weighting", "equal", "pcgrad").executor("inline")
+                .outputDir(dir.resolve("sweep")).build().run();
+
+        assertEquals(List.of(dir.resolve("sweep")), opened);
+        assertFalse(Files.exists(dir.resolve("sweep").resolve("results.db")), "nothing recorded in the sweep directory");
+        assertTrue(sweep.resultsDatabase().contains(labDatabase.toString()), sweep.resultsDatabase());
+        try (ResultsDatabase db = ResultsDatabase.open("", labDatabase)) {
+            for (SweepResult.Trial t : sweep.trials()) {
+                Map<String, Object> recorded = db.result(t.id()).orElseThrow();
+                assertEquals(t.result().tasks(), RunResult.fromMap(recorded).tasks(), "the store received the trial's result");
+            }
+            assertEquals(2, db.trials(null).size());
+        }
     }
 
     @Test
