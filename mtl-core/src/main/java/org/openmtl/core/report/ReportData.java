@@ -1,6 +1,7 @@
 package org.openmtl.core.report;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,6 +58,7 @@ final class ReportData {
      * @param label the configuration's name
      * @param index its position (and palette colour)
      * @param trials its trials
+     * @param results their results, typed, in the same order
      */
     record Method(String label, int index, List<HtmlReport.Entry> trials, List<RunResult> results) {
 
@@ -112,7 +114,13 @@ final class ReportData {
             byGroup.computeIfAbsent(e.group(), g -> new ArrayList<>()).add(e);
         }
         byGroup.forEach((label, trials) -> methods.add(new Method(label, methods.size(), trials)));
-        List<RunResult> results = methods.stream().flatMap(m -> m.results().stream()).toList();
+        Map<HtmlReport.Entry, RunResult> typed = new IdentityHashMap<>();
+        methods.forEach(m -> {
+            for (int i = 0; i < m.trials().size(); i++) {
+                typed.put(m.trials().get(i), m.results().get(i));
+            }
+        });
+        List<RunResult> results = entries.stream().map(typed::get).toList(); // in the entries' order, as the page lists tasks
         Set<String> names = new LinkedHashSet<>();
         for (RunResult r : results) {
             names.addAll(r.tasks().keySet());
