@@ -41,10 +41,12 @@ import org.openmtl.api.task.Task;
  * <p>The first convolution over [x ; a] is computed as the trunk's convolution of x (its weights
  * for the image channels, initialized for the fan-in of all C + K channels as PyTorch initializes
  * the concatenated layer) plus the convolution of the one image a with the weights for the K
- * preference channels, a parameter of its own. The second part, and the transposed convolutions,
- * are products of matrices: the engine's convolution gradient with respect to its input, which
- * these parameters need and a plain trunk never does, differs from run to run on this CPU. The
- * sum is the convolution of the concatenation.
+ * preference channels, a parameter of its own; the sum is the convolution of the concatenation.
+ * That second part and the transposed convolutions are products of matrices: the engine binding
+ * has no transposed convolution, and the engine's convolution gradient with respect to its input,
+ * which a plain trunk needs only from its second convolution on, comes out wrong from oneDNN's
+ * AVX2 and AVX-512 kernels (see the method page); as products, the preference path adds no such
+ * gradient of its own.
  *
  * <p>The representation is the trunk's output, which depends on p: every shared parameter runs in
  * {@code encode}, so representation gradients stand for the shared parameters.
@@ -303,12 +305,10 @@ public final class Cosmos implements Architecture {
 
         /**
          * PyTorch's {@code conv_transpose2d} without bias, of a one-example input (1, C, h, w) and a
-         * weight (C, O, k, k): out[o, y, x] = Σ_{c,i,j} in[c, i, j] · W[c, o, y − s·i + p, x − s·j + p].
-         * The engine binding has no transposed convolution, and a convolution of the zero-spaced input
-         * gave gradients that changed from run to run on several threads, so it is computed with
-         * products only: the columns cols[(i, j), (o, ky, kx)] = Σ_c in[c, i, j] W[c, o, ky, kx], then
-         * per output channel A · cols_o · Bᵀ, where A[y, (ky, i)] = 1 exactly when y = s·i − p + ky
-         * (and B alike for x) places every kernel tap on its output pixel.
+         * weight (C, O, k, k): out[o, y, x] = Σ_{c,i,j} in[c, i, j] · W[c, o, y − s·i + p, x − s·j + p],
+         * computed with products only: the columns cols[(i, j), (o, ky, kx)] = Σ_c in[c, i, j] W[c, o,
+         * ky, kx], then per output channel A · cols_o · Bᵀ, where A[y, (ky, i)] = 1 exactly when y =
+         * s·i − p + ky (and B alike for x) places every kernel tap on its output pixel.
          */
         private static NDArray transposedConvolution(ParameterStore parameters, Parameter weight, NDArray x, int stride,
                 int padding, boolean training) {
@@ -331,10 +331,7 @@ public final class Cosmos implements Architecture {
             return leftProduct(rows, columns.matMul(cols.transpose())).reshape(1, out, outH, outW);
         }
 
-        /**
-         * m · t_c for every c of t (C, h, W), as one product of matrices: (C, H, W). A matrix times a
-         * stack of matrices, broadcast by the engine, gave gradients that changed from run to run.
-         */
+        /** m · t_c for every c of t (C, h, W), as one product of two matrices: (C, H, W). */
         private static NDArray leftProduct(NDArray m, NDArray t) {
             long c = t.getShape().get(0);
             long h = t.getShape().get(1);

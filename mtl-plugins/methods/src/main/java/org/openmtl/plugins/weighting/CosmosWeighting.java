@@ -1,6 +1,7 @@
 package org.openmtl.plugins.weighting;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -127,19 +128,31 @@ public final class CosmosWeighting implements LossWeighting {
         }
         int[] positions = order.positions(losses.tasks());
         double[] p = RunTaskOrder.pick(positions, preferenceForStep(step.step()));
+        last = order.spread(positions, p, 0.0);
+        return objective(losses, p, step.manager());
+    }
+
+    /**
+     * Σ_i p_i L_i − λ · cos(p, L) for a given preference over the step's tasks.
+     *
+     * @param losses the step's losses
+     * @param p one weight per loss
+     * @param manager the step's manager
+     * @return the objective, with gradient history
+     */
+    NDArray objective(TaskLosses losses, double[] p, NDManager manager) {
         double norm = 0;
         for (double w : p) {
             norm += w * w;
         }
         norm = Math.sqrt(norm);
-        last = order.spread(positions, p, 0.0);
         NDArray weighted = losses.weightedSum(p);
         if (lambda == 0 || !(norm > 0)) {
             return weighted;
         }
         NDArray lossNorm = LossVector.of(losses).square().sum().sqrt();
-        NDArray cosine = GraphScalars.dividedBy(weighted.div(lossNorm), norm, step.manager());
-        return weighted.sub(GraphScalars.times(cosine, lambda, step.manager()));
+        NDArray cosine = GraphScalars.dividedBy(weighted.div(lossNorm), norm, manager);
+        return weighted.sub(GraphScalars.times(cosine, lambda, manager));
     }
 
     /**
