@@ -252,6 +252,10 @@ public final class MultiTaskTrainer {
                 }
                 conditioned = c;
                 conditioned.condition(conditioned.selectionPreference());
+            } else if (weighting.drawsPreferences()) {
+                throw new ConfigException("the weighting draws a preference for every training step, but the"
+                        + " architecture's network does not read one; use an architecture that does (e.g."
+                        + " architecture=cosmos)");
             }
             updater = plugins.optimizer().create(new OptimizerContext(stepsPerEpoch, config.epochs()));
             List<TrainingPhase> phases = network.phases(config.epochs());

@@ -138,10 +138,16 @@ class PreferenceConditionedTrainingTest {
     }
 
     @Test
-    void aConditionedNetworkWithoutADrawingWeightingIsRefused() {
+    void aConditionedNetworkWithoutADrawingWeightingIsRefusedAndTheReverse() {
         RunConfig config = config("refused");
         ConfigException e = assertThrows(ConfigException.class,
                 () -> new MultiTaskTrainer(config, pluginsOf(config, "equal"), Progress.forMode("none"), Map.of()).train());
         assertTrue(e.getMessage().contains("weighting=cosmos"), e.getMessage());
+        // and a drawing weighting on a network that reads no preference
+        RunConfig plain = config("refused-too", "architecture=hard-sharing", "weighting=equal");
+        MultiTaskTrainer.Plugins plugins = pluginsOf(plain, "cosmos");
+        ConfigException reverse = assertThrows(ConfigException.class,
+                () -> new MultiTaskTrainer(plain, plugins, Progress.forMode("none"), Map.of()).train());
+        assertTrue(reverse.getMessage().contains("architecture=cosmos"), reverse.getMessage());
     }
 }
