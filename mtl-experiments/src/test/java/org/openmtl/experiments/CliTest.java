@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -101,6 +103,30 @@ class CliTest {
             assertEquals(2, o.exitCode(), grid + ": " + o.err());
             assertTrue(o.err().contains("sweep.weighting.static.weights: '" + grid + "'"), o.err());
             assertFalse(Files.exists(dir.resolve("grid")), "nothing written for a grid that cannot expand");
+        }
+    }
+
+    @Test
+    void frontSeekingWeightingsRecordTheirPreferenceAndRefuseABadOne() throws Exception {
+        for (String weighting : List.of("epo", "pareto-mtl")) {
+            String key = "weighting." + weighting + ".preference";
+            Path out = dir.resolve(weighting);
+            Cli.Outcome o = Cli.run("run", "dataset=synthetic", "dataset.synthetic.tasks=2", "weighting=" + weighting,
+                    key + "=1,3", "epochs=1", "progress=none", "output.dir=" + out);
+            assertEquals(0, o.exitCode(), o.err());
+            JsonObject result = JsonParser.parseString(Files.readString(out.resolve("result.json"))).getAsJsonObject();
+            List<Double> preference = result.getAsJsonObject("preference").entrySet().stream()
+                    .map(e -> e.getValue().getAsDouble()).toList();
+            assertEquals(List.of(0.25, 0.75), preference, weighting);
+            for (String weights : List.of("0,0", "-1,2", "0.2,0.3,0.5")) {
+                Path bad = dir.resolve(weighting + Math.abs(weights.hashCode()));
+                Cli.Outcome refused = Cli.run("run", "dataset=synthetic", "dataset.synthetic.tasks=2", "weighting=" + weighting,
+                        key + "=" + weights, "epochs=1", "progress=none", "output.dir=" + bad);
+                assertEquals(2, refused.exitCode(), weighting + " " + weights + ": " + refused.err());
+                assertTrue(refused.err().contains(key), refused.err());
+                assertFalse(refused.err().contains("\tat "), "no stack trace: " + refused.err());
+                assertFalse(Files.exists(bad.resolve("result.json")));
+            }
         }
     }
 

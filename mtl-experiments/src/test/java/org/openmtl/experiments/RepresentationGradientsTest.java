@@ -45,7 +45,9 @@ class RepresentationGradientsTest {
             List.of("weighting=mgda-ub"),
             List.of("weighting=graddrop"),
             List.of("weighting=pcgrad", "weighting.pcgrad.gradients=representation"),
-            List.of("weighting=gradnorm", "weighting.gradnorm.gradients=representation"));
+            List.of("weighting=gradnorm", "weighting.gradnorm.gradients=representation"),
+            List.of("weighting=pareto-mtl", "weighting.pareto-mtl.gradients=representation"),
+            List.of("weighting=epo", "weighting.epo.gradients=representation"));
 
     @TempDir Path dir;
 
@@ -105,6 +107,8 @@ class RepresentationGradientsTest {
             configure(architecture, List.of("weighting=gradnorm", "weighting.gradnorm.gradients=parameters"));
             configure(architecture, List.of("weighting=mgda"));
             configure(architecture, List.of("weighting=imtl"));
+            configure(architecture, List.of("weighting=pareto-mtl"));
+            configure(architecture, List.of("weighting=epo", "weighting.epo.preference=1,3"));
         }
         for (String architecture : List.of("hard-sharing", "ple", "fully-adaptive")) {
             for (List<String> weighting : REPRESENTATION_WEIGHTINGS) {

@@ -3,6 +3,7 @@ package org.openmtl.core.config;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.openmtl.api.plugin.PluginConfig;
@@ -226,6 +227,20 @@ public final class RunConfig {
     }
 
     /**
+     * A configured reference point of the sweep summary's Pareto fronts.
+     *
+     * @param key {@link RunKeys#PARETO_REFERENCE_TEST} or {@link RunKeys#PARETO_REFERENCE_TRAIN_LOSS}
+     * @return one finite value per task, in the order of the run's tasks; empty when the key is not set
+     */
+    @SuppressWarnings("unchecked")
+    public List<Double> paretoReference(String key) {
+        if (!key.equals(RunKeys.PARETO_REFERENCE_TEST) && !key.equals(RunKeys.PARETO_REFERENCE_TRAIN_LOSS)) {
+            throw new IllegalArgumentException(key + " is not a reference point key");
+        }
+        return List.copyOf((List<Double>) core.get(key));
+    }
+
+    /**
      * Whether per-epoch task affinities are measured.
      *
      * @return true to measure
@@ -280,7 +295,8 @@ public final class RunConfig {
     public Map<String, String> identity() {
         Map<String, String> id = new TreeMap<>(resolved);
         for (String k : new String[] {RunKeys.OUTPUT_DIR, RunKeys.DATA_DIR, RunKeys.PLUGINS_DIR, RunKeys.RESUME,
-                RunKeys.PROGRESS, RunKeys.TRANSFER_BASELINE, RunKeys.TARGET_METRICS, RunKeys.TARGET_RELATIVE, RunKeys.CHECKPOINT, RunKeys.EPOCHS, RunKeys.THREADS, RunKeys.EVAL_BATCH_SIZE}) {
+                RunKeys.PROGRESS, RunKeys.TRANSFER_BASELINE, RunKeys.TARGET_METRICS, RunKeys.TARGET_RELATIVE, RunKeys.PARETO_REFERENCE_TEST,
+                RunKeys.PARETO_REFERENCE_TRAIN_LOSS, RunKeys.CHECKPOINT, RunKeys.EPOCHS, RunKeys.THREADS, RunKeys.EVAL_BATCH_SIZE}) {
             id.remove(k);
         }
         return id;

@@ -33,8 +33,8 @@ final class Charts {
      */
     record PhaseMark(double x, String label, int color) {}
 
-    /** The plotting area of an x/y chart and its scales. */
-    private record Frame(Svg svg, double left, double top, double right, double bottom, NiceScale xs, NiceScale ys) {
+    /** The plotting area of an x/y chart and its scales (also used by {@link ParetoFigures}). */
+    record Frame(Svg svg, double left, double top, double right, double bottom, NiceScale xs, NiceScale ys) {
 
         double x(double v) {
             return left + (right - left) * (v - xs.min()) / (xs.max() - xs.min());

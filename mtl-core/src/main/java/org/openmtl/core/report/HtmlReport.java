@@ -22,7 +22,8 @@ import org.openmtl.core.report.ReportData.Stats;
 /**
  * A self-contained HTML page comparing the methods of a run or sweep: per-task test metrics over
  * seeds with the best marked and Δm% against the single-task baseline, learning curves with phase
- * boundaries, the two-task trade-off with its Pareto front, task weights and gradient cosines over
+ * boundaries, the two-task trade-off with its Pareto front, each configuration's Pareto fronts from a
+ * sweep summary ({@link ParetoFigures}), task weights and gradient cosines over
  * training, task affinity, pictures of learned structures, and the cost of each method. Figures are
  * inline SVG drawn here; the page loads nothing and its one small script only shows and hides
  * methods when their legend entry is clicked. Every name from a configuration, dataset or result is
@@ -172,6 +173,7 @@ public final class HtmlReport {
             }
             curvesSection();
             tradeOffSection();
+            paretoSection();
             weightsSection();
             cosineSection();
             affinitySection();
@@ -497,6 +499,80 @@ public final class HtmlReport {
                             + " front of the means (ringed), the methods no other method beats in both tasks.",
                     methodLegend(data.methods));
             endSection();
+        }
+
+        /** The sweep summary's Pareto fronts per configuration: one figure and one table per front. */
+        private void paretoSection() {
+            String[][] kinds = {{"test", "Test metrics"}, {"train_loss", "Final training losses"}};
+            List<String[]> shown = new ArrayList<>();
+            List<ParetoFigures.Front> fronts = new ArrayList<>();
+            for (String[] kind : kinds) {
+                ParetoFigures.Front front = ParetoFigures.read(map(data.paretoFront.get(kind[0])), data::methodIndex,
+                        data.methods.size());
+                if (front != null) {
+                    shown.add(kind);
+                    fronts.add(front);
+                }
+            }
+            if (fronts.isEmpty()) {
+                return;
+            }
+            section("pareto-fronts", "Pareto fronts per configuration");
+            int k = fronts.get(0).dimensions();
+            body.append("<p class=\"note\">Each configuration's trials (one point per seed) as a front, as the sweep summary"
+                    + " measured them (summary.json, pareto_front; see docs/pareto.md). Filled markers: the configuration's"
+                    + " non-dominated points; hollow markers: points another point of the same configuration dominates");
+            if (k == 2) {
+                body.append("; the line joining a configuration's non-dominated points bounds the region they dominate");
+            } else if (k <= ParetoFigures.MAX_PROJECTED) {
+                body.append(" (in all ").append(k).append(" objectives: a point may look dominated in a projection and not be)");
+            } else {
+                body.append("; each line is a point, every axis oriented with the better end up");
+            }
+            body.append(k > ParetoFigures.MAX_PROJECTED ? ". The black dashed line" : ". The cross")
+                    .append(" is the reference point the hypervolumes are measured against, shared by every"
+                    + " configuration, so their hypervolumes can be compared within this sweep (not across sweeps). A configuration"
+                    + " has a colour and a marker shape.</p>");
+            body.append(frontLegend(fronts));
+            for (int i = 0; i < fronts.size(); i++) {
+                ParetoFigures.Front front = fronts.get(i);
+                String[] kind = shown.get(i);
+                boolean rays = kind[0].equals("train_loss") && front.dimensions() == 2 && front.hasRays();
+                List<String> names = front.objectives().stream().map(ParetoFigures.Objective::shortLabel).toList();
+                String what = kind[1].toLowerCase(Locale.ROOT) + " (" + String.join(", ", names) + ")";
+                String drawing = front.dimensions() == 2 ? "one plane"
+                        : front.dimensions() <= ParetoFigures.MAX_PROJECTED ? "pairwise projections" : "parallel coordinates";
+                body.append("<h3>").append(escape(kind[1])).append("</h3><div class=\"pareto-row\">");
+                figure("fig-front-" + kind[0], front.dimensions() == 2 ? "pareto-front"
+                        : front.dimensions() <= ParetoFigures.MAX_PROJECTED ? "pareto-projections" : "pareto-parallel",
+                        "Fronts: " + kind[1].toLowerCase(Locale.ROOT),
+                        ParetoFigures.figure(front, "Pareto fronts per configuration, " + what + ", as " + drawing, rays),
+                        "Fronts per configuration, " + what + ", " + drawing + (front.dimensions() > ParetoFigures.MAX_PROJECTED
+                                ? ": solid lines non-dominated points, pale dashed lines dominated ones, the black dashed line the"
+                                        + " shared reference point"
+                                : ": filled markers non-dominated, hollow dominated, the cross the shared reference point") + (rays ? "; dotted lines: the preference rays"
+                                        + " l \u221d 1/p along which a run reaches its preference exactly" : "") + ".", null);
+                body.append("<div class=\"pareto-side\"><p class=\"note\">").append(ParetoFigures.referenceSentence(front))
+                        .append("</p><div class=\"scroll\">").append(ParetoFigures.table(front)).append("</div></div></div>");
+            }
+            endSection();
+        }
+
+        /** The configurations of the fronts with their markers; those that are a method of the page show and hide it. */
+        private static String frontLegend(List<ParetoFigures.Front> fronts) {
+            Map<String, ParetoFigures.Configuration> all = new LinkedHashMap<>();
+            fronts.forEach(f -> f.configurations().forEach(c -> all.putIfAbsent(c.label(), c)));
+            StringBuilder sb = new StringBuilder("<div class=\"legend\">");
+            for (ParetoFigures.Configuration c : all.values()) {
+                if (c.method() >= 0) {
+                    sb.append("<button type=\"button\" data-m=\"").append(c.method()).append("\" aria-pressed=\"true\" title=\"show or"
+                            + " hide ").append(escape(c.label())).append("\">");
+                } else {
+                    sb.append("<span>");
+                }
+                sb.append(ParetoFigures.swatch(c.color())).append(escape(c.label())).append(c.method() >= 0 ? "</button>" : "</span>");
+            }
+            return sb.append("</div>").toString();
         }
 
         private void weightsSection() {
@@ -869,6 +945,22 @@ public final class HtmlReport {
             svg .skip{stroke:#5b6472;stroke-width:1.5}
             svg .colorbar{fill:none;stroke:#9aa1ab}
             svg .reference{stroke:#333;stroke-width:1.2;stroke-dasharray:4 3}
+            svg .front-line{fill:none;stroke-width:2;stroke-linejoin:round}
+            svg .pt.nd{stroke-width:1}
+            svg .pt.dom{stroke-width:1.6}
+            svg .pt.parallel{fill:none;stroke-width:1.8}
+            svg .pt.dom.parallel{stroke-width:1.2;stroke-dasharray:3 3;opacity:.55}
+            svg .preference-ray{stroke-width:1.3;stroke-dasharray:2 4}
+            svg .ray-hover{stroke:transparent;stroke-width:8;fill:none}
+            svg .reference-cross{stroke:#1d2330;stroke-width:2}
+            svg .reference-hit{fill:transparent}
+            h3{font-size:1.05rem;margin:1rem 0 .4rem}
+            .pareto-row{display:flex;flex-wrap:wrap;gap:1.2rem;align-items:flex-start}
+            .pareto-row figure.fig{flex:0 1 540px;min-width:min(100%,420px)}
+            .pareto-side{flex:1 1 420px;min-width:0}
+            table.pareto-table th,table.pareto-table td{padding:.35rem .5rem}
+            table.pareto-table thead th,table.pareto-table tbody th{white-space:normal}
+            table.pareto-table .nowrap{white-space:nowrap}
             svg .off{display:none}
             @media print{body{background:#fff}section{border:none}.legend button{border:none}}
             """;

@@ -83,6 +83,8 @@ final class ReportData {
     final Map<String, Object> transferBySize;
     /** The transfer matrix of ./mtl transfer ({@code transfer_matrix}: transfer.json), or empty. */
     final Map<String, Object> transferMatrix;
+    /** The sweep summary's Pareto fronts ({@code pareto_front}), or empty. */
+    final Map<String, Object> paretoFront;
 
     ReportData(List<HtmlReport.Entry> entries, Map<String, Object> summary) {
         Map<String, List<HtmlReport.Entry>> byGroup = new LinkedHashMap<>();
@@ -101,6 +103,7 @@ final class ReportData {
         }
         transferBySize = map(map(summary).get("transfer_by_train_size"));
         transferMatrix = map(map(summary).get("transfer_matrix"));
+        paretoFront = map(map(summary).get("pareto_front"));
         for (Object g : list(map(summary).get("groups"))) {
             Map<String, Object> group = map(g);
             summaryGroups.put(pointLabel(map(group.get("point"))), group);
@@ -140,6 +143,21 @@ final class ReportData {
         String m = metric.toLowerCase(Locale.ROOT);
         return m.contains("accuracy") || m.equals("f1") || m.equals("auc") || m.equals("r2") || m.contains("iou")
                 || m.equals("precision") || m.equals("recall");
+    }
+
+    /**
+     * The index of the method whose label is a sweep point's label.
+     *
+     * @param label the label ({@link #pointLabel})
+     * @return the method's index, or -1 when no method has it
+     */
+    int methodIndex(String label) {
+        for (Method m : methods) {
+            if (m.label().equals(label)) {
+                return m.index();
+            }
+        }
+        return -1;
     }
 
     /** A task's primary test metric over a method's completed trials. */

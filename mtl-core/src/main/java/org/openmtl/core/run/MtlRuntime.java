@@ -184,6 +184,7 @@ public final class MtlRuntime {
         }
         Baseline baseline = config.transferBaseline().map(p -> Baseline.read(p, plugins.dataset())).orElse(null);
         checkTargets(config, plugins.dataset());
+        checkParetoReferences(config, plugins.dataset());
         Map<String, Object> result;
         try {
             result = new MultiTaskTrainer(config, plugins, progress, Map.of("plugins", origins)).train();
@@ -239,6 +240,24 @@ public final class MtlRuntime {
             if (!metrics.contains(target.metric())) {
                 throw new ConfigException(RunKeys.TARGET_METRICS + ": task '" + target.task() + "' has no metric '"
                         + target.metric() + "'; its metrics are " + metrics);
+            }
+        }
+    }
+
+    /**
+     * Checks that a configured reference point of the summary's Pareto fronts has one value per task
+     * the run trains, before anything is trained (the summary checks again against the results).
+     *
+     * @throws ConfigException naming the key, the values given and the run's tasks
+     */
+    private static void checkParetoReferences(RunConfig config, org.openmtl.api.data.MultiTaskDataset dataset) {
+        for (String key : List.of(RunKeys.PARETO_REFERENCE_TEST, RunKeys.PARETO_REFERENCE_TRAIN_LOSS)) {
+            List<Double> reference = config.paretoReference(key);
+            int tasks = dataset.tasks().size();
+            if (!reference.isEmpty() && reference.size() != tasks) {
+                throw new ConfigException(key + ": " + reference.size() + (reference.size() == 1 ? " value" : " values")
+                        + " for a run of " + tasks + " tasks " + dataset.tasks().stream().map(org.openmtl.api.task.Task::name).toList()
+                        + "; expected one number per task, in that order, or nothing for the automatic reference point");
             }
         }
     }

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.openmtl.core.config.ConfigException;
+import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.pareto.FrontMetrics;
 import org.openmtl.core.result.StepsToTarget;
 import org.openmtl.core.result.Transfer;
@@ -17,7 +19,9 @@ import org.openmtl.core.result.Transfer;
  * direction as the result records it), and, where every trial records them, the final epoch's
  * training losses (all minimized). For trials that record the preference they were trained with
  * ({@code preference} in {@code result.json}), the alignment of their final training losses with
- * it.
+ * it. The reference point of a front may be set by {@link RunKeys#PARETO_REFERENCE_TEST} and
+ * {@link RunKeys#PARETO_REFERENCE_TRAIN_LOSS}; each configuration row also lists its trials' points
+ * (with whether each is non-dominated), which the HTML report draws.
  */
 final class ParetoSummary {
 
@@ -35,11 +39,30 @@ final class ParetoSummary {
      * @return {@code {"test": front, "train_loss": front}} (the second where every trial records its training losses), each
      *     front {@code {"objectives": [{"task", "metric", "higher_is_better"}], "reference_point": [...], "margin",
      *     "configurations": [{"configuration", "point", "points", "non_dominated", "hypervolume", "spread"? (absent with fewer than 2 distinct
-     *     non-dominated points), "alignment"? (training-loss front only)}]}};
+     *     non-dominated points), "alignment"? (training-loss front only), "trials": [{"seed"?, "values", "non_dominated",
+     *     "preference"?}]}]}};
      *     null when the sweep has fewer than 2 tasks or no completed trial
      */
     static Map<String, Object> section(List<String> labels, List<Map<String, String>> points,
             List<List<Map<String, Object>>> completed) {
+        return section(labels, points, completed, Map.of());
+    }
+
+    /**
+     * The {@code pareto_front} section with configured reference points.
+     *
+     * @param labels each configuration's label
+     * @param points each configuration's axis values (same order)
+     * @param completed each configuration's completed results (same order)
+     * @param references per front key ({@link RunKeys#PARETO_REFERENCE_TEST}, {@link RunKeys#PARETO_REFERENCE_TRAIN_LOSS})
+     *     the reference point the sweep's configuration sets, one value per objective in the objectives' order; a key that
+     *     is absent or empty takes the reference point from the points
+     * @return as {@link #section(List, List, List)}; a front whose reference point is configured records the key as
+     *     {@code reference_key} and has no {@code margin}
+     * @throws ConfigException if a configured reference point has not one value per objective
+     */
+    static Map<String, Object> section(List<String> labels, List<Map<String, String>> points,
+            List<List<Map<String, Object>>> completed, Map<String, List<Double>> references) {
         completed = withFrontPoints(completed);
         Map<String, Object> first = completed.stream().flatMap(List::stream)
                 .filter(r -> !Transfer.testMetrics(r).isEmpty()).findFirst().orElse(null);
@@ -59,11 +82,13 @@ final class ParetoSummary {
             return null;
         }
         Map<String, Object> section = new LinkedHashMap<>();
-        section.put("test", front(test, labels, points, completed, ParetoSummary::testValues, false));
+        section.put("test", front(test, labels, points, completed, ParetoSummary::testValues, false,
+                RunKeys.PARETO_REFERENCE_TEST, references.getOrDefault(RunKeys.PARETO_REFERENCE_TEST, List.of())));
         List<Objective> losses = test.stream().map(o -> new Objective(o.task(), "loss", false)).toList();
         boolean allLosses = completed.stream().flatMap(List::stream).allMatch(r -> trainLosses(r, losses) != null);
         if (allLosses) {
-            section.put("train_loss", front(losses, labels, points, completed, ParetoSummary::trainLosses, true));
+            section.put("train_loss", front(losses, labels, points, completed, ParetoSummary::trainLosses, true,
+                    RunKeys.PARETO_REFERENCE_TRAIN_LOSS, references.getOrDefault(RunKeys.PARETO_REFERENCE_TRAIN_LOSS, List.of())));
         }
         return section;
     }
@@ -92,6 +117,10 @@ final class ParetoSummary {
                     }
                     Map<String, Object> p = new LinkedHashMap<>();
                     p.put("status", r.get("status"));
+                    if (r.get("config") != null) {
+                        // the trial's configuration, so each point names its trial's seed
+                        p.put("config", r.get("config"));
+                    }
                     p.put("tasks", point.get("tasks"));
                     p.put("primary_metrics", r.get("primary_metrics"));
                     p.put("metric_directions", r.get("metric_directions"));
@@ -117,21 +146,32 @@ final class ParetoSummary {
     }
 
     private static Map<String, Object> front(List<Objective> objectives, List<String> labels, List<Map<String, String>> points,
-            List<List<Map<String, Object>>> completed, PointReader reader, boolean withAlignment) {
+            List<List<Map<String, Object>>> completed, PointReader reader, boolean withAlignment, String referenceKey,
+            List<Double> configured) {
         boolean[] maximize = new boolean[objectives.size()];
         for (int i = 0; i < maximize.length; i++) {
             maximize[i] = objectives.get(i).higherIsBetter();
         }
+        if (!configured.isEmpty() && configured.size() != objectives.size()) {
+            throw new ConfigException(referenceKey + ": " + configured.size() + (configured.size() == 1 ? " value" : " values")
+                    + " for " + objectives.size() + " objectives (" + String.join(", ", objectives.stream()
+                            .map(o -> o.task() + " " + o.metric()).toList())
+                    + "); expected one number per task, in that order, or nothing for the automatic reference point");
+        }
         List<double[][]> sets = new ArrayList<>();
+        List<List<Map<String, Object>>> measured = new ArrayList<>();
         for (List<Map<String, Object>> group : completed) {
             List<double[]> set = new ArrayList<>();
+            List<Map<String, Object>> results = new ArrayList<>();
             for (Map<String, Object> r : group) {
                 double[] p = reader.read(r, objectives);
                 if (p != null) {
                     set.add(p);
+                    results.add(r);
                 }
             }
             sets.add(set.toArray(new double[0][]));
+            measured.add(results);
         }
         Map<String, Object> front = new LinkedHashMap<>();
         List<Map<String, Object>> list = new ArrayList<>();
@@ -147,10 +187,19 @@ final class ParetoSummary {
             front.put("configurations", List.of());
             return front;
         }
-        double[] reference = FrontMetrics.referencePoint(sets, maximize, FrontMetrics.DEFAULT_MARGIN);
+        double[] reference;
+        if (configured.isEmpty()) {
+            reference = FrontMetrics.referencePoint(sets, maximize, FrontMetrics.DEFAULT_MARGIN);
+        } else {
+            reference = configured.stream().mapToDouble(Double::doubleValue).toArray();
+        }
         double[] scale = ranges(sets, maximize.length);
         front.put("reference_point", toList(reference));
-        front.put("margin", FrontMetrics.DEFAULT_MARGIN);
+        if (configured.isEmpty()) {
+            front.put("margin", FrontMetrics.DEFAULT_MARGIN);
+        } else {
+            front.put("reference_key", referenceKey);
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int g = 0; g < sets.size(); g++) {
             double[][] set = sets.get(g);
@@ -176,10 +225,48 @@ final class ParetoSummary {
             if (!alignments.isEmpty()) {
                 row.put("alignment", SweepSummary.stats(alignments));
             }
+            row.put("trials", trialPoints(set, kept, measured.get(g), objectives));
             rows.add(row);
         }
         front.put("configurations", rows);
         return front;
+    }
+
+    /**
+     * Each measured trial's point as the report draws it: its seed, its values in the objectives'
+     * order, whether no other point of its configuration dominates it, and the preference it
+     * records (in the objectives' order), where it records one for every objective's task.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> trialPoints(double[][] set, int[] kept, List<Map<String, Object>> results,
+            List<Objective> objectives) {
+        boolean[] front = new boolean[set.length];
+        for (int i : kept) {
+            front[i] = true;
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < set.length; i++) {
+            Map<String, Object> trial = new LinkedHashMap<>();
+            Map<String, Object> result = results.get(i);
+            if (result.get("config") instanceof Map<?, ?> config && config.get("seed") != null) {
+                trial.put("seed", String.valueOf(config.get("seed")));
+            }
+            trial.put("values", toList(set[i]));
+            trial.put("non_dominated", front[i]);
+            if (result.get("preference") instanceof Map<?, ?> recorded) {
+                List<Double> preference = new ArrayList<>();
+                for (Objective o : objectives) {
+                    if (((Map<String, Object>) recorded).get(o.task()) instanceof Number w) {
+                        preference.add(w.doubleValue());
+                    }
+                }
+                if (preference.size() == objectives.size()) {
+                    trial.put("preference", preference);
+                }
+            }
+            out.add(trial);
+        }
+        return out;
     }
 
     /** Per objective the range of all sets' points (1 where it is 0), the scale of the spread. */
@@ -283,7 +370,8 @@ final class ParetoSummary {
         }
         StringBuilder sb = new StringBuilder("\n## Pareto front\n\n")
                 .append("Each configuration's trials (one point per seed) as a front. Hypervolume: the volume its points dominate"
-                        + " up to a reference point shared by every configuration (the worst value of all configurations' points"
+                        + " up to a reference point shared by every configuration (unless " + RunKeys.PARETO_REFERENCE_TEST
+                        + " or " + RunKeys.PARETO_REFERENCE_TRAIN_LOSS + " sets it, the worst value of all configurations' points"
                         + " plus ")
                 .append(String.format(Locale.ROOT, "%.0f%%", 100 * FrontMetrics.DEFAULT_MARGIN))
                 .append(" of their range, per objective); larger is better. Non-dominated: the points no other point of the"
@@ -311,7 +399,8 @@ final class ParetoSummary {
         if (front.get("reference_point") instanceof List<?> ref) {
             List<String> values = new ArrayList<>();
             ref.forEach(v -> values.add(String.format(Locale.ROOT, "%.4g", ((Number) v).doubleValue())));
-            sb.append(" Reference point: (").append(String.join(", ", values)).append(").");
+            sb.append(" Reference point: (").append(String.join(", ", values)).append(")")
+                    .append(front.get("reference_key") instanceof String key ? ", set by " + key : "").append(".");
         }
         sb.append("\n\n");
         if (rows.isEmpty()) {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.result.FrameworkBuild;
@@ -163,12 +164,35 @@ public final class SweepSummary {
         if (bySize != null) {
             summary.put("transfer_by_train_size", bySize);
         }
-        Map<String, Object> pareto = ParetoSummary.section(labels, new ArrayList<>(points.values()), completed);
+        Map<String, Object> pareto = ParetoSummary.section(labels, new ArrayList<>(points.values()), completed,
+                paretoReferences(results));
         if (pareto != null) {
             summary.put("pareto_front", pareto);
         }
         summary.put("builds", builds);
         return summary;
+    }
+
+    /**
+     * The reference points the trials' configurations set for the Pareto fronts: one per front, the
+     * same for every trial (a sweep axis over it would make hypervolumes incomparable).
+     *
+     * @throws ConfigException if trials set different reference points
+     */
+    private static Map<String, List<Double>> paretoReferences(List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> results) {
+        Map<String, List<Double>> references = new LinkedHashMap<>();
+        for (String key : List.of(RunKeys.PARETO_REFERENCE_TEST, RunKeys.PARETO_REFERENCE_TRAIN_LOSS)) {
+            Set<List<Double>> distinct = new LinkedHashSet<>();
+            for (Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>> r : results) {
+                distinct.add(r.getKey().config().paretoReference(key));
+            }
+            if (distinct.size() > 1) {
+                throw new ConfigException(key + ": the trials of the sweep set different reference points " + distinct
+                        + "; set one for the whole sweep (not as a sweep axis), so that hypervolumes stay comparable");
+            }
+            distinct.stream().findFirst().ifPresent(v -> references.put(key, v));
+        }
+        return references;
     }
 
     private static String buildOf(Map<String, Object> result) {

@@ -208,6 +208,7 @@ public final class MultiTaskTrainer {
         private double bestScore = Double.NEGATIVE_INFINITY;
         private ParameterSnapshot best;
         private AffinityDiagnostics affinity;
+        private LabelledTasks labelledTasks;
         /** The build of a checkpoint this run continued, where it is not this build; null otherwise. */
         private String otherCheckpointBuild;
         private final Path output = config.outputDirectory();
@@ -236,6 +237,7 @@ public final class MultiTaskTrainer {
                 labelled.put(t, examples);
                 trainSizes.put(t, examples.length);
             }
+            labelledTasks = new LabelledTasks(labelled, dataset.size(Split.TRAIN));
             TaskSelector selector = plugins.selector();
             selector.initialize(new SelectorContext(taskNames, dataset.size(Split.TRAIN), labelled, config.batchSize()));
             int stepsPerEpoch = selector.planEpoch(1).size();
@@ -310,8 +312,10 @@ public final class MultiTaskTrainer {
             int weightCount = 0;
             long epochStart = System.nanoTime();
             int step = 0;
-            for (StepPlan plan : plans) {
+            for (StepPlan planned : plans) {
                 step++;
+                // a task with no labelled example in this batch sits the step out (no 0 loss, no zero gradient)
+                StepPlan plan = labelledTasks.restrict(planned);
                 double[] losses;
                 if (conditioned != null) {
                     conditioned.condition(weighting.preferenceForStep(globalStep));

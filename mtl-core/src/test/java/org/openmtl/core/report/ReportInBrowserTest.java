@@ -118,6 +118,19 @@ class ReportInBrowserTest {
     }
 
     @Test
+    void theParetoFrontsOfTwoAndThreeTaskSweepsOpenWithoutConsoleErrors() throws Exception {
+        assumeTrue(chromium != null, "no chromium binary (apt-get install -y chromium)");
+        for (ParetoFixtures.Sweep sweep : List.of(ParetoFixtures.twoTasks(), ParetoFixtures.manyTasks(3))) {
+            Outcome outcome = open(sweep.render());
+            assertEquals(List.of(), outcome.problems(), "console output other than the check's");
+            assertTrue(outcome.dom().contains("data-report-check=\"ok\""));
+            for (String id : List.of("fig-front-test", "fig-front-train_loss")) {
+                assertTrue(outcome.dom().contains("id=\"" + id + "\""), id + " missing");
+            }
+        }
+    }
+
+    @Test
     void theCheckFailsOnAScriptErrorAndOnAFigureWithoutItsDrawing() throws Exception {
         assumeTrue(chromium != null, "no chromium binary (apt-get install -y chromium)");
         String html = HtmlReport.render("browser check", "synthetic trials", entries());

@@ -3,6 +3,7 @@ package org.openmtl.core.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -10,9 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.run.MtlRuntime;
+import org.openmtl.core.train.Progress;
 
 /**
  * The sweep summary's Pareto front section on hand-made trial results of two configurations,
@@ -45,13 +50,17 @@ class ParetoSummaryTest {
         return r;
     }
 
-    private Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>> trial(String weighting, int seed, Map<String, Object> result) {
+    private Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>> trial(String weighting, int seed, Map<String, Object> result,
+            String... extra) {
         Map<String, String> point = new LinkedHashMap<>();
         point.put("weighting", weighting);
         point.put("seed", Integer.toString(seed));
         Map<String, String> values = new LinkedHashMap<>(point);
         values.put("dataset", "synthetic");
         values.put("dataset.synthetic.tasks", "2");
+        for (String kv : extra) {
+            values.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
         return Map.entry(new SweepRunner.ResolvedTrial(weighting + seed, point, mtl.configure(ConfigSource.of(values))), result);
     }
 
@@ -137,6 +146,95 @@ class ParetoSummaryTest {
         String md = SweepSummary.markdown(summary);
         assertTrue(md.contains("### Final training losses"), md);
         assertTrue(md.contains("| weighting=static | 3 | 1 | 2.890 | – | – |"), md);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachConfigurationListsItsTrialsPointsWithTheirVerdict() {
+        Map<String, Object> summary = SweepSummary.summarize(trials(true));
+        Map<String, Object> test = (Map<String, Object>) ((Map<String, Object>) summary.get("pareto_front")).get("test");
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) test.get("configurations");
+        // static: (0.85, 0.6), (0.7, 0.7), and (0.7, 0.65), which (0.7, 0.7) dominates; the failed trial is left out
+        List<Map<String, Object>> points = (List<Map<String, Object>>) rows.get(1).get("trials");
+        assertEquals(3, points.size());
+        assertEquals(List.of(0.7, 0.65), points.get(2).get("values"));
+        assertEquals(List.of(true, true, false), points.stream().map(p -> p.get("non_dominated")).toList());
+        assertTrue(points.stream().noneMatch(p -> p.containsKey("seed")), "these results record no configuration, so no seed");
+        // equal's first two trials record preferences (1, 2) and (1, 1), in the objectives' order; the third none
+        List<Map<String, Object>> equal = (List<Map<String, Object>>) rows.get(0).get("trials");
+        assertEquals(List.of(1.0, 2.0), equal.get(0).get("preference"));
+        assertFalse(equal.get(2).containsKey("preference"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aConfiguredReferencePointReplacesTheAutomaticOne() {
+        List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> trials = new ArrayList<>();
+        for (Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>> t : trials(true)) {
+            trials.add(trial(t.getKey().point().get("weighting"), Integer.parseInt(t.getKey().point().get("seed")), t.getValue(),
+                    "pareto.reference.test=0.5, 0.5", "pareto.reference.train.loss=4,4"));
+        }
+        Map<String, Object> summary = SweepSummary.summarize(trials);
+        Map<String, Object> pareto = (Map<String, Object>) summary.get("pareto_front");
+        Map<String, Object> test = (Map<String, Object>) pareto.get("test");
+        assertEquals(List.of(0.5, 0.5), test.get("reference_point"));
+        assertEquals("pareto.reference.test", test.get("reference_key"));
+        assertFalse(test.containsKey("margin"), "no margin: the reference point is not derived from the points");
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) test.get("configurations");
+        // equal above (0.5, 0.5): (0.4, 0.2), (0.3, 0.3), (0.1, 0.4): 0.4*0.2 + 0.3*0.1 + 0.1*0.1
+        assertEquals(0.12, ((Number) rows.get(0).get("hypervolume")).doubleValue(), 1e-12);
+        Map<String, Object> losses = (Map<String, Object>) pareto.get("train_loss");
+        assertEquals(List.of(4.0, 4.0), losses.get("reference_point"));
+        // equal below (4, 4): (2,1) and (1,3), (3,3) dominated: 2*3 + 1*1
+        rows = (List<Map<String, Object>>) losses.get("configurations");
+        assertEquals(7.0, ((Number) rows.get(0).get("hypervolume")).doubleValue(), 1e-12);
+        String md = SweepSummary.markdown(summary);
+        assertTrue(md.contains("Reference point: (0.5000, 0.5000), set by pareto.reference.test."), md);
+        assertTrue(md.contains("Reference point: (4.000, 4.000), set by pareto.reference.train.loss."), md);
+    }
+
+    @Test
+    void aReferencePointOfTheWrongLengthOrNotANumberStopsNamingTheKey() {
+        List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> wrongLength = new ArrayList<>();
+        for (Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>> t : trials(false)) {
+            wrongLength.add(trial(t.getKey().point().get("weighting"), Integer.parseInt(t.getKey().point().get("seed")),
+                    t.getValue(), "pareto.reference.test=0.5, 0.5, 0.5"));
+        }
+        ConfigException length = assertThrows(ConfigException.class, () -> SweepSummary.summarize(wrongLength));
+        assertTrue(length.getMessage().startsWith("pareto.reference.test: 3 values for 2 objectives (t0 accuracy, t1 accuracy)"),
+                length.getMessage());
+
+        List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> differing = new ArrayList<>(trials(false));
+        differing.set(0, trial("equal", 1, differing.get(0).getValue(), "pareto.reference.test=0.5, 0.5"));
+        ConfigException axis = assertThrows(ConfigException.class, () -> SweepSummary.summarize(differing));
+        assertTrue(axis.getMessage().startsWith("pareto.reference.test: the trials of the sweep set different reference points"),
+                axis.getMessage());
+
+        ConfigException text = assertThrows(ConfigException.class,
+                () -> mtl.configure(null, List.of("pareto.reference.train.loss=1, high")));
+        assertTrue(text.getMessage().startsWith("pareto.reference.train.loss"), text.getMessage());
+        ConfigException infinite = assertThrows(ConfigException.class,
+                () -> mtl.configure(null, List.of("pareto.reference.test=1, Infinity")));
+        assertTrue(infinite.getMessage().startsWith("pareto.reference.test"), infinite.getMessage());
+    }
+
+    @Test
+    void aRunWhoseReferencePointDoesNotMatchItsTasksStopsBeforeTraining(@TempDir Path dir) {
+        ConfigException e = assertThrows(ConfigException.class, () -> mtl.run(mtl.configure(null, List.of("dataset=synthetic",
+                "dataset.synthetic.tasks=2", "epochs=1", "progress=none", "output.dir=" + dir.resolve("run"),
+                "pareto.reference.train.loss=1, 2, 3")), Progress.forMode("none")));
+        assertTrue(e.getMessage().startsWith("pareto.reference.train.loss: 3 values for a run of 2 tasks [t0, t1]"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("run").resolve("result.json")), "nothing trained");
+    }
+
+    @Test
+    void theReferencePointDoesNotChangeTrialIds(@TempDir Path dir) {
+        List<String> sweep = new ArrayList<>(List.of("dataset=synthetic", "dataset.synthetic.tasks=2", "sweep.seed=1, 2"));
+        List<SweepRunner.ResolvedTrial> plain = new SweepRunner(mtl).resolve(ConfigSource.load(null, sweep), dir);
+        sweep.addAll(List.of("pareto.reference.test=0.1, 0.1", "pareto.reference.train.loss=9, 9"));
+        List<SweepRunner.ResolvedTrial> referenced = new SweepRunner(mtl).resolve(ConfigSource.load(null, sweep), dir);
+        assertEquals(plain.stream().map(SweepRunner.ResolvedTrial::id).toList(),
+                referenced.stream().map(SweepRunner.ResolvedTrial::id).toList());
     }
 
     @Test

@@ -40,7 +40,8 @@ class PluginRegistrationTest {
                         "multifashion",
                         "multifashion-mnist",
                         "multifashion-mnist-many",
-                        "synthetic"),
+                        "synthetic",
+                        "csv"),
                 factories.keySet());
         for (PluginFactory<?> factory : factories.values()) {
             PluginDescriptor d = factory.descriptor();

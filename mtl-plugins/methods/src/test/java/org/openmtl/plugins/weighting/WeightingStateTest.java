@@ -96,6 +96,16 @@ class WeightingStateTest {
                 new Setup("cagrad every 4", new CaGradWeightingFactory(), true, "update.every=4"),
                 new Setup("gradvac", new GradVacWeightingFactory(), true, "beta=0.3"),
                 new Setup("graddrop", new GradDropWeightingFactory(), false, "leak=0.2"),
+                // the initial phase spans the checkpoint: whether it has ended is state
+                new Setup(
+                        "pareto-mtl init 4",
+                        new ParetoMtlWeightingFactory(),
+                        true,
+                        "init.epochs=4",
+                        "preference=4,1,2,1"),
+                new Setup("pareto-mtl every 4", new ParetoMtlWeightingFactory(), true, "update.every=4"),
+                new Setup("epo", new EpoWeightingFactory(), true, "preference=1,2,0,3"),
+                new Setup("epo every 4", new EpoWeightingFactory(), true, "update.every=4"),
                 new Setup("equal", new EqualWeightingFactory(), false),
                 new Setup("static", new StaticWeightingFactory(), false, "weights=1,2,3,4"),
                 new Setup("rlw", new RandomLossWeightingFactory(), false),
