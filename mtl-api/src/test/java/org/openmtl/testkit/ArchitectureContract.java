@@ -1,5 +1,6 @@
 package org.openmtl.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
+import org.openmtl.api.architecture.PreferenceConditionedNetwork;
 import org.openmtl.api.architecture.TrainingPhase;
 import org.openmtl.api.plugin.PluginKind;
 import org.openmtl.api.task.Task;
@@ -112,6 +114,46 @@ public abstract class ArchitectureContract extends PluginContract<Architecture> 
     protected final MultiTaskNetwork build(NDManager manager, Shape exampleShape, int seed) {
         ContractTensors.seedEngine(seed);
         return newPlugin(seed).build(new NetworkContext(tasks(), exampleShape, manager, seed));
+    }
+
+    /**
+     * An architecture that declares {@link Architecture#conditionedOnPreference()} builds a {@link
+     * PreferenceConditionedNetwork}, conditioned from the start on a preference over its tasks, whose
+     * selection and front preferences are preferences and which takes a front preference as its
+     * own; one that does not declare it builds no such network.
+     */
+    @Test
+    public void aNetworkReadsAPreferenceExactlyWhenItsArchitectureSaysSo() {
+        for (Shape example : exampleShapes()) {
+            try (NDManager manager = ContractTensors.newManager()) {
+                MultiTaskNetwork network = build(manager, example, 1);
+                boolean declared = newPlugin(1).conditionedOnPreference();
+                assertEquals(declared, network instanceof PreferenceConditionedNetwork,
+                        "conditionedOnPreference() is " + declared + " on examples " + example);
+                if (!(network instanceof PreferenceConditionedNetwork conditioned)) {
+                    continue;
+                }
+                assertPreference(conditioned.preference(), "the initial preference");
+                assertPreference(conditioned.selectionPreference(), "the selection preference");
+                assertFalse(conditioned.frontPreferences().isEmpty(), "a front of at least one preference");
+                for (double[] p : conditioned.frontPreferences()) {
+                    assertPreference(p, "a front preference");
+                }
+                double[] first = conditioned.frontPreferences().get(0);
+                conditioned.condition(first);
+                assertArrayEquals(first, conditioned.preference(), "the preference it was conditioned on");
+            }
+        }
+    }
+
+    private void assertPreference(double[] p, String what) {
+        assertEquals(tasks().size(), p.length, what + ": one weight per task");
+        double sum = 0;
+        for (double w : p) {
+            assertTrue(w >= 0 && Double.isFinite(w), what + ": a finite non-negative weight, got " + w);
+            sum += w;
+        }
+        assertEquals(1.0, sum, 1e-9, what + ": sums to 1");
     }
 
     /** Every task's decode of an encoded batch is (batch, outputs), in training and inference. */

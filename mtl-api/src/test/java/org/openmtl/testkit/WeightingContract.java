@@ -125,6 +125,37 @@ public abstract class WeightingContract extends PluginContract<Weighting> {
         }
     }
 
+    /**
+     * A weighting that draws a preference per training step ({@link Weighting#drawsPreferences()})
+     * gives for every step one finite non-negative weight per task summing to 1, the same when
+     * asked again and from a fresh instance of the same seed (a resumed run draws what an
+     * uninterrupted one did); one that draws none returns an empty array.
+     */
+    @Test
+    public void stepPreferencesAreReproduciblePointsOfTheSimplex() {
+        try (NDManager manager = ContractTensors.newManager()) {
+            Weighting weighting = initialized(manager, SEED);
+            Weighting again = initialized(manager, SEED);
+            for (long step : new long[] {0, 1, 2, 17, 1000}) {
+                double[] p = weighting.preferenceForStep(step);
+                assertNotNull(p, "no preference is an empty array, not null");
+                if (!weighting.drawsPreferences()) {
+                    assertEquals(0, p.length, "a weighting that draws no preferences returns none");
+                    continue;
+                }
+                assertEquals(tasks().size(), p.length, "one weight per task");
+                double sum = 0;
+                for (double w : p) {
+                    assertTrue(w >= 0 && Double.isFinite(w), "a finite non-negative weight, got " + w);
+                    sum += w;
+                }
+                assertEquals(1.0, sum, 1e-9, "a step's preference sums to 1");
+                assertArrayEquals(p, weighting.preferenceForStep(step), "drawn again for step " + step);
+                assertArrayEquals(p, again.preferenceForStep(step), "a fresh instance of the same seed, step " + step);
+            }
+        }
+    }
+
     /** The requirement matches the interface: LOSSES exactly for loss weightings. */
     @Test
     public void declaresARequirementMatchingItsInterface() {

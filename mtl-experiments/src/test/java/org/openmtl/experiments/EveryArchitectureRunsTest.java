@@ -24,7 +24,9 @@ import org.openmtl.core.run.MtlRuntime;
  * Every registered architecture trains end to end under the three kinds of weighting (losses only,
  * representation gradients, shared-parameter gradients), and the loss goes down; an architecture
  * whose representation gradients do not stand for its shared parameters' refuses the
- * representation-gradient weighting instead (exit 2).
+ * representation-gradient weighting instead (exit 2). A preference-conditioned architecture trains
+ * with a weighting that draws a preference per step ({@code cosmos}) and refuses the others (exit
+ * 2); that weighting is refused on every other architecture.
  */
 class EveryArchitectureRunsTest {
 
@@ -33,7 +35,7 @@ class EveryArchitectureRunsTest {
     static Stream<Arguments> cases() {
         List<String> names = MtlRuntime.discover(Path.of("no-plugins-dir")).registry().names(PluginKind.ARCHITECTURE);
         assertTrue(names.size() >= 7, "expected every built-in architecture, found " + names);
-        return names.stream().flatMap(a -> Stream.of("equal", "mgda-ub", "pcgrad").map(w -> Arguments.of(a, w)));
+        return names.stream().flatMap(a -> Stream.of("equal", "mgda-ub", "pcgrad", "cosmos").map(w -> Arguments.of(a, w)));
     }
 
     @ParameterizedTest(name = "{0} with {1}")
@@ -42,12 +44,19 @@ class EveryArchitectureRunsTest {
         Path out = dir.resolve(architecture + "-" + weighting);
         RegisteredPlugin plugin = MtlRuntime.discover(Path.of("no-plugins-dir")).registry()
                 .require(PluginKind.ARCHITECTURE, architecture);
-        boolean faithful = ((Architecture) plugin.factory().create(PluginConfigs.of(plugin.descriptor(), Map.of(), 1)))
-                .representationGradients() == RepresentationGradients.FAITHFUL;
+        Architecture created = (Architecture) plugin.factory().create(PluginConfigs.of(plugin.descriptor(), Map.of(), 1));
+        boolean faithful = created.representationGradients() == RepresentationGradients.FAITHFUL;
+        boolean conditioned = created.conditionedOnPreference();
         Cli.Outcome o = Cli.run("run", "dataset=synthetic", "dataset.synthetic.tasks=3", "dataset.synthetic.train.examples=256",
                 "dataset.synthetic.validation.examples=64", "dataset.synthetic.test.examples=64",
                 "architecture=" + architecture, "weighting=" + weighting, "optimizer.adam.lr=0.01",
                 "epochs=3", "batch.size=32", "progress=none", "checkpoint=false", "output.dir=" + out);
+        if (conditioned != weighting.equals("cosmos")) {
+            assertEquals(2, o.exitCode(), architecture + "/" + weighting + ": " + o.out() + o.err());
+            assertTrue(o.err().contains("architecture '" + architecture + "'") && o.err().contains("weighting '" + weighting + "'"),
+                    o.err());
+            return;
+        }
         if (!faithful && weighting.equals("mgda-ub")) {
             assertEquals(2, o.exitCode(), architecture + "/" + weighting + ": " + o.out() + o.err());
             return;

@@ -22,4 +22,18 @@ public interface Architecture {
     default RepresentationGradients representationGradients() {
         return RepresentationGradients.FAITHFUL;
     }
+
+    /**
+     * Whether the networks this architecture builds read a preference vector over the tasks as an
+     * input ({@link PreferenceConditionedNetwork}), so that one network covers a Pareto front. Such
+     * an architecture runs only with a weighting that draws a preference for every training step
+     * ({@link org.openmtl.api.weighting.Weighting#drawsPreferences()}), and such a weighting only
+     * with such an architecture (checked when a run is configured). Known from the configuration
+     * alone, before anything is built.
+     *
+     * @return false by default
+     */
+    default boolean conditionedOnPreference() {
+        return false;
+    }
 }

@@ -6,6 +6,8 @@
  * can take gradients with respect to the representation or the shared parameters. Architectures
  * that learn their structure run their own {@link org.openmtl.api.architecture.TrainingPhase}s
  * and may change their parameters between phases and epochs; the trainer follows without knowing
- * which architecture it runs.
+ * which architecture it runs. A {@link org.openmtl.api.architecture.PreferenceConditionedNetwork}
+ * reads a preference over the tasks as an input, set by the trainer before each forward pass, so
+ * that one network covers a Pareto front.
  */
 package org.openmtl.api.architecture;

@@ -112,4 +112,31 @@ public interface Weighting {
     default double[] preference() {
         return new double[0];
     }
+
+    /**
+     * Whether this weighting trains a preference-conditioned network over many preferences: it
+     * draws a preference for every training step ({@link #preferenceForStep}), the trainer hands it
+     * to the network before the step's forward pass, and the weighting's objective uses the same
+     * preference. Known from the configuration alone (checked against {@link
+     * org.openmtl.api.architecture.Architecture#conditionedOnPreference()} when a run is
+     * configured).
+     *
+     * @return false by default
+     */
+    default boolean drawsPreferences() {
+        return false;
+    }
+
+    /**
+     * The preference of one training step, after {@link #initialize}, for a weighting that {@link
+     * #drawsPreferences()}: one non-negative weight per task, in task order, summing to 1. A
+     * function of the step (and the weighting's seed) only, so a resumed run draws the same
+     * preferences and the objective of that step can draw it again.
+     *
+     * @param step the global step count, from 0
+     * @return the preference; empty (the default) for a weighting that draws none
+     */
+    default double[] preferenceForStep(long step) {
+        return new double[0];
+    }
 }

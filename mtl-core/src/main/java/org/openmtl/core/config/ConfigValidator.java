@@ -110,6 +110,7 @@ public final class ConfigValidator {
         }
         // a combination that would run but quietly compute something else is refused here
         RepresentationGradientCheck.check(registry, names, configs, source);
+        PreferenceConditioningCheck.check(registry, names, configs, source);
         return new RunConfig(core, names, configs, resolved);
     }
 

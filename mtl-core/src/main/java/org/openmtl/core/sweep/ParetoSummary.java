@@ -63,6 +63,7 @@ final class ParetoSummary {
      */
     static Map<String, Object> section(List<String> labels, List<Map<String, String>> points,
             List<List<Map<String, Object>>> completed, Map<String, List<Double>> references) {
+        completed = withFrontPoints(completed);
         Map<String, Object> first = completed.stream().flatMap(List::stream)
                 .filter(r -> !Transfer.testMetrics(r).isEmpty()).findFirst().orElse(null);
         if (first == null) {
@@ -90,6 +91,53 @@ final class ParetoSummary {
                     RunKeys.PARETO_REFERENCE_TRAIN_LOSS, references.getOrDefault(RunKeys.PARETO_REFERENCE_TRAIN_LOSS, List.of())));
         }
         return section;
+    }
+
+    /**
+     * The results with each trial that records a {@code preference_front} (one preference-conditioned
+     * network evaluated at several preferences) replaced by one result per point of that front: its
+     * test metrics as {@code tasks}, its final training losses as the last history record's, its
+     * preference as {@code preference}, so that the trial contributes its whole front, each point
+     * with its own alignment. Other results are kept as they are.
+     */
+    @SuppressWarnings("unchecked")
+    static List<List<Map<String, Object>>> withFrontPoints(List<List<Map<String, Object>>> completed) {
+        List<List<Map<String, Object>>> out = new ArrayList<>();
+        for (List<Map<String, Object>> group : completed) {
+            List<Map<String, Object>> expanded = new ArrayList<>();
+            for (Map<String, Object> r : group) {
+                if (!(r.get("preference_front") instanceof Map<?, ?> front) || !(front.get("points") instanceof List<?> list)
+                        || list.isEmpty()) {
+                    expanded.add(r);
+                    continue;
+                }
+                for (Object o : list) {
+                    if (!(o instanceof Map<?, ?> point)) {
+                        continue;
+                    }
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    p.put("status", r.get("status"));
+                    if (r.get("config") != null) {
+                        // the trial's configuration, so each point names its trial's seed
+                        p.put("config", r.get("config"));
+                    }
+                    p.put("tasks", point.get("tasks"));
+                    p.put("primary_metrics", r.get("primary_metrics"));
+                    p.put("metric_directions", r.get("metric_directions"));
+                    if (point.get("preference") != null) {
+                        p.put("preference", point.get("preference"));
+                    }
+                    Map<String, Object> train = new LinkedHashMap<>();
+                    if (point.get("train_loss") instanceof Map<?, ?> losses) {
+                        ((Map<String, Object>) losses).forEach((task, loss) -> train.put(task, Map.of("loss", loss)));
+                    }
+                    p.put("history", List.of(Map.of("train", train)));
+                    expanded.add(p);
+                }
+            }
+            out.add(expanded);
+        }
+        return out;
     }
 
     /** Reads a trial's point in the objectives' space, or null when one of them is missing. */
@@ -329,7 +377,8 @@ final class ParetoSummary {
                 .append(" of their range, per objective); larger is better. Non-dominated: the points no other point of the"
                         + " same configuration dominates. Spread: Deb's Δ of the non-dominated points (2 objectives; nearest"
                         + " neighbours for more), each objective divided by its range over all configurations; 0 is even, – needs"
-                        + " 2 distinct points. See docs/pareto.md.\n");
+                        + " 2 distinct points. A preference-conditioned run (result.json's preference_front) contributes one point per"
+                        + " preference of its front. See docs/pareto.md.\n");
         table(sb, "Test metrics", (Map<String, Object>) section.get("test"));
         table(sb, "Final training losses", (Map<String, Object>) section.get("train_loss"));
         return sb.toString();

@@ -3,6 +3,7 @@ package org.openmtl.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,6 +80,58 @@ final class Evaluator {
                 values.put(task.metrics().get(m).name(), sums[t][m][0] / sums[t][m][1]);
             }
             result.put(task.name(), values);
+        }
+        return result;
+    }
+
+    /**
+     * Each task's mean training loss (its {@link Task#loss()}) over the labelled examples of a split,
+     * without recording a graph: the loss of every batch weighted by its labelled examples.
+     *
+     * @param limit at most this many examples, the first ones of the split; 0 for all
+     * @return task → mean loss; tasks without labelled examples in the split are left out
+     */
+    Map<String, Double> losses(MultiTaskNetwork network, ParameterStore parameters, NDManager base, Split split, int limit) {
+        List<Task> tasks = dataset.tasks();
+        List<String> names = tasks.stream().map(Task::name).toList();
+        int n = limit > 0 ? Math.min(limit, dataset.size(split)) : dataset.size(split);
+        double[][] sums = new double[tasks.size()][2];
+        boolean gradMode = EngineOps.isGradMode();
+        EngineOps.setGradMode(false);
+        try {
+            for (int start = 0; start < n; start += batchSize) {
+                int end = Math.min(n, start + batchSize);
+                int[] examples = new int[end - start];
+                for (int i = 0; i < examples.length; i++) {
+                    examples[i] = start + i;
+                }
+                try (NDManager manager = base.newSubManager()) {
+                    MultiTaskBatch batch = dataset.batch(manager, split, examples, names);
+                    NDList representation = network.encode(parameters, batch.input(), false);
+                    for (int t = 0; t < tasks.size(); t++) {
+                        Task task = tasks.get(t);
+                        TaskTarget target = batch.target(task.name());
+                        double labelled = target.mask() == null ? examples.length
+                                : target.mask().toType(DataType.FLOAT64, false).sum().getDouble();
+                        if (labelled == 0) {
+                            continue;
+                        }
+                        NDArray prediction = network.decode(parameters, representation, task.name(), false);
+                        double loss = task.loss().compute(prediction, target.labels(), target.mask())
+                                .toType(DataType.FLOAT64, false).getDouble();
+                        sums[t][0] += loss * labelled;
+                        sums[t][1] += labelled;
+                    }
+                }
+            }
+        } finally {
+            EngineOps.setGradMode(gradMode);
+        }
+        Map<String, Double> result = new LinkedHashMap<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            if (sums[t][1] > 0) {
+                result.put(names.get(t), sums[t][0] / sums[t][1]);
+            }
         }
         return result;
     }

@@ -28,6 +28,7 @@ import org.openmtl.api.architecture.Architecture;
 import org.openmtl.api.architecture.MultiTaskNetwork;
 import org.openmtl.api.architecture.NetworkContext;
 import org.openmtl.api.architecture.PhaseContext;
+import org.openmtl.api.architecture.PreferenceConditionedNetwork;
 import org.openmtl.api.architecture.TrainingPhase;
 import org.openmtl.api.data.MultiTaskBatch;
 import org.openmtl.api.data.MultiTaskDataset;
@@ -187,6 +188,8 @@ public final class MultiTaskTrainer {
         private final Map<String, Task> tasksByName = new LinkedHashMap<>();
         private final List<Map<String, Object>> history = new ArrayList<>();
         private MultiTaskNetwork network;
+        /** The network, where it reads a preference over the tasks; null otherwise. */
+        private PreferenceConditionedNetwork conditioned;
         private ParameterStore parameterStore;
         private ParameterUpdater updater;
         private GradientService gradients;
@@ -243,6 +246,19 @@ public final class MultiTaskTrainer {
             tasks.forEach(t -> types.put(t.name(), t.type()));
             weighting.initialize(new WeightingContext(taskNames, trainSizes, parameterManager, stepsPerEpoch, types));
             gradients = new GradientService(network, weighting, tasksByName);
+            if (network instanceof PreferenceConditionedNetwork c) {
+                if (!weighting.drawsPreferences()) {
+                    throw new ConfigException("the architecture's network reads a preference over the tasks, but the"
+                            + " weighting draws none per training step; use a weighting that draws preferences"
+                            + " (e.g. weighting=cosmos)");
+                }
+                conditioned = c;
+                conditioned.condition(conditioned.selectionPreference());
+            } else if (weighting.drawsPreferences()) {
+                throw new ConfigException("the weighting draws a preference for every training step, but the"
+                        + " architecture's network does not read one; use an architecture that does (e.g."
+                        + " architecture=cosmos)");
+            }
             updater = plugins.optimizer().create(new OptimizerContext(stepsPerEpoch, config.epochs()));
             List<TrainingPhase> phases = network.phases(config.epochs());
             int phaseEpochs = phases.stream().mapToInt(TrainingPhase::epochs).sum();
@@ -301,6 +317,9 @@ public final class MultiTaskTrainer {
                 // a task with no labelled example in this batch sits the step out (no 0 loss, no zero gradient)
                 StepPlan plan = labelledTasks.restrict(planned);
                 double[] losses;
+                if (conditioned != null) {
+                    conditioned.condition(weighting.preferenceForStep(globalStep));
+                }
                 if (affinity != null && affinity.measures(step)) {
                     affinity.lookahead(engine, network, parameterStore, base, tasks, plan.examples(), plan.tasks(),
                             updater, trainable, parameterManager);
@@ -379,6 +398,10 @@ public final class MultiTaskTrainer {
             double[] meanLosses = new double[taskNames.size()];
             for (int t = 0; t < meanLosses.length; t++) {
                 meanLosses[t] = lossCounts[t] == 0 ? Double.NaN : lossSums[t] / lossCounts[t];
+            }
+            if (conditioned != null) {
+                // evaluation, diagnostics and model selection read the selection preference
+                conditioned.condition(conditioned.selectionPreference());
             }
             weighting.onEpochEnd(epoch, meanLosses);
             boolean changed;
@@ -689,6 +712,14 @@ public final class MultiTaskTrainer {
             Map<String, Double> preference = preference(plugins.weighting().preference());
             if (!preference.isEmpty()) {
                 result.put("preference", preference);
+            }
+            if (conditioned != null && "completed".equals(status)) {
+                // the selected model, evaluated at every preference of its front
+                if (best != null) {
+                    best.restore(arrays());
+                }
+                result.put("preference_front", PreferenceFront.evaluate(conditioned, parameterStore, base, dataset,
+                        new Evaluator(dataset, config.evalBatchSize())));
             }
             result.put("selected_epoch", perTask.isEmpty() ? bestEpoch
                     : perTask.values().stream().mapToInt(Integer::intValue).max().orElse(0));

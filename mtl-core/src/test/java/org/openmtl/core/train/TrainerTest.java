@@ -341,13 +341,16 @@ class TrainerTest {
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"hard-sharing", "independent", "conditioned", "cross-stitch",
-        "sluice", "mmoe", "ple", "mtan", "soft-l2", "group-sparse", "fully-adaptive", "adashare", "learn-to-branch"})
+        "sluice", "mmoe", "ple", "mtan", "soft-l2", "group-sparse", "fully-adaptive", "adashare", "learn-to-branch",
+        "cosmos"})
     void liveArraysStayFlatOver200Steps(String architecture) {
         // every array a step makes must belong to the step: one attached to a parameter's manager
         // (the result of an operation whose first operand is a parameter) would pile up
         RunConfig config = config("memory", "epochs=1", "batch.size=8", "dataset.synthetic.train.examples=1600",
                 "checkpoint=false", "architecture=" + architecture, "architecture.sluice.orthogonality=0.01",
-                "architecture.soft-l2.lambda.mean=0.01");
+                "architecture.soft-l2.lambda.mean=0.01",
+                // a preference-conditioned network trains only with a weighting that draws preferences
+                "weighting=" + (architecture.equals("cosmos") ? "cosmos" : "equal"));
         List<Integer> live = new ArrayList<>();
         NDManager system;
         try (NDManager probe = NDManager.newBaseManager(EngineOps.ENGINE)) {

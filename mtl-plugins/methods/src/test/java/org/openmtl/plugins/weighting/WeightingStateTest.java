@@ -109,6 +109,7 @@ class WeightingStateTest {
                 new Setup("equal", new EqualWeightingFactory(), false),
                 new Setup("static", new StaticWeightingFactory(), false, "weights=1,2,3,4"),
                 new Setup("rlw", new RandomLossWeightingFactory(), false),
+                new Setup("cosmos", new CosmosWeightingFactory(), false, "alpha=0.5,1,2,4", "lambda=3"),
                 new Setup("minmax smooth", new MinMaxWeightingFactory(), false, "mode=smooth"));
     }
 
