@@ -296,7 +296,7 @@ public final class RunConfig {
         Map<String, String> id = new TreeMap<>(resolved);
         for (String k : new String[] {RunKeys.OUTPUT_DIR, RunKeys.DATA_DIR, RunKeys.PLUGINS_DIR, RunKeys.RESUME,
                 RunKeys.PROGRESS, RunKeys.TRANSFER_BASELINE, RunKeys.TARGET_METRICS, RunKeys.TARGET_RELATIVE, RunKeys.PARETO_REFERENCE_TEST,
-                RunKeys.PARETO_REFERENCE_TRAIN_LOSS, RunKeys.CHECKPOINT, RunKeys.EPOCHS, RunKeys.THREADS, RunKeys.EVAL_BATCH_SIZE}) {
+                RunKeys.PARETO_REFERENCE_TRAIN_LOSS, RunKeys.PARETO_FAMILY, RunKeys.CHECKPOINT, RunKeys.EPOCHS, RunKeys.THREADS, RunKeys.EVAL_BATCH_SIZE}) {
             id.remove(k);
         }
         return id;

@@ -76,6 +76,8 @@ public final class RunKeys {
     public static final String PARETO_REFERENCE_TEST = "pareto.reference.test";
     /** The reference point of the sweep summary's training-loss hypervolumes (empty: from the points). */
     public static final String PARETO_REFERENCE_TRAIN_LOSS = "pareto.reference.train.loss";
+    /** The front a sweep configuration's trials join in the summary (empty: a front of its own). */
+    public static final String PARETO_FAMILY = "pareto.family";
 
     /** Where a sweep runs its trials. */
     public static final String EXECUTOR = "executor";
@@ -139,6 +141,7 @@ public final class RunKeys {
                     ConfigKey.words(TARGET_METRICS, "", "Steps to target: values task metrics should reach, TASK.METRIC:VALUE separated by commas (e.g. left.accuracy:0.9,right.cross_entropy:0.3); result.json's steps_to_target records per target the first epoch whose validation value reaches it and the optimizer steps up to that epoch's end. Empty: none."),
                     ConfigKey.number(TARGET_RELATIVE, 0.95, 0.0, 1.0, "Steps to target relative to the single-task network: the target of each task's primary metric is this fraction of the single-task network's best validation value (best / fraction where lower is better); used by sweeps with architecture=independent trials and by runs with transfer.baseline (0: off)."),
                     ConfigKey.numbers(PARETO_REFERENCE_TEST, "", "The reference point of the sweep summary's and report's test-metric hypervolumes: one number per task, in the order of the run's tasks, in the units of each task's primary test metric (e.g. 0.5,0.5 for two accuracies). Empty: the worst value of all configurations' points plus 10% of their range, per task (see docs/pareto.md). Read by the summary, so it does not change a trial's id."),
+                    ConfigKey.string(PARETO_FAMILY, "", "The sweep summary's and report's Pareto fronts: configurations that set the same family form one front (e.g. a method's variants at several preferences), labelled with the family; empty: each configuration (its trials differing only in seed) is a front of its own. Read by the summary, so it does not change a trial's id."),
                     ConfigKey.numbers(PARETO_REFERENCE_TRAIN_LOSS, "", "The reference point of the sweep summary's and report's final-training-loss hypervolumes: one loss per task, in the order of the run's tasks. Empty: the worst loss of all configurations' points plus 10% of their range, per task. Read by the summary, so it does not change a trial's id."),
                     ConfigKey.string(TRANSFER_READOUT, "", "Set by ./mtl transfer on its readout trials, never by hand: encoder=<encoder run directory>;target=<task>;steps=..;batch=..;probe=..;hidden=.. makes the trial train a readout for the target on the encoder's frozen features instead of training a network. Empty: a training run."),
                     ConfigKey.choice(PROGRESS, "auto", "Progress display: a bar in a terminal, plain log lines otherwise.", "auto", "bar", "plain", "none"));

@@ -51,7 +51,7 @@ public final class SweepRunner {
      */
     private static final List<String> LOCAL_KEYS = List.of(RunKeys.OUTPUT_DIR, RunKeys.DATA_DIR, RunKeys.PLUGINS_DIR,
             RunKeys.RESUME, RunKeys.PROGRESS, RunKeys.THREADS, RunKeys.CHECKPOINT, RunKeys.EVAL_BATCH_SIZE,
-            RunKeys.TARGET_METRICS, RunKeys.TARGET_RELATIVE, RunKeys.PARETO_REFERENCE_TEST, RunKeys.PARETO_REFERENCE_TRAIN_LOSS);
+            RunKeys.TARGET_METRICS, RunKeys.TARGET_RELATIVE, RunKeys.PARETO_REFERENCE_TEST, RunKeys.PARETO_REFERENCE_TRAIN_LOSS, RunKeys.PARETO_FAMILY);
 
     private final MtlRuntime mtl;
     private final TrialExecutors executors;

@@ -164,7 +164,10 @@ public final class SweepSummary {
         if (bySize != null) {
             summary.put("transfer_by_train_size", bySize);
         }
-        Map<String, Object> pareto = ParetoSummary.section(labels, new ArrayList<>(points.values()), completed,
+        List<String> families = new ArrayList<>();
+        runConfigs.values().forEach(c -> families.add(c.get(0).resolved().getOrDefault(RunKeys.PARETO_FAMILY, "")));
+        ParetoGroups fronts = ParetoGroups.of(labels, new ArrayList<>(points.values()), completed, families);
+        Map<String, Object> pareto = ParetoSummary.section(fronts.labels(), fronts.points(), fronts.completed(),
                 paretoReferences(results));
         if (pareto != null) {
             summary.put("pareto_front", pareto);

@@ -121,6 +121,37 @@ class ParetoSummaryTest {
         assertFalse(md.contains("Final training losses"), md);
     }
 
+    /**
+     * Configurations that set the same pareto.family form one front: the six completed trials of
+     * both weightings as one set, another configuration with no family on its own.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void configurationsOfOneFamilyFormOneFront() {
+        List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> trials = new ArrayList<>();
+        trials.add(trial("equal", 1, result(0.9, 0.7, null, null), "pareto.family=m"));
+        trials.add(trial("equal", 2, result(0.8, 0.8, null, null), "pareto.family=m"));
+        trials.add(trial("static", 1, result(0.85, 0.6, null, null), "pareto.family=m"));
+        trials.add(trial("static", 2, result(0.7, 0.7, null, null), "pareto.family=m"));
+        trials.add(trial("mgda", 1, result(0.6, 0.9, null, null)));
+        Map<String, Object> test = (Map<String, Object>) ((Map<String, Object>) SweepSummary.summarize(trials)
+                .get("pareto_front")).get("test");
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) test.get("configurations");
+        assertEquals(2, rows.size());
+        assertEquals("family=m", rows.get(0).get("configuration"));
+        assertEquals(4, rows.get(0).get("points"));
+        // (0.9,0.7) and (0.8,0.8) are non-dominated; (0.85,0.6) is dominated by (0.9,0.7), (0.7,0.7) by (0.8,0.8)
+        assertEquals(2, rows.get(0).get("non_dominated"));
+        // accuracies span 0.6 .. 0.9 on both tasks: reference 0.57; above it (0.33, 0.13), (0.23, 0.23):
+        // 0.33*0.13 + 0.23*0.10
+        assertEquals(0.0659, ((Number) rows.get(0).get("hypervolume")).doubleValue(), 1e-12);
+        assertEquals("weighting=mgda", rows.get(1).get("configuration"));
+        assertEquals(1, rows.get(1).get("points"));
+        // the family is not part of what a trial computes
+        assertEquals(trial("equal", 1, result(0.9, 0.7, null, null)).getKey().config().identity(),
+                trials.get(0).getKey().config().identity());
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void trainingLossFrontsAndTheAlignmentOfPreferenceRuns() {
