@@ -6,17 +6,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.openmtl.core.api.RunResult;
 
 /** Renders per-task test metrics of one or more results as a text table. */
 final class ResultTable {
 
     private ResultTable() {}
 
-    @SuppressWarnings("unchecked")
-    static String render(List<Map.Entry<String, Map<String, Object>>> results) {
+    static String render(List<Map.Entry<String, RunResult>> results) {
         Set<String> columns = new LinkedHashSet<>();
-        for (Map.Entry<String, Map<String, Object>> r : results) {
-            Map<String, Map<String, Object>> tasks = (Map<String, Map<String, Object>>) r.getValue().get("tasks");
+        for (Map.Entry<String, RunResult> r : results) {
+            Map<String, Map<String, Double>> tasks = r.getValue().tasks();
             tasks.forEach((task, metrics) -> {
                 String metric = metrics.containsKey("accuracy") ? "accuracy" : metrics.keySet().iterator().next();
                 columns.add(task + " " + metric);
@@ -28,8 +28,8 @@ final class ResultTable {
         header.add("params");
         header.add("ms/step");
         List<List<String>> rows = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Object>> r : results) {
-            Map<String, Map<String, Object>> tasks = (Map<String, Map<String, Object>>) r.getValue().get("tasks");
+        for (Map.Entry<String, RunResult> r : results) {
+            Map<String, Map<String, Double>> tasks = r.getValue().tasks();
             List<String> row = new ArrayList<>();
             row.add(r.getKey());
             for (String c : columns) {
@@ -38,10 +38,9 @@ final class ResultTable {
                 Object v = tasks.containsKey(task) ? tasks.get(task).get(metric) : null;
                 row.add(v instanceof Number n ? String.format(Locale.ROOT, "%.4f", n.doubleValue()) : "-");
             }
-            Object params = r.getValue().get("parameters");
-            row.add(params instanceof Number n ? String.format(Locale.ROOT, "%,d", n.longValue()) : "-");
-            Object ms = r.getValue().get("ms_per_step");
-            row.add(ms instanceof Number n ? String.format(Locale.ROOT, "%.1f", n.doubleValue()) : "-");
+            row.add(String.format(Locale.ROOT, "%,d", r.getValue().parameters()));
+            double ms = r.getValue().msPerStep();
+            row.add(Double.isFinite(ms) ? String.format(Locale.ROOT, "%.1f", ms) : "-");
             rows.add(row);
         }
         int[] widths = new int[header.size()];

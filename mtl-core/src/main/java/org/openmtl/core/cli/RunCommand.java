@@ -4,14 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.openmtl.api.plugin.PluginKind;
+import org.openmtl.core.api.Mtl;
+import org.openmtl.core.api.Run;
+import org.openmtl.core.api.RunResult;
 import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.run.MtlRuntime;
-import org.openmtl.core.train.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code ./mtl run [CONFIG] [key=value ...]}: one training run. */
+/** {@code ./mtl run [CONFIG] [key=value ...]}: one training run, through the typed API ({@link Run}). */
 @Command(name = "run", description = "Train one run; writes <output.dir>/result.json.")
 final class RunCommand implements Callable<Integer> {
 
@@ -21,15 +24,16 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConfigSource source = ConfigArguments.load(arguments);
-        MtlRuntime mtl = MtlRuntime.discover(MtlRuntime.pluginsDirectory(source));
-        RunConfig config = mtl.configure(source);
-        Map<String, Object> result = mtl.run(config, Progress.forMode(config.progress()));
+        Mtl mtl = Mtl.builder().pluginsDirectory(MtlRuntime.pluginsDirectory(source)).build();
+        Run run = Run.of(mtl, source);
+        RunResult result = run.run();
+        RunConfig config = run.config();
         System.out.println();
-        System.out.println(ResultTable.render(List.of(Map.entry(config.pluginName(org.openmtl.api.plugin.PluginKind.ARCHITECTURE)
-                + " + " + config.pluginName(org.openmtl.api.plugin.PluginKind.WEIGHTING), result))));
+        System.out.println(ResultTable.render(List.of(Map.entry(config.pluginName(PluginKind.ARCHITECTURE)
+                + " + " + config.pluginName(PluginKind.WEIGHTING), result))));
         System.out.println("results: " + config.outputDirectory().resolve("result.json"));
-        if (!"completed".equals(result.get("status"))) {
-            System.err.println("error: the run failed: " + result.get("reason"));
+        if (!result.completed()) {
+            System.err.println("error: the run failed: " + result.reason());
             return Main.FAILURE;
         }
         return Main.OK;

@@ -1,21 +1,23 @@
 package org.openmtl.core.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.openmtl.core.api.Mtl;
+import org.openmtl.core.api.Sweep;
+import org.openmtl.core.api.SweepResult;
 import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.ConfigSource;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.run.MtlRuntime;
 import org.openmtl.core.sweep.SweepRunner;
 import org.openmtl.core.sweep.SweepSettings;
-import org.openmtl.core.sweep.SweepSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -31,7 +33,6 @@ final class SweepCommand implements Callable<Integer> {
     List<String> arguments = new ArrayList<>();
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() {
         ConfigSource source = ConfigArguments.load(arguments);
         SweepSettings settings = SweepSettings.of(source);
@@ -41,20 +42,20 @@ final class SweepCommand implements Callable<Integer> {
                 return code.get();
             }
         }
-        MtlRuntime mtl = MtlRuntime.discover(MtlRuntime.pluginsDirectory(source));
-        Path output = Path.of(source.values().getOrDefault(RunKeys.OUTPUT_DIR, "runs/sweep"));
-        String progress = source.values().getOrDefault(RunKeys.PROGRESS, "auto");
-        SweepRunner runner = new SweepRunner(mtl);
-        Map<String, Object> summary = runner.summarize(output, runner.runTrials(source, output, progress, settings));
+        Mtl mtl = Mtl.builder().pluginsDirectory(MtlRuntime.pluginsDirectory(source)).build();
+        SweepResult result = Sweep.of(mtl, source).run();
+        Path output = result.directory();
         System.out.println();
-        System.out.print(SweepSummary.markdown(summary));
+        try {
+            System.out.print(Files.readString(output.resolve("summary.md")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the summary just written: " + output.resolve("summary.md"), e);
+        }
         System.out.println();
-        System.out.println("results: " + runner.resultsDatabase());
+        System.out.println("results: " + result.resultsDatabase());
         System.out.println("summary: " + output.resolve("summary.md"));
         System.out.println("report:  " + output.resolve("report.html"));
-        boolean anyFailed = ((List<Map<String, Object>>) summary.get("groups")).stream()
-                .anyMatch(g -> ((Number) g.get("failed")).intValue() > 0);
-        return anyFailed ? Main.FAILURE : Main.OK;
+        return result.anyFailed() ? Main.FAILURE : Main.OK;
     }
 
     /**

@@ -1,18 +1,24 @@
 package org.openmtl.core.report;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.openmtl.core.api.PrimaryMetric;
+import org.openmtl.core.api.RunResult;
 
 /**
  * What the page is drawn from: the trials grouped into methods (configurations whose trials differ
  * only in their seed), the tasks with their primary metric and its direction, and per method the
- * aggregates over seeds. Reads result maps defensively: a missing or mistyped value is "not
- * recorded", never an exception.
+ * aggregates over seeds. Reads each trial's result through {@link RunResult} (status, tasks,
+ * primary metrics, test metrics, parameters, time per step), which reads a missing or mistyped value
+ * as "not recorded", never an exception; the sections {@link RunResult} does not type (a trial's
+ * transfer comparison, the sweep summary's sections) and the history figures still read the maps,
+ * defensively.
  */
 final class ReportData {
 
@@ -52,17 +58,33 @@ final class ReportData {
      * @param label the configuration's name
      * @param index its position (and palette colour)
      * @param trials its trials
+     * @param results their results, typed, in the same order
      */
-    record Method(String label, int index, List<HtmlReport.Entry> trials) {
+    record Method(String label, int index, List<HtmlReport.Entry> trials, List<RunResult> results) {
+
+        Method(String label, int index, List<HtmlReport.Entry> trials) {
+            this(label, index, trials, trials.stream().map(e -> RunResult.fromMap(e.result())).toList());
+        }
 
         /** The completed trials; all trials when none completed (their partial histories still show). */
         List<HtmlReport.Entry> usable() {
-            List<HtmlReport.Entry> done = trials.stream().filter(e -> "completed".equals(e.result().get("status"))).toList();
+            List<HtmlReport.Entry> done = completed();
             return done.isEmpty() ? trials : done;
         }
 
         List<HtmlReport.Entry> completed() {
-            return trials.stream().filter(e -> "completed".equals(e.result().get("status"))).toList();
+            List<HtmlReport.Entry> done = new ArrayList<>();
+            for (int i = 0; i < trials.size(); i++) {
+                if (results.get(i).completed()) {
+                    done.add(trials.get(i));
+                }
+            }
+            return done;
+        }
+
+        /** The results of the completed trials. */
+        List<RunResult> completedResults() {
+            return results.stream().filter(RunResult::completed).toList();
         }
     }
 
@@ -92,14 +114,21 @@ final class ReportData {
             byGroup.computeIfAbsent(e.group(), g -> new ArrayList<>()).add(e);
         }
         byGroup.forEach((label, trials) -> methods.add(new Method(label, methods.size(), trials)));
+        Map<HtmlReport.Entry, RunResult> typed = new IdentityHashMap<>();
+        methods.forEach(m -> {
+            for (int i = 0; i < m.trials().size(); i++) {
+                typed.put(m.trials().get(i), m.results().get(i));
+            }
+        });
+        List<RunResult> results = entries.stream().map(typed::get).toList(); // in the entries' order, as the page lists tasks
         Set<String> names = new LinkedHashSet<>();
-        for (HtmlReport.Entry e : entries) {
-            names.addAll(map(e.result().get("tasks")).keySet());
-            names.addAll(map(e.result().get("primary_metrics")).keySet());
+        for (RunResult r : results) {
+            names.addAll(r.tasks().keySet());
+            names.addAll(r.primaryMetrics().keySet());
         }
         tasks.addAll(names);
         for (String task : tasks) {
-            primary.put(task, primaryOf(entries, task));
+            primary.put(task, primaryOf(entries, results, task));
         }
         transferBySize = map(map(summary).get("transfer_by_train_size"));
         transferMatrix = map(map(summary).get("transfer_matrix"));
@@ -120,7 +149,14 @@ final class ReportData {
         return parts.isEmpty() ? "run" : String.join(" ", parts);
     }
 
-    private static Primary primaryOf(List<HtmlReport.Entry> entries, String task) {
+    private static Primary primaryOf(List<HtmlReport.Entry> entries, List<RunResult> results, String task) {
+        for (RunResult r : results) {
+            PrimaryMetric p = r.primaryMetrics().get(task);
+            if (p != null) {
+                return new Primary(p.metric(), p.higherIsBetter());
+            }
+        }
+        // results whose primary_metrics the typed form cannot read (older builds wrote less)
         for (HtmlReport.Entry e : entries) {
             Map<String, Object> p = map(map(e.result().get("primary_metrics")).get(task));
             if (p.get("metric") instanceof String metric) {
@@ -128,8 +164,8 @@ final class ReportData {
                 return new Primary(metric, higher);
             }
         }
-        for (HtmlReport.Entry e : entries) {
-            Map<String, Object> metrics = map(map(e.result().get("tasks")).get(task));
+        for (RunResult r : results) {
+            Map<String, Double> metrics = r.tasks().getOrDefault(task, Map.of());
             if (!metrics.isEmpty()) {
                 String metric = metrics.keySet().iterator().next();
                 return new Primary(metric, guessHigherIsBetter(metric));
@@ -163,8 +199,8 @@ final class ReportData {
     /** A task's primary test metric over a method's completed trials. */
     Stats testMetric(Method m, String task) {
         List<Double> values = new ArrayList<>();
-        for (HtmlReport.Entry e : m.completed()) {
-            values.add(number(map(map(e.result().get("tasks")).get(task)).get(primary.get(task).metric())));
+        for (RunResult r : m.completedResults()) {
+            values.add(r.testMetric(task, primary.get(task).metric()).orElse(Double.NaN));
         }
         return Stats.of(values);
     }
@@ -172,8 +208,13 @@ final class ReportData {
     /** A top-level number of the result (ms_per_step, peak_rss_mb, parameters) over a method's completed trials. */
     Stats resultNumber(Method m, String key) {
         List<Double> values = new ArrayList<>();
-        for (HtmlReport.Entry e : m.completed()) {
-            values.add(number(e.result().get(key)));
+        for (RunResult r : m.completedResults()) {
+            values.add(switch (key) {
+                case "parameters" -> r.parameters() > 0 ? (double) r.parameters() : Double.NaN;
+                case "ms_per_step" -> r.msPerStep();
+                default -> r.section(key).filter(v -> v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber())
+                        .map(v -> v.getAsDouble()).orElse(Double.NaN);
+            });
         }
         return Stats.of(values);
     }

@@ -34,13 +34,29 @@ import org.openmtl.core.train.Progress;
  * RunConfig config = mtl.configure(Path.of("run.yaml"), List.of("weighting=equal", "seed=2"));
  * Map<String, Object> result = mtl.run(config, Progress.forMode("plain"));
  * }</pre>
+ *
+ * <p>Experiment code uses the typed API over it ({@code org.openmtl.core.api.Mtl}, {@code Run},
+ * {@code RunResult}), which gets this runtime from the injector of {@link MtlModule}.
  */
 public final class MtlRuntime {
 
     private final PluginRegistry registry;
+    private final ProgressFactory progress;
+
+    /**
+     * Creates the runtime (the injector of {@link MtlModule} does, with the bound services).
+     *
+     * @param registry the plugins
+     * @param progress makes each run's progress display
+     */
+    @jakarta.inject.Inject
+    public MtlRuntime(PluginRegistry registry, ProgressFactory progress) {
+        this.registry = registry;
+        this.progress = progress;
+    }
 
     private MtlRuntime(PluginRegistry registry) {
-        this.registry = registry;
+        this(registry, new ProgressFactory.Configured());
     }
 
     /**
@@ -85,6 +101,16 @@ public final class MtlRuntime {
      */
     public PluginRegistry registry() {
         return registry;
+    }
+
+    /**
+     * The progress display of a run, from the bound {@link ProgressFactory}.
+     *
+     * @param config the run's configuration
+     * @return a fresh display
+     */
+    public Progress progress(RunConfig config) {
+        return progress.create(config);
     }
 
     /**

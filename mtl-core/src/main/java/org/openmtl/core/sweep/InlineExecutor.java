@@ -1,6 +1,7 @@
 package org.openmtl.core.sweep;
 
 import java.util.concurrent.CompletableFuture;
+import org.openmtl.core.run.MtlRuntime;
 import org.openmtl.core.train.Progress;
 
 /**
@@ -11,6 +12,7 @@ import org.openmtl.core.train.Progress;
 public final class InlineExecutor implements TrialExecutor {
 
     private final Progress progress;
+    private final MtlRuntime runtime;
 
     /** The attempt running now ({@link #key}), one at a time; null between attempts. */
     private volatile String current;
@@ -24,7 +26,19 @@ public final class InlineExecutor implements TrialExecutor {
      * @param progress the progress display of each trial
      */
     public InlineExecutor(Progress progress) {
+        this(progress, null);
+    }
+
+    /**
+     * Creates the executor on the sweep's runtime, so that trials see the plugins an experiment
+     * module bound.
+     *
+     * @param progress the progress display of each trial
+     * @param runtime the runtime, or null to discover the plugins of each trial's {@code plugins.dir}
+     */
+    public InlineExecutor(Progress progress, MtlRuntime runtime) {
         this.progress = progress;
+        this.runtime = runtime;
     }
 
     @Override
@@ -64,7 +78,7 @@ public final class InlineExecutor implements TrialExecutor {
             }
         };
         try {
-            return CompletableFuture.completedFuture(TrialRunner.run(trial, forward, "inline"));
+            return CompletableFuture.completedFuture(TrialRunner.run(trial, forward, "inline", runtime));
         } finally {
             current = null;
         }

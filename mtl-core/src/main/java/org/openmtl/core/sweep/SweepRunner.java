@@ -20,9 +20,11 @@ import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.config.RunKeys;
 import org.openmtl.core.io.DurableFiles;
 import org.openmtl.core.report.HtmlReport;
+import org.openmtl.core.report.ReportWriter;
 import org.openmtl.core.result.OutputWriteException;
 import org.openmtl.core.result.ResultFiles;
 import org.openmtl.core.results.ResultsDatabase;
+import org.openmtl.core.results.ResultsStores;
 import org.openmtl.core.results.TrialRecord;
 import org.openmtl.core.run.MtlRuntime;
 import org.openmtl.core.train.Progress;
@@ -52,6 +54,9 @@ public final class SweepRunner {
             RunKeys.TARGET_METRICS, RunKeys.TARGET_RELATIVE, RunKeys.PARETO_REFERENCE_TEST, RunKeys.PARETO_REFERENCE_TRAIN_LOSS);
 
     private final MtlRuntime mtl;
+    private final TrialExecutors executors;
+    private final ResultsStores stores;
+    private final ReportWriter reportWriter;
 
     /** The trials per status in the results database after the last {@link #runTrials} (null before). */
     private Map<String, Integer> lastCounts;
@@ -87,7 +92,24 @@ public final class SweepRunner {
      * @param mtl the runtime with the discovered plugins
      */
     public SweepRunner(MtlRuntime mtl) {
+        this(mtl, new TrialExecutors.Named(), new ResultsStores.Configured(), new ReportWriter.Html());
+    }
+
+    /**
+     * Creates a runner with its collaborators (the injector of {@link org.openmtl.core.run.MtlModule}
+     * does, with the bound services).
+     *
+     * @param mtl the runtime with the discovered plugins
+     * @param executors makes the executor of the trials
+     * @param stores opens the results database
+     * @param reportWriter writes {@code report.html}
+     */
+    @jakarta.inject.Inject
+    public SweepRunner(MtlRuntime mtl, TrialExecutors executors, ResultsStores stores, ReportWriter reportWriter) {
         this.mtl = mtl;
+        this.executors = executors;
+        this.stores = stores;
+        this.reportWriter = reportWriter;
     }
 
     /** A validated trial: its id, axis values and configuration. */
@@ -153,7 +175,7 @@ public final class SweepRunner {
             ConfigSource source, Path outputDirectory, String progressMode, SweepSettings settings) {
         List<ResolvedTrial> trials = resolve(source, outputDirectory);
         if (!List.of("local", "inline").contains(settings.executor()) && findExecutor(settings.executor()).isEmpty()) {
-            executor(settings, progressMode); // throws the message naming the available executors, before anything is written
+            executors.create(settings, progressMode); // throws the message naming the available executors, before anything is written
         }
         DirectoryChecks.writable(RunKeys.OUTPUT_DIR, outputDirectory);
         trials.stream().map(t -> t.config().dataDirectory()).distinct()
@@ -163,8 +185,8 @@ public final class SweepRunner {
         } catch (IOException e) {
             throw new OutputWriteException("the sweep directory", outputDirectory, e, "");
         }
-        try (ResultsDatabase db = ResultsDatabase.open(settings.resultsUrl(), outputDirectory);
-             TrialExecutor executor = executor(settings, progressMode)) {
+        try (ResultsDatabase db = stores.open(settings.resultsUrl(), outputDirectory);
+             TrialExecutor executor = executors.create(settings, progressMode)) {
             writePlan(outputDirectory, trials);
             SweepCoordinator coordinator = new SweepCoordinator(db, executor, settings, outputDirectory, progressMode);
             try {
@@ -188,11 +210,25 @@ public final class SweepRunner {
      * @throws ConfigException if no executor has that name
      */
     public static TrialExecutor executor(SweepSettings settings, String progressMode) {
+        return executor(settings, progressMode, null);
+    }
+
+    /**
+     * Makes the executor a sweep's settings name, whose trials in this JVM ({@code inline}) run on
+     * a given runtime.
+     *
+     * @param settings the sweep's settings
+     * @param progressMode the progress display (inline trials show theirs)
+     * @param runtime the runtime of inline trials, or null to discover each trial's plugins
+     * @return the executor
+     * @throws ConfigException if no executor has that name
+     */
+    public static TrialExecutor executor(SweepSettings settings, String progressMode, MtlRuntime runtime) {
         switch (settings.executor()) {
             case "local":
                 return new LocalExecutor(settings.localWorkers());
             case "inline":
-                return new InlineExecutor(Progress.forMode(progressMode.equals("none") ? "none" : "plain"));
+                return new InlineExecutor(Progress.forMode(progressMode.equals("none") ? "none" : "plain"), runtime);
             default:
                 return findExecutor(settings.executor())
                         .orElseThrow(() -> new ConfigException(RunKeys.EXECUTOR + ": no executor named '" + settings.executor()
@@ -262,7 +298,7 @@ public final class SweepRunner {
                 entries.add(new HtmlReport.Entry(label(r.getKey().point()), label(method), r.getValue()));
             }
             String builds = SweepSummary.buildsLine(summary);
-            HtmlReport.write(outputDirectory.resolve("report.html"), "OpenMTL sweep: " + outputDirectory.getFileName(),
+            reportWriter.write(outputDirectory.resolve("report.html"), "OpenMTL sweep: " + outputDirectory.getFileName(),
                     countsLine(results.size()) + (builds.isEmpty() ? "" : "; " + builds), entries, summary);
         } catch (IOException e) {
             throw new OutputWriteException("the sweep summary (summary.json, summary.md, report.html)", outputDirectory, e,

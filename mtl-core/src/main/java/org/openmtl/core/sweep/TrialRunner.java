@@ -52,6 +52,20 @@ public final class TrialRunner {
      * @return the outcome: completed, or failed with the reason (an exception, a diverged run)
      */
     public static TrialOutcome run(TrialSpec trial, Progress progress, String worker) {
+        return run(trial, progress, worker, null);
+    }
+
+    /**
+     * Runs a trial on a given runtime: a trial in the sweep's own JVM uses the sweep's runtime, with
+     * the plugins an experiment module bound; a worker JVM discovers its own.
+     *
+     * @param trial the trial
+     * @param progress the progress display
+     * @param worker the name of this worker, recorded in the outcome
+     * @param runtime the runtime, or null to discover the plugins of the trial's {@code plugins.dir}
+     * @return the outcome: completed, or failed with the reason (an exception, a diverged run)
+     */
+    public static TrialOutcome run(TrialSpec trial, Progress progress, String worker, MtlRuntime runtime) {
         long started = System.nanoTime();
         try {
             Map<String, String> values = new LinkedHashMap<>(trial.values());
@@ -67,7 +81,8 @@ public final class TrialRunner {
                             FrameworkBuild.shortName(FrameworkBuild.current()), trial.id());
                 }
             }
-            MtlRuntime mtl = MtlRuntime.discover(MtlRuntime.pluginsDirectory(ConfigSource.of(values)));
+            MtlRuntime mtl = runtime != null ? runtime
+                    : MtlRuntime.discover(MtlRuntime.pluginsDirectory(ConfigSource.of(values)));
             RunConfig config = mtl.configure(ConfigSource.of(values));
             Map<String, Object> result = null;
             for (TrialBody body : ServiceLoader.load(TrialBody.class)) {
