@@ -95,8 +95,9 @@ class TrainerTest {
         verify(weighting, org.mockito.Mockito.atLeastOnce()).lastWeights();
         verify(weighting, org.mockito.Mockito.atLeastOnce()).parameters();
         verify(weighting, org.mockito.Mockito.atLeastOnce()).state();
-        // the preference the result records
+        // the preference the result records, and whether it draws one per step (it must not: the network reads none)
         verify(weighting, org.mockito.Mockito.atLeastOnce()).preference();
+        verify(weighting, org.mockito.Mockito.atLeastOnce()).drawsPreferences();
         // and asked each step whether it wants the losses after the update, and whether its
         // parameters got a gradient
         verify(weighting, times(16)).needsLossesAfterUpdate();
