@@ -35,40 +35,24 @@ final class Evaluator {
     Map<String, Map<String, Double>> evaluate(
             MultiTaskNetwork network, ParameterStore parameters, NDManager base, Split split) {
         List<Task> tasks = dataset.tasks();
-        List<String> names = tasks.stream().map(Task::name).toList();
         int n = dataset.size(split);
         double[][][] sums = new double[tasks.size()][][];
         for (int t = 0; t < tasks.size(); t++) {
             sums[t] = new double[tasks.get(t).metrics().size()][2];
         }
-        boolean gradMode = EngineOps.isGradMode();
-        EngineOps.setGradMode(false);
-        try {
-            for (int start = 0; start < n; start += batchSize) {
-                int end = Math.min(n, start + batchSize);
-                int[] examples = new int[end - start];
-                for (int i = 0; i < examples.length; i++) {
-                    examples[i] = start + i;
-                }
-                try (NDManager manager = base.newSubManager()) {
-                    MultiTaskBatch batch = dataset.batch(manager, split, examples, names);
-                    NDList representation = network.encode(parameters, batch.input(), false);
-                    for (int t = 0; t < tasks.size(); t++) {
-                        Task task = tasks.get(t);
-                        TaskTarget target = batch.target(task.name());
-                        NDArray prediction = network.decode(parameters, representation, task.name(), false);
-                        List<Metric> metrics = task.metrics();
-                        for (int m = 0; m < metrics.size(); m++) {
-                            double[] sc = metrics.get(m).accumulate(prediction, target.labels(), target.mask());
-                            sums[t][m][0] += sc[0];
-                            sums[t][m][1] += sc[1];
-                        }
-                    }
+        forEachBatch(network, parameters, base, split, n, (batch, representation, examples) -> {
+            for (int t = 0; t < tasks.size(); t++) {
+                Task task = tasks.get(t);
+                TaskTarget target = batch.target(task.name());
+                NDArray prediction = network.decode(parameters, representation, task.name(), false);
+                List<Metric> metrics = task.metrics();
+                for (int m = 0; m < metrics.size(); m++) {
+                    double[] sc = metrics.get(m).accumulate(prediction, target.labels(), target.mask());
+                    sums[t][m][0] += sc[0];
+                    sums[t][m][1] += sc[1];
                 }
             }
-        } finally {
-            EngineOps.setGradMode(gradMode);
-        }
+        });
         Map<String, Map<String, Double>> result = new LinkedHashMap<>();
         for (int t = 0; t < tasks.size(); t++) {
             Task task = tasks.get(t);
@@ -96,6 +80,43 @@ final class Evaluator {
         List<String> names = tasks.stream().map(Task::name).toList();
         int n = limit > 0 ? Math.min(limit, dataset.size(split)) : dataset.size(split);
         double[][] sums = new double[tasks.size()][2];
+        forEachBatch(network, parameters, base, split, n, (batch, representation, examples) -> {
+            for (int t = 0; t < tasks.size(); t++) {
+                Task task = tasks.get(t);
+                TaskTarget target = batch.target(task.name());
+                double labelled = target.mask() == null ? examples
+                        : target.mask().toType(DataType.FLOAT64, false).sum().getDouble();
+                if (labelled == 0) {
+                    continue;
+                }
+                NDArray prediction = network.decode(parameters, representation, task.name(), false);
+                double loss = task.loss().compute(prediction, target.labels(), target.mask())
+                        .toType(DataType.FLOAT64, false).getDouble();
+                sums[t][0] += loss * labelled;
+                sums[t][1] += labelled;
+            }
+        });
+        Map<String, Double> result = new LinkedHashMap<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            if (sums[t][1] > 0) {
+                result.put(names.get(t), sums[t][0] / sums[t][1]);
+            }
+        }
+        return result;
+    }
+
+    /** What {@link #forEachBatch} does with one batch: its encoded representation and example count. */
+    private interface BatchVisitor {
+        void visit(MultiTaskBatch batch, NDList representation, int examples);
+    }
+
+    /**
+     * Encodes the first {@code n} examples of a split batch by batch, without recording a graph,
+     * each batch's arrays in a sub-manager closed after the visitor has seen it.
+     */
+    private void forEachBatch(MultiTaskNetwork network, ParameterStore parameters, NDManager base, Split split, int n,
+            BatchVisitor visitor) {
+        List<String> names = dataset.tasks().stream().map(Task::name).toList();
         boolean gradMode = EngineOps.isGradMode();
         EngineOps.setGradMode(false);
         try {
@@ -107,33 +128,12 @@ final class Evaluator {
                 }
                 try (NDManager manager = base.newSubManager()) {
                     MultiTaskBatch batch = dataset.batch(manager, split, examples, names);
-                    NDList representation = network.encode(parameters, batch.input(), false);
-                    for (int t = 0; t < tasks.size(); t++) {
-                        Task task = tasks.get(t);
-                        TaskTarget target = batch.target(task.name());
-                        double labelled = target.mask() == null ? examples.length
-                                : target.mask().toType(DataType.FLOAT64, false).sum().getDouble();
-                        if (labelled == 0) {
-                            continue;
-                        }
-                        NDArray prediction = network.decode(parameters, representation, task.name(), false);
-                        double loss = task.loss().compute(prediction, target.labels(), target.mask())
-                                .toType(DataType.FLOAT64, false).getDouble();
-                        sums[t][0] += loss * labelled;
-                        sums[t][1] += labelled;
-                    }
+                    visitor.visit(batch, network.encode(parameters, batch.input(), false), examples.length);
                 }
             }
         } finally {
             EngineOps.setGradMode(gradMode);
         }
-        Map<String, Double> result = new LinkedHashMap<>();
-        for (int t = 0; t < tasks.size(); t++) {
-            if (sums[t][1] > 0) {
-                result.put(names.get(t), sums[t][0] / sums[t][1]);
-            }
-        }
-        return result;
     }
 
     /**
