@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.openmtl.api.tensor.EngineKernels;
 import org.openmtl.core.train.EngineOps;
 
 /**
@@ -53,6 +54,12 @@ public final class Provenance {
             p.put("engine", engine.getEngineName() + " " + engine.getVersion());
             // zero-filled allocations keep the engine's convolutions from reading NaN padding (docs/reliability.md)
             p.put("engine_allocations", EngineOps.allocationFill());
+            // oneDNN's kernels from AVX up compute convolutions with 10 or 20 channels wrongly here (docs/reliability.md)
+            p.put("engine_isa", EngineKernels.instructionSet());
+            Double deviation = EngineKernels.measuredDeviation();
+            if (deviation != null) {
+                p.put("engine_conv_deviation", deviation);
+            }
         }
         p.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));

@@ -7,6 +7,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Locale;
 import org.openmtl.api.tensor.EngineAllocations;
+import org.openmtl.api.tensor.EngineKernels;
 import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.RunKeys;
 
@@ -24,10 +25,13 @@ public final class EngineOps {
     /**
      * The engine, with its allocations zero-filled (see {@link EngineAllocations}: without it,
      * oneDNN's convolutions read padding they never wrote, and a run fails with NaN at a random
-     * step). Every path that trains gets the engine here.
+     * step) and its convolution kernels limited to those that compute the right gradient (see
+     * {@link EngineKernels}: oneDNN's AVX2/AVX-512 kernels get the input gradient wrong), which is
+     * checked once per process. Every path that trains gets the engine here.
      *
      * @return the PyTorch engine
-     * @throws IllegalStateException if the engine's allocations cannot be made zero-filled
+     * @throws IllegalStateException if the engine's allocations cannot be made zero-filled, or its
+     *     convolution input gradient is wrong
      */
     public static Engine engine() {
         Engine engine = Engine.getEngine(ENGINE);
@@ -35,6 +39,8 @@ public final class EngineOps {
             throw new IllegalStateException("the PyTorch engine is loaded but its libc10 is not among this process's mapped "
                     + "libraries (/proc/self/maps), so its allocations cannot be made zero-filled; see docs/reliability.md");
         }
+        EngineKernels.limitInstructionSet();
+        EngineKernels.check(engine);
         return engine;
     }
 

@@ -26,6 +26,7 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 import org.openmtl.api.tensor.EngineAllocations;
+import org.openmtl.api.tensor.EngineKernels;
 
 /**
  * The reference the trainer's step is held to: the same MultiLeNet step written directly with
@@ -106,6 +107,8 @@ final class BareDjlLoop {
         Engine engine = Engine.getEngine("PyTorch");
         // the trainer's runs switch zero-filling on for the whole process: set this loop's own each time
         EngineAllocations.set(allocations);
+        // the same convolution kernels as the trainer's (whichever way runs first initializes oneDNN)
+        EngineKernels.limitInstructionSet();
         JniUtils.setNumThreads(threads);
         float[] inputs = data.inputs();
         long[][] labels = data.labels();

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.openmtl.api.tensor.EngineAllocations;
+import org.openmtl.api.tensor.EngineKernels;
 import org.openmtl.core.io.DurableFiles;
 import org.openmtl.experiments.bench.BenchmarkReport.Measurement;
 import org.openmtl.experiments.bench.BenchmarkReport.Way;
@@ -244,6 +245,8 @@ public final class StepBenchmark {
                 + " discarded warm-up round(s); " + options.warmup() + " warm-up + " + options.steps()
                 + " timed steps per measurement");
         report.fact("allocator", allocatorSettings());
+        report.fact("engine convolution kernels", EngineKernels.VARIABLE + "=" + EngineKernels.instructionSet()
+                + " in both JVM loops (set by the framework unless given in the environment; eager PyTorch runs with its own default)");
         report.fact("engine allocations", "trainer: zero-filled (as every run); bare loop: "
                 + (options.bareAllocations().equals("zero") ? "zero-filled" : "uninitialized (the engine's default)"));
         if (options.quietWait() > 0) {
