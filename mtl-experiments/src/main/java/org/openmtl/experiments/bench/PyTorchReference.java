@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.openmtl.api.tensor.EngineKernels;
 
 /**
  * Eager PyTorch's step times from {@code pytorch_reference.py}, run as a child process with the
@@ -75,6 +76,12 @@ final class PyTorchReference {
                 "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps),
                 "--modes", String.join(",", modes));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // eager PyTorch runs with the environment this JVM started with: an untouched ProcessBuilder would pass
+        // on the oneDNN limit the framework wrote into this process (EngineKernels) and slow PyTorch's kernels.
+        // Start the benchmark with ONEDNN_MAX_CPU_ISA set to give both sides the same kernels.
+        if (System.getenv(EngineKernels.VARIABLE) == null) {
+            builder.environment().remove(EngineKernels.VARIABLE);
+        }
         String text;
         int exit;
         try {
