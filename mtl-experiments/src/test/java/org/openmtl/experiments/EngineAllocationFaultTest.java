@@ -24,8 +24,11 @@ import ai.djl.util.Pair;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,35 +60,51 @@ class EngineAllocationFaultTest {
         TestMnist.fetch();
     }
 
-    @AfterEach
-    void zeroFillAgain() {
-        Engine.getEngine("PyTorch");
-        EngineAllocations.zeroFill();
-    }
-
+    /**
+     * Runs in a JVM of its own limited to oneDNN's AVX2 kernels (the padded layouts that read the
+     * padding; the framework itself now limits oneDNN to SSE4.1, whose kernels read none, so the
+     * fault cannot show in this JVM), with the framework's convolution check turned into a warning
+     * (the AVX2 kernels also compute wrong values, see docs/reliability.md; here only finiteness is
+     * at stake). {@link EngineFaultProbe} does the work there and prints what it found.
+     */
     @Test
     void aFrameworkRunStartedUnderJunkFilledAllocationsTrainsToFiniteLosses() throws Exception {
-        Engine.getEngine("PyTorch");
-        assertEquals(Fill.JUNK, EngineAllocations.set(Fill.JUNK));
-        assumeTrue(bareStepHasNonFiniteGradients(), "the convolution kernels in use (" + EngineKernels.VARIABLE + "="
-                + EngineKernels.instructionSet() + ") do not read unwritten padding on this CPU: the fault cannot be shown"
-                + " here (it shows with the AVX2/AVX-512 kernels, which the framework no longer uses by default)");
-
-        assertEquals(Fill.JUNK, EngineAllocations.set(Fill.JUNK));
         Path out = dir.resolve("run");
-        Cli.Outcome o = Cli.run("run", "dataset=multimnist", "dataset.train.limit=1024", "architecture=hard-sharing",
-                "weighting=equal", "epochs=2", "batch.size=256", "seed=3", "threads=2", "checkpoint=false",
-                "progress=none", "data.dir=" + DATA, "output.dir=" + out);
-        assertEquals(0, o.exitCode(), o.out() + o.err());
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+                "-Dai.djl.offline=true", "-D" + EngineKernels.CHECK_PROPERTY + "=warn", "-cp",
+                System.getProperty("java.class.path"), EngineFaultProbe.class.getName(), out.toString(), DATA.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("probe.log").toFile());
+        builder.environment().put(EngineKernels.VARIABLE, "AVX2");
+        builder.environment().put("OPT_OUT_TRACKING", "true");
+        Process process = builder.start();
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the probe did not end in 5 minutes");
+        String log = Files.readString(dir.resolve("probe.log"), StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), log);
+        assumeTrue(log.contains("bare-step-non-finite=true"), "this CPU's AVX2 convolution kernels do not read unwritten"
+                + " padding: the fault cannot be shown here. Probe output: " + log);
+
+        assertTrue(log.contains("run-exit=0"), log);
         JsonObject result = ResultFiles.readJson(out.resolve("result.json")).getAsJsonObject();
         assertEquals("completed", result.get("status").getAsString());
         assertEquals("zero", result.getAsJsonObject("provenance").get("engine_allocations").getAsString());
+        assertEquals("AVX2", result.getAsJsonObject("provenance").get("engine_isa").getAsString());
         JsonArray history = result.getAsJsonArray("history");
         assertEquals(2, history.size());
         for (JsonElement epoch : history) {
             assertTrue(epoch.toString().indexOf("NaN") < 0 && epoch.toString().indexOf("Infinity") < 0,
                     "a non-finite number in " + epoch);
         }
+    }
+
+    /** The arguments of the probe's framework run. */
+    static String[] runArguments(Path out, Path data) {
+        return new String[] {"run", "dataset=multimnist", "dataset.train.limit=1024", "architecture=hard-sharing",
+            "weighting=equal", "epochs=2", "batch.size=256", "seed=3", "threads=2", "checkpoint=false",
+            "progress=none", "data.dir=" + data, "output.dir=" + out};
+    }
+
+    static boolean bareStepIsNonFiniteUnderJunk() {
+        return bareStepHasNonFiniteGradients();
     }
 
     private static boolean bareStepHasNonFiniteGradients() {
