@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.openmtl.core.api.EpochRecord;
+import org.openmtl.core.api.RunResult;
 import org.openmtl.core.io.DurableFiles;
 import org.openmtl.core.report.ReportData.Method;
 import org.openmtl.core.report.ReportData.Primary;
@@ -400,8 +402,8 @@ public final class HtmlReport {
                 String metric = data.primary.get(task).metric();
                 List<Charts.Series> series = new ArrayList<>();
                 for (Method m : data.methods) {
-                    List<double[]> points = ReportData.perEpoch(m.usable(),
-                            r -> number(map(map(r.get("validation")).get(task)).get(metric)));
+                    List<double[]> points = ReportData.perEpoch(m.usableResults(),
+                            r -> r.validation().getOrDefault(task, Map.of()).getOrDefault(metric, Double.NaN));
                     anyBand |= m.usable().size() > 1;
                     series.add(new Charts.Series(m.label(), m.index(), m.index(), points));
                 }
@@ -438,19 +440,19 @@ public final class HtmlReport {
                 if (m.usable().isEmpty()) {
                     continue;
                 }
-                List<Map<String, Object>> history = ReportData.history(m.usable().get(0).result());
+                List<EpochRecord> history = m.usableResults().get(0).history();
                 List<Charts.PhaseMark> changes = new ArrayList<>();
                 List<Charts.PhaseMark> firsts = new ArrayList<>();
                 Set<String> seen = new LinkedHashSet<>();
                 String previous = null;
                 for (int i = 0; i < history.size(); i++) {
-                    if (!(history.get(i).get("phase") instanceof String phase)) {
+                    String phase = history.get(i).phase();
+                    if (phase == null || phase.isEmpty()) {
                         continue;
                     }
                     // numbered rounds of one phase (policy-1, policy-2, ...) are one kind of phase
                     String kind = phase.replaceAll("-\\d+$", "");
-                    double epoch = number(history.get(i).get("epoch"));
-                    epoch = Double.isFinite(epoch) ? epoch : i + 1;
+                    double epoch = history.get(i).epoch() > 0 ? history.get(i).epoch() : i + 1;
                     if (previous == null) {
                         seen.add(kind);
                     } else if (!kind.equals(previous)) {
@@ -585,7 +587,7 @@ public final class HtmlReport {
                 boolean changes = false;
                 for (int t = 0; t < data.tasks.size(); t++) {
                     String task = data.tasks.get(t);
-                    List<double[]> points = ReportData.perEpoch(m.usable(), r -> number(map(r.get("weights")).get(task)));
+                    List<double[]> points = ReportData.perEpoch(m.usableResults(), r -> r.weights().getOrDefault(task, Double.NaN));
                     for (double[] p : points) {
                         lo = Math.min(lo, p[1]);
                         hi = Math.max(hi, p[1]);
@@ -852,29 +854,25 @@ public final class HtmlReport {
             body.append("<div class=\"scroll\"><table class=\"trials\"><thead><tr><th>trial</th><th>method</th><th>status</th>"
                     + "<th>selected epoch</th><th>epochs</th><th>seconds</th></tr></thead><tbody>");
             for (Method m : data.methods) {
-                for (Entry e : m.trials()) {
-                    Map<String, Object> r = e.result();
-                    String status = String.valueOf(r.getOrDefault("status", "unknown"));
-                    boolean ok = "completed".equals(status);
+                for (int i = 0; i < m.trials().size(); i++) {
+                    Entry e = m.trials().get(i);
+                    RunResult r = m.results().get(i);
+                    String status = r.status() == null ? "unknown" : r.status().json();
+                    boolean ok = r.completed();
                     body.append("<tr><td>").append(escape(e.label())).append("</td><td>").append(escape(m.label())).append("</td><td")
                             .append(ok ? "" : " class=\"failed\"").append('>').append(escape(status));
-                    if (!ok && r.get("reason") != null) {
-                        body.append(": ").append(escape(r.get("reason")));
+                    if (!ok && r.reason() != null) {
+                        body.append(": ").append(escape(r.reason()));
                     }
-                    body.append("</td><td>").append(integer(r.get("selected_epoch"))).append("</td><td>")
-                            .append(integer(r.get("epochs_completed"))).append("</td><td>")
-                            .append(Double.isFinite(number(r.get("seconds"))) ? String.format(Locale.ROOT, "%.1f", number(r.get("seconds")))
-                                    : "\u2014")
+                    body.append("</td><td>").append(r.selectedEpoch() > 0 ? Integer.toString(r.selectedEpoch()) : "\u2014")
+                            .append("</td><td>").append(r.epochsCompleted())
+                            .append("</td><td>").append(Double.isFinite(r.seconds()) && r.seconds() > 0
+                                    ? String.format(Locale.ROOT, "%.1f", r.seconds()) : "\u2014")
                             .append("</td></tr>");
                 }
             }
             body.append("</tbody></table></div>");
             endSection();
-        }
-
-        private static String integer(Object o) {
-            double v = number(o);
-            return Double.isFinite(v) ? Long.toString(Math.round(v)) : "\u2014";
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.openmtl.core.api.PrimaryMetric;
+import org.openmtl.core.api.EpochRecord;
 import org.openmtl.core.api.RunResult;
 
 /**
@@ -16,9 +17,10 @@ import org.openmtl.core.api.RunResult;
  * only in their seed), the tasks with their primary metric and its direction, and per method the
  * aggregates over seeds. Reads each trial's result through {@link RunResult} (status, tasks,
  * primary metrics, test metrics, parameters, time per step), which reads a missing or mistyped value
- * as "not recorded", never an exception; the sections {@link RunResult} does not type (a trial's
- * transfer comparison, the sweep summary's sections) and the history figures still read the maps,
- * defensively.
+ * as "not recorded", never an exception; the learning curves, task weights and phase marks read
+ * its typed history ({@link EpochRecord}). Only the sections {@link RunResult} does not type (a
+ * trial's transfer comparison, affinity, structure and gradient diagnostics, the sweep summary's
+ * sections) are read from the maps, defensively.
  */
 final class ReportData {
 
@@ -70,6 +72,12 @@ final class ReportData {
         List<HtmlReport.Entry> usable() {
             List<HtmlReport.Entry> done = completed();
             return done.isEmpty() ? trials : done;
+        }
+
+        /** The typed results of {@link #usable()}, in its order. */
+        List<RunResult> usableResults() {
+            List<RunResult> done = completedResults();
+            return done.isEmpty() ? results : done;
         }
 
         List<HtmlReport.Entry> completed() {
@@ -284,16 +292,15 @@ final class ReportData {
      *
      * @return {epoch, mean, min, max} in epoch order
      */
-    static List<double[]> perEpoch(List<HtmlReport.Entry> trials, java.util.function.ToDoubleFunction<Map<String, Object>> value) {
+    static List<double[]> perEpoch(List<RunResult> trials, java.util.function.ToDoubleFunction<EpochRecord> value) {
         Map<Double, List<Double>> byEpoch = new java.util.TreeMap<>();
-        for (HtmlReport.Entry e : trials) {
-            List<Map<String, Object>> history = history(e.result());
+        for (RunResult r : trials) {
+            List<EpochRecord> history = r.history();
             for (int i = 0; i < history.size(); i++) {
-                Map<String, Object> record = history.get(i);
-                double epoch = number(record.get("epoch"));
+                EpochRecord record = history.get(i);
                 double v = value.applyAsDouble(record);
                 if (Double.isFinite(v)) {
-                    byEpoch.computeIfAbsent(Double.isFinite(epoch) ? epoch : i + 1, k -> new ArrayList<>()).add(v);
+                    byEpoch.computeIfAbsent((double) (record.epoch() > 0 ? record.epoch() : i + 1), k -> new ArrayList<>()).add(v);
                 }
             }
         }
