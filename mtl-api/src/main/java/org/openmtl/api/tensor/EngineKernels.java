@@ -3,6 +3,7 @@ package org.openmtl.api.tensor;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
@@ -110,8 +111,8 @@ public final class EngineKernels {
     }
 
     /**
-     * Measures, once per process, how far the engine's float32 convolution lies from its float64
-     * one (another kernel path): the worst of max |float32 - float64| over max |float64| for the
+     * Measures, once per process, how far the engine's float32 convolution lies from a float64
+     * reference computed without convolution kernels (im2col and a matrix product): the worst of max |float32 - float64| over max |float64| for the
      * output, the gradient with respect to the input and the one with respect to the weights, at
      * MultiLeNet's two convolutions with fixed inputs. Opens a gradient collector: call it where
      * no other is open.
@@ -184,7 +185,9 @@ public final class EngineKernels {
                 xi.setRequiresGradient(true);
                 wi.setRequiresGradient(true);
                 try (GradientCollector collector = engine.newGradientCollector()) {
-                    NDArray y = Conv2d.conv2d(xi, wi).singletonOrThrow();
+                    // float32: the engine's convolution kernels under test; float64: the reference, written as
+                    // im2col and a matrix product, so no convolution kernel (nor its float64 path's NNPACK probe) is involved
+                    NDArray y = i == 0 ? Conv2d.conv2d(xi, wi).singletonOrThrow() : unfoldedConvolution(xi, wi);
                     values[0][i] = y.toType(DataType.FLOAT64, true).toDoubleArray();
                     collector.backward(y.mul(g.toType(types[i], true)).sum());
                 }
@@ -197,6 +200,41 @@ public final class EngineKernels {
             }
             return worst;
         }
+    }
+
+    /**
+     * A stride-1, unpadded convolution as im2col and a matrix product: the input's k×k windows
+     * gathered by index, multiplied by the weights. Its gradients follow from indexing and matrix
+     * products alone.
+     */
+    private static NDArray unfoldedConvolution(NDArray x, NDArray w) {
+        long batch = x.getShape().get(0);
+        long channels = x.getShape().get(1);
+        long height = x.getShape().get(2);
+        long width = x.getShape().get(3);
+        long out = w.getShape().get(0);
+        int k = (int) w.getShape().get(2);
+        long outHeight = height - k + 1;
+        long outWidth = width - k + 1;
+        long[] index = new long[(int) (k * k * outHeight * outWidth)];
+        int n = 0;
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                for (long y = 0; y < outHeight; y++) {
+                    for (long z = 0; z < outWidth; z++) {
+                        index[n++] = (y + i) * width + z + j;
+                    }
+                }
+            }
+        }
+        NDArray windows = x.reshape(batch * channels, height * width).transpose()
+                .get(new NDIndex("{}", x.getManager().create(index)))          // (k·k·outH·outW, batch·channels)
+                .reshape(k * k, outHeight * outWidth, batch, channels)
+                .transpose(2, 1, 3, 0)
+                .reshape(batch * outHeight * outWidth, channels * k * k);
+        return windows.matMul(w.reshape(out, channels * k * k).transpose())
+                .reshape(batch, outHeight, outWidth, out)
+                .transpose(0, 3, 1, 2);
     }
 
     /** max |a - b| over max |b|. */
