@@ -7,13 +7,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmtl.core.result.ResultFiles;
@@ -31,27 +25,7 @@ class ExamplePluginTest {
 
     /** Compiles the example's sources and packs them with its resources, as `mvn package` would. */
     private Path buildJar() throws IOException {
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-                "-proc:none", "--release", "17"));
-        try (Stream<Path> sources = Files.walk(EXAMPLE.resolve("java"))) {
-            sources.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
-        }
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        assertEquals(0, compiler.run(null, null, null, args.toArray(new String[0])), "the example does not compile");
-        Path jar = Files.createDirectories(dir.resolve("plugins")).resolve("mtl-plugin-example.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            for (Path root : List.of(classes, EXAMPLE.resolve("resources"))) {
-                try (Stream<Path> files = Files.walk(root)) {
-                    for (Path f : files.filter(Files::isRegularFile).toList()) {
-                        out.putNextEntry(new JarEntry(root.relativize(f).toString().replace('\\', '/')));
-                        out.write(Files.readAllBytes(f));
-                        out.closeEntry();
-                    }
-                }
-            }
-        }
-        return jar;
+        return ExampleJars.build(EXAMPLE, dir.resolve("classes"), dir.resolve("plugins").resolve("mtl-plugin-example.jar"));
     }
 
     @Test

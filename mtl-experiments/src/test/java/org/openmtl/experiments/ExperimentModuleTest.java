@@ -8,16 +8,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmtl.core.result.ResultFiles;
@@ -37,27 +32,8 @@ class ExperimentModuleTest {
 
     /** Compiles the module's sources and packs them with its resources, as {@code mvn package} would. */
     private Path buildJar(Path classes) throws IOException {
-        Files.createDirectories(classes);
-        List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-                "-proc:none", "--release", "17", "-Xlint:all", "-Werror"));
-        try (Stream<Path> sources = Files.walk(MODULE.resolve("src/main/java"))) {
-            sources.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
-        }
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        assertEquals(0, compiler.run(null, null, null, args.toArray(new String[0])), "the example module does not compile");
-        Path jar = Files.createDirectories(dir.resolve("plugins")).resolve("lab-experiments-1.0.0.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            for (Path root : List.of(classes, MODULE.resolve("src/main/resources"))) {
-                try (Stream<Path> files = Files.walk(root)) {
-                    for (Path f : files.filter(Files::isRegularFile).toList()) {
-                        out.putNextEntry(new JarEntry(root.relativize(f).toString().replace('\\', '/')));
-                        out.write(Files.readAllBytes(f));
-                        out.closeEntry();
-                    }
-                }
-            }
-        }
-        return jar;
+        return ExampleJars.build(MODULE.resolve("src/main"), classes, dir.resolve("plugins").resolve("lab-experiments-1.0.0.jar"),
+                "-Xlint:all", "-Werror");
     }
 
     @Test

@@ -165,15 +165,16 @@ public final class Cosmos implements Architecture {
             this.upsampler = upsampler;
             this.front = front;
             this.frontTrainingExamples = frontTrainingExamples;
-            List<Parameter> s = new ArrayList<>();
-            stages.forEach(stage -> s.addAll(stage.getParameters().values()));
+            // a list of Parameter objects (no arithmetic): the trunk's, then the preference path's
+            List<Parameter> sharedParameters = new ArrayList<>();
+            stages.forEach(stage -> sharedParameters.addAll(stage.getParameters().values()));
             if (preferenceWeight != null) {
-                s.add(preferenceWeight);
+                sharedParameters.add(preferenceWeight);
             }
             if (upsampler != null) {
-                s.addAll(List.of(upsampler));
+                sharedParameters.addAll(List.of(upsampler));
             }
-            this.shared = List.copyOf(s);
+            this.shared = List.copyOf(sharedParameters);
             this.preference = new double[tasks.size()];
             Arrays.fill(preference, 1.0 / tasks.size());
         }
