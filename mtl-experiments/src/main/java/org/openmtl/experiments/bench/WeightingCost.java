@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.openmtl.api.plugin.PluginKind;
 import org.openmtl.api.weighting.GradientRequirement;
+import org.openmtl.core.config.ConfigException;
 import org.openmtl.core.config.RunConfig;
 import org.openmtl.core.io.DurableFiles;
 import org.openmtl.core.run.MtlRuntime;
@@ -24,11 +26,14 @@ import org.openmtl.core.run.MtlRuntime;
  * the PyTorch script once, in an order that rotates from round to round; the headline per weighting
  * is the median of its round medians. Each weighting is judged against its goal: methods that need
  * only losses or representation gradients at most 1.15× {@code equal}; methods that need
- * shared-parameter gradients (or their Gramian) at most PyTorch's {@code param} mode.
+ * shared-parameter gradients (or their Gramian) at most PyTorch's {@code param} mode. A registered
+ * weighting that cannot train the hard-sharing MultiLeNet (one that conditions the network on a
+ * preference) is listed under the table as not measured; naming one with {@code --weightings} is a
+ * usage error.
  *
  * <p>Usage: {@code WeightingCost [--rounds N] [--steps N] [--warmup N] [--threads N] [--weightings
  * a,b,...] [--python PATH] [--script PATH] [--data-dir DIR] [--out FILE]}. Exit codes: 0 done; 2
- * bad usage; 1 a measurement failed.
+ * bad usage (including a named weighting the benchmark's network cannot train); 1 a measurement failed.
  */
 public final class WeightingCost {
 
@@ -65,7 +70,14 @@ public final class WeightingCost {
             return;
         }
         try {
-            String markdown = cost.measure();
+            String markdown;
+            try {
+                markdown = cost.measure();
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
             System.out.println(markdown);
             if (cost.out != null) {
                 DurableFiles.writeString(cost.out, markdown);
@@ -122,14 +134,15 @@ public final class WeightingCost {
             names.add(0, "equal");
         }
         Map<String, TrainerSteps> trainers = new LinkedHashMap<>();
-        Map<String, GradientRequirement> needs = new LinkedHashMap<>();
         for (String name : names) {
-            TrainerSteps trainer = new TrainerSteps(dataDirectory, threads, batch, List.of("weighting=" + name));
-            trainers.put(name, trainer);
-            RunConfig config = runtime.configure(null, trainer.overrides(1, Path.of(System.getProperty(
-                    "java.io.tmpdir"), "openmtl-bench-cost")));
-            needs.put(name, runtime.plugins(config).weighting().requirement());
+            trainers.put(name, new TrainerSteps(dataDirectory, threads, batch, List.of("weighting=" + name)));
         }
+        Path scratch = Path.of(System.getProperty("java.io.tmpdir"), "openmtl-bench-cost");
+        List<String> notMeasured = new ArrayList<>();
+        Map<String, GradientRequirement> needs = requirements(runtime, names, weightings,
+                name -> trainers.get(name).overrides(1, scratch), notMeasured);
+        trainers.keySet().retainAll(needs.keySet());
+        names = List.copyOf(needs.keySet());
         PyTorchReference pytorch = new PyTorchReference(python, script);
         List<String> ways = new ArrayList<>(names);
         ways.add("pytorch");
@@ -138,6 +151,7 @@ public final class WeightingCost {
         Map<String, List<Double>> python = new LinkedHashMap<>();
         PYTHON_MODES.forEach(m -> python.put(m, new ArrayList<>()));
         List<String> notes = new ArrayList<>();
+        notMeasured.forEach(n -> notes.add("not measured (needs another network than the hard-sharing MultiLeNet): " + n));
         int stepCount = warmup + steps;
         // a discarded warm-up run pays for class loading and JIT compilation of the common path
         System.err.println("warm-up: equal ...");
@@ -171,6 +185,39 @@ public final class WeightingCost {
             }
         }
         return table(names, needs, medians, python, notes);
+    }
+
+    /**
+     * The gradient need of each weighting that can train the benchmark's network, in order. A
+     * registered weighting that cannot (its configuration is refused, e.g. it conditions the network
+     * on a preference) goes to {@code notMeasured} with the reason; one the user named is a usage error.
+     *
+     * @param runtime the plugins
+     * @param names the weightings to try
+     * @param named the weightings named with {@code --weightings} (empty: all registered)
+     * @param overrides a weighting's run configuration
+     * @param notMeasured receives "name: reason" for each weighting left out
+     * @return the need of each measurable weighting
+     * @throws IllegalArgumentException if a named weighting cannot train the network
+     */
+    static Map<String, GradientRequirement> requirements(MtlRuntime runtime, List<String> names, List<String> named,
+            Function<String, List<String>> overrides, List<String> notMeasured) {
+        Map<String, GradientRequirement> needs = new LinkedHashMap<>();
+        for (String name : names) {
+            RunConfig config;
+            try {
+                config = runtime.configure(null, overrides.apply(name));
+            } catch (ConfigException e) {
+                if (named.contains(name)) {
+                    throw new IllegalArgumentException("--weightings: '" + name + "' cannot train the benchmark's"
+                            + " hard-sharing MultiLeNet: " + e.getMessage(), e);
+                }
+                notMeasured.add(name + ": " + e.getMessage());
+                continue;
+            }
+            needs.put(name, runtime.plugins(config).weighting().requirement());
+        }
+        return needs;
     }
 
     private String table(List<String> names, Map<String, GradientRequirement> needs,
