@@ -177,29 +177,50 @@ public final class EngineKernels {
             NDArray x = pattern(manager, new Shape(s[0], s[1], s[2], s[3]), 0.37);
             NDArray w = pattern(manager, new Shape(s[4], s[1], 5, 5), 0.71);
             NDArray g = pattern(manager, new Shape(s[0], s[4], s[2] - 4, s[3] - 4), 0.13);
-            DataType[] types = {DataType.FLOAT32, DataType.FLOAT64};
-            double[][][] values = new double[3][2][];
-            for (int i = 0; i < 2; i++) {
-                NDArray xi = x.toType(types[i], true);
-                NDArray wi = w.toType(types[i], true);
-                xi.setRequiresGradient(true);
-                wi.setRequiresGradient(true);
-                try (GradientCollector collector = engine.newGradientCollector()) {
-                    // float32: the engine's convolution kernels under test; float64: the reference, written as
-                    // im2col and a matrix product, so no convolution kernel (nor its float64 path's NNPACK probe) is involved
-                    NDArray y = i == 0 ? Conv2d.conv2d(xi, wi).singletonOrThrow() : unfoldedConvolution(xi, wi);
-                    values[0][i] = y.toType(DataType.FLOAT64, true).toDoubleArray();
-                    collector.backward(y.mul(g.toType(types[i], true)).sum());
-                }
-                values[1][i] = xi.getGradient().toType(DataType.FLOAT64, true).toDoubleArray();
-                values[2][i] = wi.getGradient().toType(DataType.FLOAT64, true).toDoubleArray();
-            }
             double worst = 0;
-            for (double[][] v : values) {
-                worst = Math.max(worst, relativeDeviation(v[0], v[1]));
+            for (double d : deviations(engine, x, w, g)) {
+                worst = Math.max(worst, d);
             }
             return worst;
         }
+    }
+
+    /**
+     * How far the engine's float32 convolution of {@code x} by {@code w} (stride 1, no padding) lies
+     * from a float64 reference computed without convolution kernels (im2col and a matrix product):
+     * the relative deviations ({@link #relativeDeviation}) of the output, of the gradient with respect
+     * to the input and of the one with respect to the weights, for the upstream gradient {@code g}.
+     * Opens a gradient collector: call it where no other is open.
+     *
+     * @param engine the engine whose kernels are measured
+     * @param x the input, (batch, channels, height, width)
+     * @param w the weights, (out, channels, k, k)
+     * @param g the upstream gradient, the output's shape
+     * @return {forward, input gradient, weight gradient}
+     */
+    public static double[] deviations(Engine engine, NDArray x, NDArray w, NDArray g) {
+        DataType[] types = {DataType.FLOAT32, DataType.FLOAT64};
+        double[][][] values = new double[3][2][];
+        for (int i = 0; i < 2; i++) {
+            NDArray xi = x.toType(types[i], true);
+            NDArray wi = w.toType(types[i], true);
+            xi.setRequiresGradient(true);
+            wi.setRequiresGradient(true);
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                // float32: the engine's convolution kernels under test; float64: the reference, written as
+                // im2col and a matrix product, so no convolution kernel (nor its float64 path's NNPACK probe) is involved
+                NDArray y = i == 0 ? Conv2d.conv2d(xi, wi).singletonOrThrow() : unfoldedConvolution(xi, wi);
+                values[0][i] = y.toType(DataType.FLOAT64, true).toDoubleArray();
+                collector.backward(y.mul(g.toType(types[i], true)).sum());
+            }
+            values[1][i] = xi.getGradient().toType(DataType.FLOAT64, true).toDoubleArray();
+            values[2][i] = wi.getGradient().toType(DataType.FLOAT64, true).toDoubleArray();
+        }
+        double[] deviations = new double[3];
+        for (int k = 0; k < 3; k++) {
+            deviations[k] = relativeDeviation(values[k][0], values[k][1]);
+        }
+        return deviations;
     }
 
     /**
@@ -237,8 +258,14 @@ public final class EngineKernels {
                 .transpose(0, 3, 1, 2);
     }
 
-    /** max |a - b| over max |b|. */
-    private static double relativeDeviation(double[] a, double[] b) {
+    /**
+     * max |a - b| over max |b|: how far values lie from a reference, relative to its largest element.
+     *
+     * @param a the values
+     * @param b the reference, as long as {@code a}
+     * @return the relative deviation
+     */
+    public static double relativeDeviation(double[] a, double[] b) {
         double scale = 0;
         double difference = 0;
         for (int i = 0; i < a.length; i++) {

@@ -3,17 +3,15 @@ package org.openmtl.experiments.bench;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.training.GradientCollector;
 import java.util.Locale;
 import org.openmtl.api.tensor.EngineAllocations;
 import org.openmtl.api.tensor.EngineKernels;
 
 /**
  * Prints, per convolution shape, how far the engine's float32 forward output, input gradient and
- * weight gradient lie from its float64 ones (max |float32 − float64| over max |float64|), on the
+ * weight gradient lie from a float64 reference computed without convolution kernels
+ * ({@link EngineKernels#deviations}: max |float32 − float64| over max |float64|), on the
  * kernels this process's oneDNN uses. It does not set the framework's kernel limit: run it with
  * {@code ONEDNN_MAX_CPU_ISA} set to the kernels to probe (docs/reliability.md, "Wrong
  * convolutions").
@@ -46,34 +44,10 @@ public final class ConvolutionKernelProbe {
                 NDArray x = manager.randomNormal(new Shape(s[0], s[1], s[2], s[3]));
                 NDArray w = manager.randomNormal(new Shape(s[4], s[1], 5, 5));
                 NDArray g = manager.randomNormal(new Shape(s[0], s[4], s[2] - 4, s[3] - 4));
-                double[][][] v = new double[3][2][];
-                DataType[] types = {DataType.FLOAT32, DataType.FLOAT64};
-                for (int i = 0; i < 2; i++) {
-                    NDArray xi = x.toType(types[i], true);
-                    NDArray wi = w.toType(types[i], true);
-                    xi.setRequiresGradient(true);
-                    wi.setRequiresGradient(true);
-                    try (GradientCollector collector = engine.newGradientCollector()) {
-                        NDArray y = Conv2d.conv2d(xi, wi).singletonOrThrow();
-                        v[0][i] = y.toType(DataType.FLOAT64, true).toDoubleArray();
-                        collector.backward(y.mul(g.toType(types[i], true)).sum());
-                    }
-                    v[1][i] = xi.getGradient().toType(DataType.FLOAT64, true).toDoubleArray();
-                    v[2][i] = wi.getGradient().toType(DataType.FLOAT64, true).toDoubleArray();
-                }
+                double[] d = EngineKernels.deviations(engine, x, w, g);
                 System.out.printf(Locale.ROOT, "(%d, %d, %d, %d -> %d) | %.2e | %.2e | %.2e%n", s[0], s[1], s[2], s[3], s[4],
-                        deviation(v[0]), deviation(v[1]), deviation(v[2]));
+                        d[0], d[1], d[2]);
             }
         }
-    }
-
-    private static double deviation(double[][] values) {
-        double scale = 0;
-        double difference = 0;
-        for (int i = 0; i < values[0].length; i++) {
-            scale = Math.max(scale, Math.abs(values[1][i]));
-            difference = Math.max(difference, Math.abs(values[0][i] - values[1][i]));
-        }
-        return difference / scale;
     }
 }

@@ -53,10 +53,10 @@ class EngineConvolutionGradientTest {
                     input[i] = xi.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
                     weight[i] = wi.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
                 }
-                double weightDeviation = relativeMaxDeviation(weight);
+                double weightDeviation = EngineKernels.relativeDeviation(weight[0], weight[1]);
                 assertTrue(weightDeviation < 1e-4, "weight gradient, shape " + java.util.Arrays.toString(s)
                         + ": float32 deviates from float64 by " + weightDeviation + " of its largest element");
-                double inputDeviation = relativeMaxDeviation(input);
+                double inputDeviation = EngineKernels.relativeDeviation(input[0], input[1]);
                 worstInput = Math.max(worstInput, inputDeviation);
                 inputDeviations.add(java.util.Arrays.toString(s) + ": " + String.format("%.2e", inputDeviation));
             }
@@ -64,16 +64,5 @@ class EngineConvolutionGradientTest {
         assertTrue(worstInput < 1e-4, "the engine's float32 convolution input gradient deviates from its float64 one"
                 + " with ONEDNN_MAX_CPU_ISA=" + EngineKernels.instructionSet() + " (oneDNN kernels; docs/reliability.md): "
                 + inputDeviations);
-    }
-
-    /** max |a - b| over max |b|, b the double-precision values. */
-    private static double relativeMaxDeviation(double[][] values) {
-        double scale = 0;
-        double difference = 0;
-        for (int i = 0; i < values[0].length; i++) {
-            scale = Math.max(scale, Math.abs(values[1][i]));
-            difference = Math.max(difference, Math.abs(values[0][i] - values[1][i]));
-        }
-        return difference / scale;
     }
 }
