@@ -14,8 +14,8 @@ import org.openmtl.core.train.EngineOps;
 
 /**
  * Where a result came from: framework version and build ({@link FrameworkBuild}), DJL, engine,
- * Java and OS versions, the git revision of the working directory (if any), the machine's cores,
- * and what the run adds (seed, plugin origins, data provenance).
+ * Java and OS versions, the git revision of the working directory (if any), the machine's cores
+ * and CPU ({@link CpuFacts}), and what the run adds (seed, plugin origins, data provenance).
  */
 public final class Provenance {
 
@@ -64,6 +64,8 @@ public final class Provenance {
         p.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         p.put("cores", Runtime.getRuntime().availableProcessors());
+        // the engine's kernels choose instruction set and blocking (the order of float sums) from these
+        p.put("cpu", CpuFacts.collect());
         gitRevision(Path.of("").toAbsolutePath()).ifPresent(g -> p.put("git", g));
         return p;
     }

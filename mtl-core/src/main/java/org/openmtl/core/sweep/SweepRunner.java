@@ -298,8 +298,10 @@ public final class SweepRunner {
                 entries.add(new HtmlReport.Entry(label(r.getKey().point()), label(method), r.getValue()));
             }
             String builds = SweepSummary.buildsLine(summary);
+            String cpus = SweepSummary.cpusLine(summary);
             reportWriter.write(outputDirectory.resolve("report.html"), "OpenMTL sweep: " + outputDirectory.getFileName(),
-                    countsLine(results.size()) + (builds.isEmpty() ? "" : "; " + builds), entries, summary);
+                    countsLine(results.size()) + (builds.isEmpty() ? "" : "; " + builds) + (cpus.isEmpty() ? "" : "; " + cpus),
+                    entries, summary);
         } catch (IOException e) {
             throw new OutputWriteException("the sweep summary (summary.json, summary.md, report.html)", outputDirectory, e,
                     "every trial's result is in the results database and its result.json: ./mtl report "

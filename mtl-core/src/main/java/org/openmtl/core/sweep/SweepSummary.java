@@ -38,8 +38,9 @@ public final class SweepSummary {
      *
      * @param results each trial with its result
      * @return {@code {"groups": [{"point": {...}, "seeds": n, "failed": n, "tasks": {task: {metric: {"mean", "std", "n"}}}, "ms_per_step": {...}}],
-     *     "builds": {build: completed trials}}}: {@code builds} names the framework build of every
-     *     completed trial's numbers ({@code unknown} where its provenance records none)
+     *     "builds": {build: completed trials}, "cpus": {cpu: completed trials}}: {@code builds} names the
+     *     framework build of every completed trial's numbers, {@code cpus} the CPU it ran on ({@code unknown}
+     *     where its provenance records none)
      */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> summarize(List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> results) {
@@ -153,9 +154,11 @@ public final class SweepSummary {
             completed.add(groupCompleted);
         }
         Map<String, Integer> builds = new TreeMap<>();
+        Map<String, Integer> cpus = new TreeMap<>();
         for (Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>> r : results) {
             if ("completed".equals(r.getValue().get("status"))) {
                 builds.merge(buildOf(r.getValue()), 1, Integer::sum);
+                cpus.merge(cpuOf(r.getValue()), 1, Integer::sum);
             }
         }
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -173,6 +176,7 @@ public final class SweepSummary {
             summary.put("pareto_front", pareto);
         }
         summary.put("builds", builds);
+        summary.put("cpus", cpus);
         return summary;
     }
 
@@ -201,6 +205,41 @@ public final class SweepSummary {
     private static String buildOf(Map<String, Object> result) {
         Object build = result.get("provenance") instanceof Map<?, ?> p ? p.get("build") : null;
         return build instanceof String b && !b.isBlank() ? b : "unknown";
+    }
+
+    /**
+     * A trial's CPU as one line: the model, the widest vector instruction set and the cache sizes,
+     * the facts the engine's kernels choose their float summation order from.
+     */
+    private static String cpuOf(Map<String, Object> result) {
+        Object cpu = result.get("provenance") instanceof Map<?, ?> p ? p.get("cpu") : null;
+        if (!(cpu instanceof Map<?, ?> c) || c.get("model") == null) {
+            return "unknown";
+        }
+        String vector = c.get("vector") instanceof String v && !v.isBlank() ? v.substring(v.lastIndexOf(' ') + 1) : "no vector extensions";
+        return c.get("model") + " (" + vector + "; caches " + c.get("caches") + ")";
+    }
+
+    /**
+     * The line that names the CPUs a summary's numbers came from: trials on CPUs that differ in
+     * model, instruction sets or reported caches can differ in the last bits from their first step
+     * (the engine's kernels sum in a different order), so a sweep spread over such machines says so.
+     *
+     * @param summary what {@link #summarize} returned
+     * @return e.g. {@code ran on one CPU: AMD EPYC (avx512_bf16; caches L1d 48K, L2 1024K) (8 trials)}; empty
+     *     without completed trials or where the summary has no {@code cpus}
+     */
+    @SuppressWarnings("unchecked")
+    public static String cpusLine(Map<String, Object> summary) {
+        Map<String, Number> cpus = summary.get("cpus") instanceof Map<?, ?> m ? (Map<String, Number>) m : Map.of();
+        if (cpus.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        cpus.forEach((c, n) -> parts.add(c + " (" + n.intValue() + (n.intValue() == 1 ? " trial)" : " trials)")));
+        return cpus.size() == 1 ? "ran on one CPU: " + parts.get(0)
+                : "ran on " + cpus.size() + " different CPUs: " + String.join(", ", parts)
+                        + "; the same configuration can differ in its last bits between them, and so in its accuracies";
     }
 
     /**
@@ -343,7 +382,9 @@ public final class SweepSummary {
         }
         String builds = buildsLine(summary);
         if (!builds.isEmpty()) {
-            sb.append('\n').append(Character.toUpperCase(builds.charAt(0))).append(builds.substring(1)).append(".\n");
+            String cpus = cpusLine(summary);
+            sb.append('\n').append(Character.toUpperCase(builds.charAt(0))).append(builds.substring(1)).append('.')
+                    .append(cpus.isEmpty() ? "" : " R" + cpus.substring(1) + '.').append('\n');
         }
         sb.append(TargetStepsSummary.markdown(groups));
         sb.append(TrainSizeTransfer.markdown((Map<String, Object>) summary.get("transfer_by_train_size")));

@@ -109,6 +109,8 @@ class SweepFreshnessTest {
         assertEquals(Map.of("test:first", 2), summary.get("builds"));
         assertTrue(Files.readString(out.resolve("summary.md")).contains("Computed by build test:first (2 trials)."));
         assertTrue(Files.readString(out.resolve("report.html")).contains("computed by build test:first (2 trials)"));
+        // and the CPU that computed them, from each trial's provenance
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("Ran on one CPU: "));
 
         // by default the stale trials run again, afresh: the old run is moved aside, not continued
         SweepRunner rerunning = new SweepRunner(mtl);
