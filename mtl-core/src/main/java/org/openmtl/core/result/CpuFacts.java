@@ -91,32 +91,34 @@ public final class CpuFacts {
 
     /**
      * The cache sizes under one CPU's sysfs {@code cache} directory, e.g. {@code "L1d 48K, L1i 32K,
-     * L2 1024K, L3 32768K"}, or {@code "none reported"} where the directory lists no cache.
+     * L2 1024K, L3 32768K"}, {@code "none reported"} where the directory lists no cache, or
+     * {@code "unknown"} where there is no such directory (not Linux).
      *
      * @param directory e.g. {@code /sys/devices/system/cpu/cpu0/cache}
      * @return the description
      */
     static String caches(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return "unknown";
+        }
         List<String> caches = new ArrayList<>();
-        if (Files.isDirectory(directory)) {
-            try (Stream<Path> indexes = Files.list(directory)) {
-                for (Path index : indexes.filter(p -> p.getFileName().toString().startsWith("index")).sorted().toList()) {
-                    String level = read(index.resolve("level"));
-                    String type = read(index.resolve("type"));
-                    String size = read(index.resolve("size"));
-                    if (level == null || size == null) {
-                        continue;
-                    }
-                    String suffix = type == null ? "" : switch (type.trim()) {
-                        case "Data" -> "d";
-                        case "Instruction" -> "i";
-                        default -> "";
-                    };
-                    caches.add("L" + level.trim() + suffix + " " + size.trim());
+        try (Stream<Path> indexes = Files.list(directory)) {
+            for (Path index : indexes.filter(p -> p.getFileName().toString().startsWith("index")).sorted().toList()) {
+                String level = read(index.resolve("level"));
+                String type = read(index.resolve("type"));
+                String size = read(index.resolve("size"));
+                if (level == null || size == null) {
+                    continue;
                 }
-            } catch (IOException | RuntimeException e) {
-                return "unreadable";
+                String suffix = type == null ? "" : switch (type.trim()) {
+                    case "Data" -> "d";
+                    case "Instruction" -> "i";
+                    default -> "";
+                };
+                caches.add("L" + level.trim() + suffix + " " + size.trim());
             }
+        } catch (IOException | RuntimeException e) {
+            return "unreadable";
         }
         return caches.isEmpty() ? "none reported" : String.join(", ", caches);
     }

@@ -58,9 +58,9 @@ class CpuFactsTest {
     }
 
     @Test
-    void aMachineThatReportsNoCachesSaysSo() throws IOException {
+    void aMachineThatReportsNoCachesSaysSoAndOneWithoutTheDirectoryIsUnknown() {
         assertEquals("none reported", CpuFacts.caches(dir));
-        assertEquals("none reported", CpuFacts.caches(dir.resolve("absent")));
+        assertEquals("unknown", CpuFacts.caches(dir.resolve("absent")));
     }
 
     @Test
