@@ -20,9 +20,9 @@ import java.util.stream.Stream;
  * matrix products) choose their instruction set and their blocking from these facts, and the
  * blocking fixes the order of float32 sums. Two machines that differ in them can produce results
  * that differ in the last bits from the first step on, which ten epochs grow into different
- * accuracies, while the same machine repeats a trial bit for bit. A VM that reports no cache sizes
- * is the case where the engine's AVX-family convolutions went wrong ({@code docs/reliability.md}),
- * so {@code "caches": "none reported"} is worth seeing in a result.
+ * accuracies, while the same machine repeats a trial bit for bit. The machine on which the engine's
+ * fault was first narrowed down, a VM, reported no cache sizes, so {@code "caches": "none reported"}
+ * is worth seeing in a result ({@code docs/reliability.md}).
  *
  * <p>Read from Linux's {@code /proc/cpuinfo} and {@code /sys/devices/system/cpu/cpu0/cache}; on
  * other systems only what the JVM knows is reported.
