@@ -227,13 +227,13 @@ public final class SweepSummary {
      *
      * @param summary what {@link #summarize} returned
      * @return e.g. {@code ran on one CPU: AMD EPYC (avx512_bf16; caches L1d 48K, L2 1024K) (8 trials)}; empty
-     *     without completed trials or where the summary has no {@code cpus}
+     *     without completed trials, where the summary has no {@code cpus}, or where no trial recorded its CPU
      */
     @SuppressWarnings("unchecked")
     public static String cpusLine(Map<String, Object> summary) {
         Map<String, Number> cpus = summary.get("cpus") instanceof Map<?, ?> m ? (Map<String, Number>) m : Map.of();
-        if (cpus.isEmpty()) {
-            return "";
+        if (cpus.isEmpty() || cpus.keySet().equals(Set.of("unknown"))) {
+            return ""; // results from before provenance recorded the CPU say nothing either way
         }
         List<String> parts = new ArrayList<>();
         cpus.forEach((c, n) -> parts.add(c + " (" + n.intValue() + (n.intValue() == 1 ? " trial)" : " trials)")));

@@ -74,4 +74,13 @@ class SweepCpusTest {
     void aSummaryWithoutCompletedTrialsNamesNoCpu() {
         assertEquals("", SweepSummary.cpusLine(SweepSummary.summarize(List.of(trial(1, "failed", EPYC)))));
     }
+
+    @Test
+    void trialsFromBeforeTheCpuWasRecordedLeaveTheLineOut() {
+        Map<String, Object> summary = SweepSummary.summarize(List.of(trial(1, "completed", null), trial(2, "completed", null)));
+        assertEquals(Map.of("unknown", 2), summary.get("cpus"));
+        assertEquals("", SweepSummary.cpusLine(summary));
+        String md = SweepSummary.markdown(summary);
+        assertTrue(md.contains("Computed by build test:one (2 trials).\n"), md);
+    }
 }
