@@ -217,7 +217,9 @@ public final class SweepSummary {
             return "unknown";
         }
         String vector = c.get("vector") instanceof String v && !v.isBlank() ? v.substring(v.lastIndexOf(' ') + 1) : "no vector extensions";
-        return c.get("model") + " (" + vector + "; caches " + c.get("caches") + ")";
+        // VMs of different CPUs can share a model name ("AMD EPYC"): family and model number tell them apart
+        String id = c.get("family") != null ? "family " + c.get("family") + " model " + c.get("model_number") + "; " : "";
+        return c.get("model") + " (" + id + vector + "; caches " + c.get("caches") + ")";
     }
 
     /**

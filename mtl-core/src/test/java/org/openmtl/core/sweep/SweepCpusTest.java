@@ -22,6 +22,8 @@ class SweepCpusTest {
 
     private static final Map<String, Object> EPYC =
             Map.of("model", "AMD EPYC", "vector", "sse4_1 avx avx2 avx512f avx512_bf16", "caches", "L1d 48K, L2 1024K");
+    private static final Map<String, Object> OTHER_EPYC = Map.of("model", "AMD EPYC", "family", "25", "model_number", "1",
+            "vector", "sse4_1 avx avx2", "caches", "L1d 32K");
     private static final Map<String, Object> EPYC_NO_CACHES =
             Map.of("model", "AMD EPYC", "vector", "sse4_1 avx avx2 avx512f avx512_bf16", "caches", "none reported");
 
@@ -62,8 +64,10 @@ class SweepCpusTest {
         trials.add(trial(1, "completed", EPYC));
         trials.add(trial(2, "completed", EPYC_NO_CACHES));
         trials.add(trial(3, "completed", null));
+        trials.add(trial(4, "completed", OTHER_EPYC));
         String line = SweepSummary.cpusLine(SweepSummary.summarize(trials));
-        assertTrue(line.startsWith("ran on 3 different CPUs: "), line);
+        assertTrue(line.startsWith("ran on 4 different CPUs: "), line);
+        assertTrue(line.contains("AMD EPYC (family 25 model 1; avx2; caches L1d 32K) (1 trial)"), line);
         assertTrue(line.contains("AMD EPYC (avx512_bf16; caches none reported) (1 trial)"), line);
         assertTrue(line.contains("AMD EPYC (avx512_bf16; caches L1d 48K, L2 1024K) (1 trial)"), line);
         assertTrue(line.contains("unknown (1 trial)"), line);
