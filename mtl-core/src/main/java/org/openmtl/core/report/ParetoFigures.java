@@ -72,12 +72,13 @@ final class ParetoFigures {
      * @param points its number of points
      * @param nonDominated how many of them are non-dominated
      * @param hypervolume its hypervolume against the front's reference point
+     * @param perSeed the hypervolume of each seed's points alone (mean, std, n), or null where the summary has none
      * @param spread its spread Δ, NaN where the summary has none
      * @param alignment its alignment over seeds (mean, std, n), or null
      * @param trials its points
      */
-    record Configuration(String label, int color, int method, int points, int nonDominated, double hypervolume, double spread,
-            double[] alignment, List<TrialPoint> trials) {}
+    record Configuration(String label, int color, int method, int points, int nonDominated, double hypervolume, double[] perSeed,
+            double spread, double[] alignment, List<TrialPoint> trials) {}
 
     /**
      * A front of the summary.
@@ -138,9 +139,11 @@ final class ParetoFigures {
             int method = methodOf.applyAsInt(ReportData.pointLabel(map(row.get("point"))));
             Map<String, Object> a = map(row.get("alignment"));
             double[] alignment = a.isEmpty() ? null : new double[] {number(a.get("mean")), number(a.get("std")), number(a.get("n"))};
+            Map<String, Object> h = map(row.get("hypervolume_per_seed"));
+            double[] perSeed = h.isEmpty() ? null : new double[] {number(h.get("mean")), number(h.get("std")), number(h.get("n"))};
             configurations.add(new Configuration(String.valueOf(row.get("configuration")), method >= 0 ? method : free++, method,
                     (int) number(row.get("points")), (int) number(row.get("non_dominated")), number(row.get("hypervolume")),
-                    number(row.get("spread")), alignment, trials));
+                    perSeed, number(row.get("spread")), alignment, trials));
         }
         if (k < 2 || configurations.isEmpty()) {
             return null;
@@ -506,12 +509,19 @@ final class ParetoFigures {
         double bestHv = rows.stream().mapToDouble(Configuration::hypervolume).filter(Double::isFinite).max().orElse(Double.NaN);
         double bestAlignment = rows.stream().filter(c -> c.alignment() != null).mapToDouble(c -> c.alignment()[0])
                 .filter(Double::isFinite).max().orElse(Double.NaN);
+        boolean perSeed = rows.stream().anyMatch(c -> c.perSeed() != null);
+        double bestPerSeed = rows.stream().filter(c -> c.perSeed() != null).mapToDouble(c -> c.perSeed()[0])
+                .filter(Double::isFinite).max().orElse(Double.NaN);
         boolean compare = rows.size() > 1;
         StringBuilder sb = new StringBuilder("<table class=\"pareto-table\"><thead><tr><th>configuration</th>"
                 + "<th title=\"completed trials with every objective recorded\">points</th>"
                 + "<th title=\"points no other point of the configuration dominates\">non-dom.</th>"
-                + "<th title=\"hypervolume against the shared reference point; larger is better\">hypervolume \u2191</th>"
-                + "<th title=\"Deb's spread of the non-dominated points; 0 is evenly spaced\">spread \u0394</th>");
+                + "<th title=\"hypervolume against the shared reference point; larger is better\">hypervolume \u2191</th>");
+        if (perSeed) {
+            sb.append("<th title=\"each seed's points alone against the same reference point, mean \u00b1 std over seeds: what one"
+                    + " training reaches, comparable between one point per seed and a front per seed\">hypervolume per seed \u2191</th>");
+        }
+        sb.append("<th title=\"Deb's spread of the non-dominated points; 0 is evenly spaced\">spread \u0394</th>");
         if (alignment) {
             sb.append("<th title=\"cosine between the preference-weighted losses and the ray l \u221d 1/p, mean \u00b1 std over seeds;"
                     + " 1 is on the ray\">alignment \u2191</th>");
@@ -524,6 +534,14 @@ final class ParetoFigures {
             sb.append("<td class=\"hypervolume").append(best ? " best" : "").append("\" data-value=\"").append(c.hypervolume())
                     .append("\">").append(Double.isFinite(c.hypervolume()) ? String.format(Locale.ROOT, "%.4g", c.hypervolume()) : "\u2014")
                     .append(best ? " <span class=\"best-mark\" title=\"largest hypervolume\">\u2605</span>" : "").append("</td>");
+            if (perSeed) {
+                double[] h = c.perSeed();
+                best = compare && h != null && h[0] == bestPerSeed;
+                sb.append("<td").append(best ? " class=\"best\"" : "").append('>')
+                        .append(h == null ? "\u2014" : String.format(Locale.ROOT, "%.4g \u00b1 %.2g", h[0], h[1]))
+                        .append(best ? " <span class=\"best-mark\" title=\"largest hypervolume per seed\">\u2605</span>" : "")
+                        .append("</td>");
+            }
             // no best spread: a front of two points has spread 0 by definition, which says nothing about its quality
             sb.append("<td>").append(Double.isFinite(c.spread()) ? String.format(Locale.ROOT, "%.3f", c.spread()) : "\u2014")
                     .append("</td>");

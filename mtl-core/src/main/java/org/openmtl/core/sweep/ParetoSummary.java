@@ -38,7 +38,9 @@ final class ParetoSummary {
      * @param completed each configuration's completed results (same order)
      * @return {@code {"test": front, "train_loss": front}} (the second where every trial records its training losses), each
      *     front {@code {"objectives": [{"task", "metric", "higher_is_better"}], "reference_point": [...], "margin",
-     *     "configurations": [{"configuration", "point", "points", "non_dominated", "hypervolume", "spread"? (absent with fewer than 2 distinct
+     *     "configurations": [{"configuration", "point", "points", "non_dominated", "hypervolume", "hypervolume_per_seed"?
+     *     ({"mean", "std", "n"} over the seeds, each seed's points alone; where every point names its seed and there are 2 or
+     *     more), "spread"? (absent with fewer than 2 distinct
      *     non-dominated points), "alignment"? (training-loss front only), "trials": [{"seed"?, "values", "non_dominated",
      *     "preference"?}]}]}};
      *     null when the sweep has fewer than 2 tasks or no completed trial
@@ -217,6 +219,10 @@ final class ParetoSummary {
             row.put("points", set.length);
             row.put("non_dominated", kept.length);
             row.put("hypervolume", FrontMetrics.hypervolume(set, maximize, reference));
+            Map<String, Object> perSeed = hypervolumePerSeed(set, measured.get(g), maximize, reference);
+            if (perSeed != null) {
+                row.put("hypervolume_per_seed", perSeed);
+            }
             double spread = FrontMetrics.spread(nonDominated, maximize, scale);
             if (!Double.isNaN(spread)) {
                 row.put("spread", spread);
@@ -267,6 +273,32 @@ final class ParetoSummary {
             out.add(trial);
         }
         return out;
+    }
+
+    /**
+     * The hypervolume of each seed's points alone (against the same reference point), as mean, std
+     * and n over the seeds: what one training of the configuration reaches, comparable between a
+     * method that gives one point per seed and a family or a preference-conditioned network that
+     * gives several. Null unless every point's result names its seed and there are 2 or more seeds
+     * (with one seed it is the hypervolume).
+     */
+    private static Map<String, Object> hypervolumePerSeed(double[][] set, List<Map<String, Object>> results, boolean[] maximize,
+            double[] reference) {
+        Map<String, List<double[]>> bySeed = new LinkedHashMap<>();
+        for (int i = 0; i < set.length; i++) {
+            if (!(results.get(i).get("config") instanceof Map<?, ?> config) || config.get("seed") == null) {
+                return null;
+            }
+            bySeed.computeIfAbsent(String.valueOf(config.get("seed")), s -> new ArrayList<>()).add(set[i]);
+        }
+        if (bySeed.size() < 2) {
+            return null;
+        }
+        List<Double> volumes = new ArrayList<>();
+        for (List<double[]> points : bySeed.values()) {
+            volumes.add(FrontMetrics.hypervolume(points.toArray(new double[0][]), maximize, reference));
+        }
+        return SweepSummary.stats(volumes);
     }
 
     /** Per objective the range of all sets' points (1 where it is 0), the scale of the spread. */
@@ -377,7 +409,9 @@ final class ParetoSummary {
                 .append(" of their range, per objective); larger is better. Non-dominated: the points no other point of the"
                         + " same configuration dominates. Spread: Deb's Δ of the non-dominated points (2 objectives; nearest"
                         + " neighbours for more), each objective divided by its range over all configurations; 0 is even, – needs"
-                        + " 2 distinct points. A preference-conditioned run (result.json's preference_front) contributes one point per"
+                        + " 2 distinct points. Hypervolume per seed: each seed's points alone against the same reference point,"
+                        + " mean ± std (seeds); it compares a configuration that gives one point per seed with one that gives"
+                        + " several (a family of preferences, a preference-conditioned network). A preference-conditioned run (result.json's preference_front) contributes one point per"
                         + " preference of its front. See docs/pareto.md.\n");
         table(sb, "Test metrics", (Map<String, Object>) section.get("test"));
         table(sb, "Final training losses", (Map<String, Object>) section.get("train_loss"));
@@ -408,14 +442,22 @@ final class ParetoSummary {
             return;
         }
         boolean alignment = rows.stream().anyMatch(r -> r.containsKey("alignment"));
-        sb.append("| configuration | points | non-dominated | hypervolume | spread Δ |").append(alignment ? " alignment |" : "")
-                .append("\n|---|---|---|---|---|").append(alignment ? "---|" : "").append('\n');
+        boolean perSeed = rows.stream().anyMatch(r -> r.containsKey("hypervolume_per_seed"));
+        sb.append("| configuration | points | non-dominated | hypervolume |").append(perSeed ? " hypervolume per seed |" : "")
+                .append(" spread Δ |").append(alignment ? " alignment |" : "")
+                .append("\n|---|---|---|---|").append(perSeed ? "---|" : "").append("---|").append(alignment ? "---|" : "").append('\n');
         for (Map<String, Object> r : rows) {
             Map<String, String> point = (Map<String, String>) r.get("point");
             sb.append("| ").append(point.isEmpty() ? "(base)" : r.get("configuration")).append(" | ")
                     .append(((Number) r.get("points")).intValue()).append(" | ").append(((Number) r.get("non_dominated")).intValue())
-                    .append(String.format(Locale.ROOT, " | %.4g |", ((Number) r.get("hypervolume")).doubleValue()))
-                    .append(r.get("spread") instanceof Number s ? String.format(Locale.ROOT, " %.3f |", s.doubleValue()) : " – |");
+                    .append(String.format(Locale.ROOT, " | %.4g |", ((Number) r.get("hypervolume")).doubleValue()));
+            if (perSeed) {
+                sb.append(r.get("hypervolume_per_seed") instanceof Map<?, ?> h
+                        ? String.format(Locale.ROOT, " %.4g ± %.2g (%d) |", ((Number) h.get("mean")).doubleValue(),
+                                ((Number) h.get("std")).doubleValue(), ((Number) h.get("n")).intValue())
+                        : " – |");
+            }
+            sb.append(r.get("spread") instanceof Number s ? String.format(Locale.ROOT, " %.3f |", s.doubleValue()) : " – |");
             if (alignment) {
                 sb.append(r.get("alignment") instanceof Map<?, ?> a
                         ? String.format(Locale.ROOT, " %.3f ± %.3f |", ((Number) a.get("mean")).doubleValue(),

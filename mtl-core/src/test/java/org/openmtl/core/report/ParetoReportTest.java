@@ -31,6 +31,10 @@ class ParetoReportTest {
             "<th scope=\"row\"><span class=\"nowrap\"><svg class=\"swatch\".*?</svg>([^<]*)</span>(.*?)</th><td>(\\d+)</td>"
                     + "<td>(\\d+)</td><td class=\"hypervolume( best)?\" data-value=\"([^\"]*)\">([^<]*)");
 
+    /** The cell after a row's hypervolume: its hypervolume per seed, mean ± std, and whether it is marked best. */
+    private static final Pattern PER_SEED = Pattern.compile(
+            "^ ?(?:<span class=\"best-mark\"[^>]*>\u2605</span>)?</td><td( class=\"best\")?>([^ <]+) \u00b1 ([^ <]+)");
+
     /** A point as drawn, with the verdict the page gives it. */
     record Drawn(double[] values, boolean nonDominated) {}
 
@@ -105,6 +109,8 @@ class ParetoReportTest {
         String bestRow = null;
         List<String> rows = new ArrayList<>();
         Map<String, Boolean> marked = new LinkedHashMap<>();
+        Map<String, double[]> perSeed = new LinkedHashMap<>();
+        assertTrue(table.contains(">hypervolume per seed \u2191</th>"), "the column of hypervolumes per seed");
         while (m.find()) {
             String c = (m.group(1) + m.group(2).replace("<wbr>", "")).substring("weighting=".length());
             rows.add(c);
@@ -116,6 +122,19 @@ class ParetoReportTest {
             assertEquals(expected, Double.parseDouble(m.group(6)), 1e-12, c + " hypervolume");
             assertEquals(String.format(Locale.ROOT, "%.4g", expected), m.group(7).strip(), c + " hypervolume as written");
             marked.put(c, m.group(5) != null);
+            // hypervolume per seed: each seed's points alone against the same reference, mean and sample std
+            Map<Integer, List<double[]>> bySeed = new LinkedHashMap<>();
+            sweep.trials().stream().filter(t -> t.configuration().equals(c) && t.test() != null)
+                    .forEach(t -> bySeed.computeIfAbsent(t.seed(), k -> new ArrayList<>()).add(test ? t.test() : t.losses()));
+            double[] volumes = bySeed.values().stream()
+                    .mapToDouble(p -> FrontMetrics.hypervolume(p.toArray(new double[0][]), maximize, reference)).toArray();
+            double mean = Arrays.stream(volumes).average().orElseThrow();
+            double std = Math.sqrt(Arrays.stream(volumes).map(v -> (v - mean) * (v - mean)).sum() / (volumes.length - 1));
+            Matcher h = PER_SEED.matcher(table.substring(m.end()));
+            assertTrue(h.find(), c + ": a hypervolume per seed");
+            assertEquals(String.format(Locale.ROOT, "%.4g", mean), h.group(2), c + " hypervolume per seed, mean");
+            assertEquals(String.format(Locale.ROOT, "%.2g", std), h.group(3), c + " hypervolume per seed, std");
+            perSeed.put(c, new double[] {mean, h.group(1) != null ? 1 : 0});
             if (expected > best) {
                 best = expected;
                 bestRow = c;
@@ -125,6 +144,8 @@ class ParetoReportTest {
         for (Map.Entry<String, Boolean> e : marked.entrySet()) {
             assertEquals(e.getKey().equals(bestRow), e.getValue(), e.getKey() + ": only the largest hypervolume is marked best");
         }
+        double bestPerSeed = perSeed.values().stream().mapToDouble(v -> v[0]).max().orElseThrow();
+        perSeed.forEach((c, v) -> assertEquals(v[0] == bestPerSeed, v[1] == 1, c + ": only the largest hypervolume per seed is marked"));
     }
 
     /** The reference point FrontMetrics' rule gives the configurations' points. */

@@ -152,6 +152,54 @@ class ParetoSummaryTest {
                 trials.get(0).getKey().config().identity());
     }
 
+    /** A result that records its seed in its configuration, as result.json does. */
+    private static Map<String, Object> seeded(int seed, double acc0, double acc1) {
+        Map<String, Object> r = result(acc0, acc1, null, null);
+        r.put("config", Map.of("seed", Integer.toString(seed)));
+        return r;
+    }
+
+    /**
+     * The hypervolume per seed: a family's points of one seed form one front, measured against the
+     * sweep's reference point; mean and sample std over the seeds. A configuration with one seed has
+     * none (it would be its hypervolume).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theHypervolumePerSeedMeasuresEachSeedsPointsAlone() {
+        List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> trials = new ArrayList<>();
+        trials.add(trial("equal", 1, seeded(1, 0.9, 0.7), "pareto.family=m"));
+        trials.add(trial("equal", 2, seeded(2, 0.8, 0.8), "pareto.family=m"));
+        trials.add(trial("static", 1, seeded(1, 0.85, 0.6), "pareto.family=m"));
+        trials.add(trial("static", 2, seeded(2, 0.7, 0.7), "pareto.family=m"));
+        trials.add(trial("mgda", 1, seeded(1, 0.6, 0.9)));
+        trials.add(trial("mgda", 2, seeded(2, 0.65, 0.85)));
+        trials.add(trial("dwa", 1, seeded(1, 0.75, 0.75)));
+        Map<String, Object> summary = SweepSummary.summarize(trials);
+        Map<String, Object> test = (Map<String, Object>) ((Map<String, Object>) summary.get("pareto_front")).get("test");
+        // accuracies span 0.6 .. 0.9 on both tasks: reference (0.57, 0.57)
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) test.get("configurations");
+        assertEquals(List.of("family=m", "weighting=mgda", "weighting=dwa"), rows.stream().map(r -> r.get("configuration")).toList());
+        // the family, all four points: (0.9, 0.7) and (0.8, 0.8) non-dominated, 0.33*0.13 + 0.23*0.10
+        assertEquals(0.0659, ((Number) rows.get(0).get("hypervolume")).doubleValue(), 1e-12);
+        // seed 1: (0.9, 0.7) dominates (0.85, 0.6): 0.33*0.13 = 0.0429; seed 2: (0.8, 0.8) dominates (0.7, 0.7): 0.23*0.23 = 0.0529
+        Map<String, Object> family = (Map<String, Object>) rows.get(0).get("hypervolume_per_seed");
+        assertEquals(2, family.get("n"));
+        assertEquals(0.0479, ((Number) family.get("mean")).doubleValue(), 1e-12);
+        assertEquals(0.01 / Math.sqrt(2), ((Number) family.get("std")).doubleValue(), 1e-12);
+        // mgda: seed 1 (0.6, 0.9): 0.03*0.33 = 0.0099; seed 2 (0.65, 0.85): 0.08*0.28 = 0.0224; together
+        // 0.0224 + 0.03*0.05 = 0.0239
+        assertEquals(0.0239, ((Number) rows.get(1).get("hypervolume")).doubleValue(), 1e-12);
+        Map<String, Object> mgda = (Map<String, Object>) rows.get(1).get("hypervolume_per_seed");
+        assertEquals(0.01615, ((Number) mgda.get("mean")).doubleValue(), 1e-12);
+        assertEquals(0.0125 / Math.sqrt(2), ((Number) mgda.get("std")).doubleValue(), 1e-12);
+        assertFalse(rows.get(2).containsKey("hypervolume_per_seed"), "one seed");
+        String md = SweepSummary.markdown(summary);
+        assertTrue(md.contains("| configuration | points | non-dominated | hypervolume | hypervolume per seed | spread Δ |"), md);
+        assertTrue(md.contains("| family=m | 4 | 2 | 0.06590 | 0.04790 ± 0.0071 (2) | 0.000 |"), md);
+        assertTrue(md.contains("| weighting=dwa | 1 | 1 | 0.03240 | – | – |"), md);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void trainingLossFrontsAndTheAlignmentOfPreferenceRuns() {
