@@ -318,7 +318,10 @@ final class ParetoSummary {
         return scale;
     }
 
-    /** The alignment of each trial that records a preference over the objectives' tasks with its final training losses. */
+    /**
+     * The alignment of each trial that records a preference over the objectives' tasks with its final training losses,
+     * over the tasks of positive weight; trials whose preference weighs fewer than 2 tasks are left out.
+     */
     @SuppressWarnings("unchecked")
     private static List<Double> alignments(List<Map<String, Object>> group, List<Objective> objectives) {
         List<Objective> losses = objectives.stream().map(o -> new Objective(o.task(), "loss", false)).toList();
@@ -335,9 +338,24 @@ final class ParetoSummary {
                 preference[i] = complete ? ((Number) w).doubleValue() : 0;
             }
             double[] reached = trainLosses(r, losses);
-            if (complete && reached != null) {
+            // over the tasks the preference weighs: a task of weight 0 asks for no particular loss, and with it the
+            // cosine could not reach 1 whatever the run did (1/sqrt(2) for (1, 0) on two tasks); a preference that
+            // weighs one task asks for nothing between tasks and has no alignment
+            int weighed = 0;
+            for (int i = 0; complete && i < preference.length; i++) {
+                weighed += preference[i] > 0 ? 1 : 0;
+            }
+            if (complete && reached != null && weighed >= 2) {
+                double[] p = new double[weighed];
+                double[] l = new double[weighed];
+                for (int i = 0, j = 0; i < preference.length; i++) {
+                    if (preference[i] > 0) {
+                        p[j] = preference[i];
+                        l[j++] = reached[i];
+                    }
+                }
                 try {
-                    double a = FrontMetrics.alignment(preference, reached, null);
+                    double a = FrontMetrics.alignment(p, l, null);
                     if (!Double.isNaN(a)) {
                         out.add(a);
                     }

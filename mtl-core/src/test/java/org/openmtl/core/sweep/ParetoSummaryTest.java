@@ -227,6 +227,55 @@ class ParetoSummaryTest {
         assertTrue(md.contains("| weighting=static | 3 | 1 | 2.890 | – | – |"), md);
     }
 
+    /**
+     * The alignment is taken over the tasks a preference weighs: a preference with a zero weight on
+     * one of two tasks asks nothing between them and is left out (over both tasks its cosine would be
+     * 1/sqrt(2) whatever the losses); on three tasks a zero weight drops that task.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theAlignmentLeavesOutTasksOfWeightZero() {
+        List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> trials = new ArrayList<>();
+        trials.add(trial("static", 1, result(0.9, 0.7, new double[] {1, 3}, Map.of("t0", 0.75, "t1", 0.25))));
+        trials.add(trial("static", 2, result(0.8, 0.8, new double[] {2, 1}, Map.of("t0", 1, "t1", 0))));
+        trials.add(trial("static", 3, result(0.6, 0.9, new double[] {3, 2}, Map.of("t0", 0, "t1", 1))));
+        Map<String, Object> front = (Map<String, Object>) ((Map<String, Object>) SweepSummary.summarize(trials)
+                .get("pareto_front")).get("train_loss");
+        Map<String, Object> alignment = (Map<String, Object>) ((List<Map<String, Object>>) front.get("configurations")).get(0)
+                .get("alignment");
+        // (0.75, 0.25) with losses (1, 3): weighted losses equal, alignment 1; the two one-task preferences left out
+        assertEquals(1, alignment.get("n"));
+        assertEquals(1.0, ((Number) alignment.get("mean")).doubleValue(), 1e-12);
+
+        List<Map.Entry<SweepRunner.ResolvedTrial, Map<String, Object>>> three = new ArrayList<>();
+        for (int seed = 1; seed <= 2; seed++) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("status", "completed");
+            Map<String, Object> tasks = new LinkedHashMap<>();
+            Map<String, Object> acc = Map.of("metric", "accuracy", "higher_is_better", true);
+            Map<String, Object> primary = new LinkedHashMap<>();
+            Map<String, Object> train = new LinkedHashMap<>();
+            for (String t : List.of("t0", "t1", "t2")) {
+                tasks.put(t, Map.of("accuracy", 0.5 + 0.1 * seed));
+                primary.put(t, acc);
+            }
+            r.put("tasks", tasks);
+            r.put("primary_metrics", primary);
+            // seed 1: (2, 1, 5) under (1, 2, 0): weighted (2, 2) over t0, t1, alignment 1 (over all three it would be
+            // 4 / (sqrt(3) sqrt(8))); seed 2: (1, 1, 1) under (1, 1, 1): 1
+            train.put("t0", Map.of("loss", seed == 1 ? 2.0 : 1.0));
+            train.put("t1", Map.of("loss", 1.0));
+            train.put("t2", Map.of("loss", seed == 1 ? 5.0 : 1.0));
+            r.put("history", List.of(Map.of("epoch", 1, "train", train)));
+            r.put("preference", seed == 1 ? Map.of("t0", 1, "t1", 2, "t2", 0) : Map.of("t0", 1, "t1", 1, "t2", 1));
+            three.add(trial("static", seed, r));
+        }
+        front = (Map<String, Object>) ((Map<String, Object>) SweepSummary.summarize(three).get("pareto_front")).get("train_loss");
+        alignment = (Map<String, Object>) ((List<Map<String, Object>>) front.get("configurations")).get(0).get("alignment");
+        assertEquals(2, alignment.get("n"));
+        assertEquals(1.0, ((Number) alignment.get("mean")).doubleValue(), 1e-12);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void eachConfigurationListsItsTrialsPointsWithTheirVerdict() {
