@@ -341,15 +341,21 @@ final class ParetoSummary {
             // over the tasks the preference weighs: a task of weight 0 asks for no particular loss, and with it the
             // cosine could not reach 1 whatever the run did (1/sqrt(2) for (1, 0) on two tasks); a preference that
             // weighs one task asks for nothing between tasks and has no alignment
+            // a weight below 1e-12 of the sum counts as 0: cos(pi/2) in floating point is 6.1e-17, not a preference
+            double total = 0;
+            for (double w : preference) {
+                total += w;
+            }
+            double floor = 1e-12 * total;
             int weighed = 0;
             for (int i = 0; complete && i < preference.length; i++) {
-                weighed += preference[i] > 0 ? 1 : 0;
+                weighed += preference[i] > floor ? 1 : 0;
             }
             if (complete && reached != null && weighed >= 2) {
                 double[] p = new double[weighed];
                 double[] l = new double[weighed];
                 for (int i = 0, j = 0; i < preference.length; i++) {
-                    if (preference[i] > 0) {
+                    if (preference[i] > floor) {
                         p[j] = preference[i];
                         l[j++] = reached[i];
                     }

@@ -239,11 +239,13 @@ class ParetoSummaryTest {
         trials.add(trial("static", 1, result(0.9, 0.7, new double[] {1, 3}, Map.of("t0", 0.75, "t1", 0.25))));
         trials.add(trial("static", 2, result(0.8, 0.8, new double[] {2, 1}, Map.of("t0", 1, "t1", 0))));
         trials.add(trial("static", 3, result(0.6, 0.9, new double[] {3, 2}, Map.of("t0", 0, "t1", 1))));
+        // as Pareto MTL records its last reference vector's preference: cos(pi/2) in floating point, counted as 0
+        trials.add(trial("static", 4, result(0.7, 0.7, new double[] {3, 2}, Map.of("t0", 1, "t1", Math.cos(Math.PI / 2)))));
         Map<String, Object> front = (Map<String, Object>) ((Map<String, Object>) SweepSummary.summarize(trials)
                 .get("pareto_front")).get("train_loss");
         Map<String, Object> alignment = (Map<String, Object>) ((List<Map<String, Object>>) front.get("configurations")).get(0)
                 .get("alignment");
-        // (0.75, 0.25) with losses (1, 3): weighted losses equal, alignment 1; the two one-task preferences left out
+        // (0.75, 0.25) with losses (1, 3): weighted losses equal, alignment 1; the three one-task preferences left out
         assertEquals(1, alignment.get("n"));
         assertEquals(1.0, ((Number) alignment.get("mean")).doubleValue(), 1e-12);
 
