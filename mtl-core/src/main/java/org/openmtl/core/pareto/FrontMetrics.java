@@ -277,6 +277,66 @@ public final class FrontMetrics {
         return deviation / (d.length * mean);
     }
 
+    /** A weight at most this fraction of the preference's sum counts as 0 (cos(pi/2) is 6.1e-17 in floating point). */
+    public static final double NEGLIGIBLE_WEIGHT = 1e-12;
+
+    /**
+     * Which tasks a preference weighs: those whose weight exceeds {@link #NEGLIGIBLE_WEIGHT} of the
+     * weights' sum. A task of weight 0 asks for no particular loss.
+     *
+     * @param preference the weights of the tasks
+     * @return per task whether the preference weighs it
+     */
+    public static boolean[] weighed(double[] preference) {
+        double total = 0;
+        for (double w : preference) {
+            total += w;
+        }
+        boolean[] out = new boolean[preference.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = preference[i] > NEGLIGIBLE_WEIGHT * total;
+        }
+        return out;
+    }
+
+    /**
+     * The {@link #alignment} over the tasks the preference {@link #weighed weighs} (no scales):
+     * with a task of weight 0 in it the cosine could not reach 1 whatever the losses (1/sqrt(2) for
+     * (1, 0) on two tasks), and a preference that weighs a single task asks for nothing between
+     * tasks.
+     *
+     * @param preference the weights of the tasks, non-negative, not all 0
+     * @param losses the reached losses, non-negative
+     * @return the alignment; NaN when the preference weighs fewer than 2 tasks or every weighted loss is 0
+     */
+    public static double weighedAlignment(double[] preference, double[] losses) {
+        if (losses.length != preference.length) {
+            throw new IllegalArgumentException("preference and losses differ in length: " + preference.length + ", " + losses.length);
+        }
+        for (int i = 0; i < preference.length; i++) {
+            if (!(preference[i] >= 0) || Double.isInfinite(preference[i])) {
+                throw new IllegalArgumentException("task " + i + ": preference " + preference[i] + "; expected a finite non-negative weight");
+            }
+        }
+        boolean[] weighed = weighed(preference);
+        int k = 0;
+        for (boolean w : weighed) {
+            k += w ? 1 : 0;
+        }
+        if (k < 2) {
+            return Double.NaN;
+        }
+        double[] p = new double[k];
+        double[] l = new double[k];
+        for (int i = 0, j = 0; i < weighed.length; i++) {
+            if (weighed[i]) {
+                p[j] = preference[i];
+                l[j++] = losses[i];
+            }
+        }
+        return alignment(p, l, null);
+    }
+
     /**
      * How closely a run's losses reach the preference it was trained with, in [0, 1]: with
      * preference weights p (non-negative, not all 0) and losses l divided by per-task scales, the

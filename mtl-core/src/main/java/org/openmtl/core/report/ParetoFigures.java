@@ -7,7 +7,6 @@ import static org.openmtl.core.report.ReportData.map;
 import static org.openmtl.core.report.ReportData.number;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToIntFunction;
+import org.openmtl.core.pareto.FrontMetrics;
 
 /**
  * The Pareto fronts of a sweep summary ({@code pareto_front}, as the sweep's Pareto summary writes
@@ -99,7 +99,7 @@ final class ParetoFigures {
         /** Whether any trial records a preference with every weight positive (a ray can be drawn). */
         boolean hasRays() {
             return configurations.stream().flatMap(c -> c.trials().stream())
-                    .anyMatch(t -> t.preference() != null && Arrays.stream(t.preference()).allMatch(p -> p > 0));
+                    .anyMatch(t -> t.preference() != null && allWeighed(t.preference()));
         }
     }
 
@@ -152,6 +152,16 @@ final class ParetoFigures {
                 number(front.get("margin")), configurations);
     }
 
+    /** Whether a preference weighs every task ({@link FrontMetrics#weighed}): only then has it a ray l ∝ 1/p. */
+    private static boolean allWeighed(double[] preference) {
+        for (boolean w : FrontMetrics.weighed(preference)) {
+            if (!w) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** k finite numbers from a JSON list, or null. */
     private static double[] values(Object o, int k) {
         List<?> l = list(o);
@@ -198,7 +208,7 @@ final class ParetoFigures {
             for (Configuration c : front.configurations()) {
                 Set<List<Double>> drawn = new LinkedHashSet<>();
                 for (TrialPoint t : c.trials()) {
-                    if (t.preference() == null || !(t.preference()[0] > 0) || !(t.preference()[1] > 0)
+                    if (t.preference() == null || !allWeighed(t.preference())
                             || !drawn.add(List.of(t.preference()[0], t.preference()[1]))) {
                         continue;
                     }

@@ -254,8 +254,9 @@ final class ParetoSummary {
         for (int i = 0; i < set.length; i++) {
             Map<String, Object> trial = new LinkedHashMap<>();
             Map<String, Object> result = results.get(i);
-            if (result.get("config") instanceof Map<?, ?> config && config.get("seed") != null) {
-                trial.put("seed", String.valueOf(config.get("seed")));
+            String seed = seedOf(result);
+            if (seed != null) {
+                trial.put("seed", seed);
             }
             trial.put("values", toList(set[i]));
             trial.put("non_dominated", front[i]);
@@ -286,10 +287,11 @@ final class ParetoSummary {
             double[] reference) {
         Map<String, List<double[]>> bySeed = new LinkedHashMap<>();
         for (int i = 0; i < set.length; i++) {
-            if (!(results.get(i).get("config") instanceof Map<?, ?> config) || config.get("seed") == null) {
+            String seed = seedOf(results.get(i));
+            if (seed == null) {
                 return null;
             }
-            bySeed.computeIfAbsent(String.valueOf(config.get("seed")), s -> new ArrayList<>()).add(set[i]);
+            bySeed.computeIfAbsent(seed, s -> new ArrayList<>()).add(set[i]);
         }
         if (bySeed.size() < 2) {
             return null;
@@ -299,6 +301,11 @@ final class ParetoSummary {
             volumes.add(FrontMetrics.hypervolume(points.toArray(new double[0][]), maximize, reference));
         }
         return SweepSummary.stats(volumes);
+    }
+
+    /** The seed a result's recorded configuration names, or null where it records none. */
+    private static String seedOf(Map<String, Object> result) {
+        return result.get("config") instanceof Map<?, ?> config && config.get("seed") != null ? String.valueOf(config.get("seed")) : null;
     }
 
     /** Per objective the range of all sets' points (1 where it is 0), the scale of the spread. */
@@ -320,7 +327,8 @@ final class ParetoSummary {
 
     /**
      * The alignment of each trial that records a preference over the objectives' tasks with its final training losses,
-     * over the tasks of positive weight; trials whose preference weighs fewer than 2 tasks are left out.
+     * over the tasks the preference weighs ({@link FrontMetrics#weighedAlignment}); trials whose preference weighs fewer
+     * than 2 tasks are left out.
      */
     @SuppressWarnings("unchecked")
     private static List<Double> alignments(List<Map<String, Object>> group, List<Objective> objectives) {
@@ -338,30 +346,9 @@ final class ParetoSummary {
                 preference[i] = complete ? ((Number) w).doubleValue() : 0;
             }
             double[] reached = trainLosses(r, losses);
-            // over the tasks the preference weighs: a task of weight 0 asks for no particular loss, and with it the
-            // cosine could not reach 1 whatever the run did (1/sqrt(2) for (1, 0) on two tasks); a preference that
-            // weighs one task asks for nothing between tasks and has no alignment
-            // a weight below 1e-12 of the sum counts as 0: cos(pi/2) in floating point is 6.1e-17, not a preference
-            double total = 0;
-            for (double w : preference) {
-                total += w;
-            }
-            double floor = 1e-12 * total;
-            int weighed = 0;
-            for (int i = 0; complete && i < preference.length; i++) {
-                weighed += preference[i] > floor ? 1 : 0;
-            }
-            if (complete && reached != null && weighed >= 2) {
-                double[] p = new double[weighed];
-                double[] l = new double[weighed];
-                for (int i = 0, j = 0; i < preference.length; i++) {
-                    if (preference[i] > floor) {
-                        p[j] = preference[i];
-                        l[j++] = reached[i];
-                    }
-                }
+            if (complete && reached != null) {
                 try {
-                    double a = FrontMetrics.alignment(p, l, null);
+                    double a = FrontMetrics.weighedAlignment(preference, reached);
                     if (!Double.isNaN(a)) {
                         out.add(a);
                     }

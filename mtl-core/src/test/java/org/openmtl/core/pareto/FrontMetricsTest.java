@@ -140,6 +140,23 @@ class FrontMetricsTest {
         assertEquals(0.0, FrontMetrics.spread(new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, MIN3, null), 1e-12);
     }
 
+    /** The alignment over the weighed tasks, by hand. */
+    @Test
+    void weighedAlignmentLeavesOutTasksOfWeightZero() {
+        // (1, 2, 0) with (2, 1, 5): over t0, t1 the weighted losses are (2, 2), so 1 (over all three: 4 / (sqrt(3) sqrt(8)))
+        assertEquals(1.0, FrontMetrics.weighedAlignment(new double[] {1, 2, 0}, new double[] {2, 1, 5}), 1e-12);
+        assertEquals(4 / (Math.sqrt(3) * Math.sqrt(8)), FrontMetrics.alignment(new double[] {1, 2, 0}, new double[] {2, 1, 5}, null),
+                1e-12);
+        // (1, 1) with (1, 3): 4 / sqrt(20), as alignment
+        assertEquals(4 / Math.sqrt(20), FrontMetrics.weighedAlignment(new double[] {1, 1}, new double[] {1, 3}), 1e-12);
+        // one weighed task, cos(pi/2) counted as 0
+        assertTrue(Double.isNaN(FrontMetrics.weighedAlignment(new double[] {1, 0}, new double[] {1, 1})));
+        assertTrue(Double.isNaN(FrontMetrics.weighedAlignment(new double[] {1, Math.cos(Math.PI / 2)}, new double[] {1, 1})));
+        assertArrayEquals(new boolean[] {true, false, true}, FrontMetrics.weighed(new double[] {0.5, Math.cos(Math.PI / 2), 0.5}));
+        assertThrows(IllegalArgumentException.class, () -> FrontMetrics.weighedAlignment(new double[] {-1, 2, 1}, new double[] {1, 1, 1}));
+        assertThrows(IllegalArgumentException.class, () -> FrontMetrics.weighedAlignment(new double[] {1, 2}, new double[] {1}));
+    }
+
     @Test
     void alignmentIsOneWhenWeightedLossesAreEqual() {
         assertEquals(1.0, FrontMetrics.alignment(new double[] {1, 2}, new double[] {2, 1}, null), 1e-12);
