@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Few-shot tables over many ./mtl adapt outputs (the few-shot study's step 3).
+
+Reads <dir>/<trunk>-seed<seed>/adapt.json for every adaptation of the study (see the sequence in
+fewshot-adapt-multimnist-many.yaml) and prints, in Markdown:
+  1. test accuracy of the held-out task by k, per trunk and mode: mean +- sample std over every
+     pretraining seed and draw (n values);
+  2. the paired gain of each trunk over training from scratch: for every (k, draw) the scratch run
+     and the trunk saw the same examples, head initialization and batch order, so the difference is
+     taken per (seed, k, draw) before averaging;
+  3. steps to the target on the validation curve: draws that reached it / all, median steps of those;
+  4. the mean validation curve at k = CURVE_K (accuracy after 0, 20, 50, 100, 200 steps);
+  5. the cost per trial by architecture and mode.
+Only the standard library. Usage:
+  python3 mtl-experiments/studies/fewshot-table.py runs/studies/fewshot-adapt-multimnist-many
+"""
+import json
+import math
+import os
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+CURVE_K = 10
+CURVE_STEPS = (0, 20, 50, 100, 200)
+TRUNK_ORDER = ("single-left", "single-right", "equal", "nash-mtl", "cross-stitch")
+
+
+def fmt(values, digits=4):
+    if not values:
+        return "—"
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f}"
+    return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
+
+
+def load(root):
+    runs = []
+    for name in sorted(os.listdir(root)):
+        m = re.fullmatch(r"(.+)-seed(\d+)", name)
+        path = os.path.join(root, name, "adapt.json")
+        if not m or not os.path.isfile(path):
+            continue
+        with open(path) as f:
+            result = json.load(f)
+        if result.get("status") != "completed":
+            print(f"<!-- {name}: status {result.get('status')}, left out -->")
+            continue
+        runs.append((m.group(1), int(m.group(2)), result))
+    if not runs:
+        sys.exit(f"no completed adapt.json under {root}/<trunk>-seed<seed>/")
+    return runs
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    runs = load(sys.argv[1])
+    metric = runs[0][2]["metric"]["name"]
+    target = runs[0][2]["metric"]["target"]
+    ks = sorted({e["k"] for _, _, r in runs for e in r["entries"]})
+    trunks = [t for t in TRUNK_ORDER if any(v == t for v, _, _ in runs)]
+    trunks += sorted({v for v, _, _ in runs} - set(trunks))
+    arch = {v: r["source"]["architecture"] for v, _, r in runs}
+
+    # (trunk, mode) -> k -> values; scratch rows keyed by the architecture of the run they ran in
+    test = defaultdict(lambda: defaultdict(list))
+    reached = defaultdict(lambda: defaultdict(list))
+    curves = defaultdict(lambda: defaultdict(list))
+    seconds = defaultdict(list)
+    scratch = {}  # (architecture, k, draw) -> accuracies of scratch (one per run that had scratch)
+    scratch_runs = defaultdict(set)
+    for variant, seed, r in runs:
+        for e in r["entries"]:
+            row = ("scratch (" + arch[variant] + ")", "scratch") if e["mode"] == "scratch" else (variant, e["mode"])
+            value = e["test"][metric]
+            test[row][e["k"]].append(value)
+            reached[row][e["k"]].append(e["steps_to_target"])
+            if e["k"] == CURVE_K:
+                curves[row][e["k"]].append({p["step"]: p["value"] for p in e["curve"]})
+            seconds[(arch[variant], e["mode"])].append(e["seconds"])
+            if e["mode"] == "scratch":
+                scratch.setdefault((arch[variant], e["k"], e["draw"]), []).append(value)
+                scratch_runs[arch[variant]].add(f"{variant}-seed{seed}")
+
+    rows = [(t, m) for t in trunks for m in ("frozen", "fine-tune") if (t, m) in test]
+    rows += sorted(r for r in test if r[1] == "scratch")
+    n_seeds = len({s for _, s, _ in runs})
+    print(f"**Test {metric} of `{runs[0][2]['task']}` by k** (mean ± sample std over "
+          f"{n_seeds} pretraining seeds × draws; scratch over its draws):\n")
+    print("| trunk | mode | " + " | ".join(f"k = {k}" for k in ks) + " |")
+    print("|---|---|" + "---:|" * len(ks))
+    for t, m in rows:
+        print(f"| {t} | {m} | " + " | ".join(fmt(test[(t, m)][k]) for k in ks) + " |")
+
+    print(f"\n**Gain over scratch** (test {metric} minus the scratch run's with the same k and draw, "
+          "mean ± std over seeds × draws):\n")
+    print("| trunk | mode | " + " | ".join(f"k = {k}" for k in ks) + " |")
+    print("|---|---|" + "---:|" * len(ks))
+    for t, m in rows:
+        if m == "scratch":
+            continue
+        cells = []
+        for k in ks:
+            diffs = []
+            for variant, seed, r in runs:
+                if variant != t:
+                    continue
+                for e in r["entries"]:
+                    base = scratch.get((arch[variant], k, e["draw"]))
+                    if e["mode"] == m and e["k"] == k and base:
+                        diffs.append(e["test"][metric] - statistics.mean(base))
+            cells.append(fmt(diffs, 3) if diffs else "—")
+        print(f"| {t} | {m} | " + " | ".join(cells) + " |")
+    for a, names in sorted(scratch_runs.items()):
+        spread = max((max(v) - min(v) for (aa, _, _), v in scratch.items() if aa == a), default=0.0)
+        print(f"\n<!-- scratch ({a}) ran in {', '.join(sorted(names))}; largest difference between "
+              f"them at one (k, draw): {spread:.6f} -->")
+
+    print(f"\n**Steps to {target} validation {metric}** (draws that reached it / all; median steps of "
+          "those):\n")
+    print("| trunk | mode | " + " | ".join(f"k = {k}" for k in ks) + " |")
+    print("|---|---|" + "---:|" * len(ks))
+    for t, m in rows:
+        cells = []
+        for k in ks:
+            steps = reached[(t, m)][k]
+            hit = [s for s in steps if s is not None]
+            cells.append(f"{len(hit)}/{len(steps)}" + (f", {statistics.median(hit):g}" if hit else ""))
+        print(f"| {t} | {m} | " + " | ".join(cells) + " |")
+
+    print(f"\n**Validation curve at k = {CURVE_K}** (mean {metric} after this many steps):\n")
+    print("| trunk | mode | " + " | ".join(f"step {s}" for s in CURVE_STEPS) + " |")
+    print("|---|---|" + "---:|" * len(CURVE_STEPS))
+    for t, m in rows:
+        points = curves[(t, m)][CURVE_K]
+        cells = []
+        for s in CURVE_STEPS:
+            vals = [p[s] for p in points if s in p]
+            cells.append(f"{statistics.mean(vals):.3f}" if vals else "—")
+        print(f"| {t} | {m} | " + " | ".join(cells) + " |")
+
+    print("\n**Cost per trial** (seconds, mean over every k and draw):\n")
+    print("| architecture | mode | trials | seconds per trial |")
+    print("|---|---|---:|---:|")
+    for (a, m), s in sorted(seconds.items()):
+        print(f"| {a} | {m} | {len(s)} | {statistics.mean(s):.1f} |")
+    once = [r["cost"]["frozen_features_once"]["seconds"] for _, _, r in runs
+            if "frozen_features_once" in r.get("cost", {})]
+    if once:
+        print(f"\nFrozen features of the curve and test examples, once per command: "
+              f"{statistics.mean(once):.1f} s on average.")
+
+
+if __name__ == "__main__":
+    main()
