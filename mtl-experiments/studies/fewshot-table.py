@@ -9,10 +9,12 @@ fewshot-adapt-multimnist-many.yaml) and prints, in Markdown:
      and the trunk saw the same examples, head initialization and batch order, so the difference is
      taken per (seed, k, draw) before averaging;
   3. steps to the target on the validation curve: draws that reached it / all, median steps of those;
-  4. the mean validation curve at k = CURVE_K (accuracy after 0, 20, 50, 100, 200 steps);
+  4. the mean validation curve at k = CURVE_K (after 0, 1/10, 1/4, 1/2 and all of the steps);
   5. the cost per trial by architecture and mode.
-Only the standard library. Usage:
-  python3 mtl-experiments/studies/fewshot-table.py runs/studies/fewshot-adapt-multimnist-many
+Steps to target are adapt.json's (at its adapt.target) unless --target T is given: then the first
+measured step of each stored curve at which it reaches T (at least T; every metric of these studies
+is an accuracy). Only the standard library. Usage:
+  python3 mtl-experiments/studies/fewshot-table.py runs/studies/fewshot-adapt-multimnist-many [--target T]
 """
 import json
 import math
@@ -23,7 +25,6 @@ import sys
 from collections import defaultdict
 
 CURVE_K = 10
-CURVE_STEPS = (0, 20, 50, 100, 200)
 TRUNK_ORDER = ("single-left", "single-right", "equal", "nash-mtl", "cross-stitch")
 
 
@@ -54,11 +55,20 @@ def load(root):
 
 
 def main():
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    own_target = None
+    if "--target" in args:
+        i = args.index("--target")
+        own_target = float(args[i + 1])
+        del args[i:i + 2]
+    if len(args) != 1:
         sys.exit(__doc__)
-    runs = load(sys.argv[1])
+    runs = load(args[0])
     metric = runs[0][2]["metric"]["name"]
-    target = runs[0][2]["metric"]["target"]
+    target = runs[0][2]["metric"]["target"] if own_target is None else own_target
+    steps = int(runs[0][2]["settings"]["adapt.steps"])
+    every = runs[0][2]["evaluation"]["every"]
+    curve_steps = sorted({min(steps, every * round(steps * f / every)) for f in (0, 0.1, 0.25, 0.5, 1)})
     ks = sorted({e["k"] for _, _, r in runs for e in r["entries"]})
     trunks = [t for t in TRUNK_ORDER if any(v == t for v, _, _ in runs)]
     trunks += sorted({v for v, _, _ in runs} - set(trunks))
@@ -76,7 +86,10 @@ def main():
             row = ("scratch (" + arch[variant] + ")", "scratch") if e["mode"] == "scratch" else (variant, e["mode"])
             value = e["test"][metric]
             test[row][e["k"]].append(value)
-            reached[row][e["k"]].append(e["steps_to_target"])
+            if own_target is None:
+                reached[row][e["k"]].append(e.get("steps_to_target"))
+            else:
+                reached[row][e["k"]].append(next((p["step"] for p in e["curve"] if p["value"] >= own_target), None))
             if e["k"] == CURVE_K:
                 curves[row][e["k"]].append({p["step"]: p["value"] for p in e["curve"]})
             seconds[(arch[variant], e["mode"])].append(e["seconds"])
@@ -94,29 +107,30 @@ def main():
     for t, m in rows:
         print(f"| {t} | {m} | " + " | ".join(fmt(test[(t, m)][k]) for k in ks) + " |")
 
-    print(f"\n**Gain over scratch** (test {metric} minus the scratch run's with the same k and draw, "
-          "mean ± std over seeds × draws):\n")
-    print("| trunk | mode | " + " | ".join(f"k = {k}" for k in ks) + " |")
-    print("|---|---|" + "---:|" * len(ks))
-    for t, m in rows:
-        if m == "scratch":
-            continue
-        cells = []
-        for k in ks:
-            diffs = []
-            for variant, seed, r in runs:
-                if variant != t:
-                    continue
-                for e in r["entries"]:
-                    base = scratch.get((arch[variant], k, e["draw"]))
-                    if e["mode"] == m and e["k"] == k and base:
-                        diffs.append(e["test"][metric] - statistics.mean(base))
-            cells.append(fmt(diffs, 3) if diffs else "—")
-        print(f"| {t} | {m} | " + " | ".join(cells) + " |")
-    for a, names in sorted(scratch_runs.items()):
-        spread = max((max(v) - min(v) for (aa, _, _), v in scratch.items() if aa == a), default=0.0)
-        print(f"\n<!-- scratch ({a}) ran in {', '.join(sorted(names))}; largest difference between "
-              f"them at one (k, draw): {spread:.6f} -->")
+    if scratch:
+        print(f"\n**Gain over scratch** (test {metric} minus the scratch run's with the same k and draw, "
+              "mean ± std over seeds × draws):\n")
+        print("| trunk | mode | " + " | ".join(f"k = {k}" for k in ks) + " |")
+        print("|---|---|" + "---:|" * len(ks))
+        for t, m in rows:
+            if m == "scratch":
+                continue
+            cells = []
+            for k in ks:
+                diffs = []
+                for variant, seed, r in runs:
+                    if variant != t:
+                        continue
+                    for e in r["entries"]:
+                        base = scratch.get((arch[variant], k, e["draw"]))
+                        if e["mode"] == m and e["k"] == k and base:
+                            diffs.append(e["test"][metric] - statistics.mean(base))
+                cells.append(fmt(diffs, 3) if diffs else "—")
+            print(f"| {t} | {m} | " + " | ".join(cells) + " |")
+        for a, names in sorted(scratch_runs.items()):
+            spread = max((max(v) - min(v) for (aa, _, _), v in scratch.items() if aa == a), default=0.0)
+            print(f"\n<!-- scratch ({a}) ran in {', '.join(sorted(names))}; largest difference between "
+                  f"them at one (k, draw): {spread:.6f} -->")
 
     print(f"\n**Steps to {target} validation {metric}** (draws that reached it / all; median steps of "
           "those):\n")
@@ -131,12 +145,12 @@ def main():
         print(f"| {t} | {m} | " + " | ".join(cells) + " |")
 
     print(f"\n**Validation curve at k = {CURVE_K}** (mean {metric} after this many steps):\n")
-    print("| trunk | mode | " + " | ".join(f"step {s}" for s in CURVE_STEPS) + " |")
-    print("|---|---|" + "---:|" * len(CURVE_STEPS))
+    print("| trunk | mode | " + " | ".join(f"step {s}" for s in curve_steps) + " |")
+    print("|---|---|" + "---:|" * len(curve_steps))
     for t, m in rows:
         points = curves[(t, m)][CURVE_K]
         cells = []
-        for s in CURVE_STEPS:
+        for s in curve_steps:
             vals = [p[s] for p in points if s in p]
             cells.append(f"{statistics.mean(vals):.3f}" if vals else "—")
         print(f"| {t} | {m} | " + " | ".join(cells) + " |")
