@@ -4,7 +4,8 @@
 Reads <dir>/<trunk>-seed<seed>/adapt.json for every adaptation of the study (see the sequence in
 fewshot-adapt-multimnist-many.yaml) and prints, in Markdown:
   1. test accuracy of the held-out task by k, per trunk and mode: mean +- sample std over every
-     pretraining seed and draw (n values);
+     pretraining seed and draw (n values); scratch never reads the trunk, so it is counted from one
+     run per architecture (the others that ran it are named, with their largest difference);
   2. the paired gain of each trunk over training from scratch: for every (k, draw) the scratch run
      and the trunk saw the same examples, head initialization and batch order, so the difference is
      taken per (seed, k, draw) before averaging;
@@ -81,8 +82,16 @@ def main():
     seconds = defaultdict(list)
     scratch = {}  # (architecture, k, draw) -> accuracies of scratch (one per run that had scratch)
     scratch_runs = defaultdict(set)
+    counted = {}  # architecture -> the one run whose scratch entries the tables count (the same in every run)
     for variant, seed, r in runs:
         for e in r["entries"]:
+            if e["mode"] == "scratch":
+                first = counted.setdefault(arch[variant], (variant, seed))
+                scratch.setdefault((arch[variant], e["k"], e["draw"]), []).append(e["test"][metric])
+                scratch_runs[arch[variant]].add(f"{variant}-seed{seed}")
+                seconds[(arch[variant], e["mode"])].append(e["seconds"])
+                if first != (variant, seed):
+                    continue
             row = ("scratch (" + arch[variant] + ")", "scratch") if e["mode"] == "scratch" else (variant, e["mode"])
             value = e["test"][metric]
             test[row][e["k"]].append(value)
@@ -92,10 +101,8 @@ def main():
                 reached[row][e["k"]].append(next((p["step"] for p in e["curve"] if p["value"] >= own_target), None))
             if e["k"] == CURVE_K:
                 curves[row][e["k"]].append({p["step"]: p["value"] for p in e["curve"]})
-            seconds[(arch[variant], e["mode"])].append(e["seconds"])
-            if e["mode"] == "scratch":
-                scratch.setdefault((arch[variant], e["k"], e["draw"]), []).append(value)
-                scratch_runs[arch[variant]].add(f"{variant}-seed{seed}")
+            if e["mode"] != "scratch":
+                seconds[(arch[variant], e["mode"])].append(e["seconds"])
 
     rows = [(t, m) for t in trunks for m in ("frozen", "fine-tune") if (t, m) in test]
     rows += sorted(r for r in test if r[1] == "scratch")
