@@ -4,11 +4,13 @@
 Reads <dir>/<trunk>-seed<seed>/adapt.json for every adaptation of the study (see the sequence in
 fewshot-adapt-multimnist-many.yaml) and prints, in Markdown:
   1. test accuracy of the held-out task by k, per trunk and mode: mean +- sample std over every
-     pretraining seed and draw (n values); scratch never reads the trunk, so it is counted from one
-     run per architecture (the others that ran it are named, with their largest difference);
-  2. the paired gain of each trunk over training from scratch: for every (k, draw) the scratch run
-     and the trunk saw the same examples, head initialization and batch order, so the difference is
-     taken per (seed, k, draw) before averaging;
+     pretraining seed and draw (n values); scratch never reads the trunk but depends on the run's
+     seed (the dataset's examples), so it is counted from one run per (architecture, seed) (the
+     others that ran it are named, with their largest difference);
+  2. the paired gain of each trunk over training from scratch: for every (seed, k, draw) the
+     scratch run of the same architecture and seed and the trunk saw the same examples (checked),
+     head initialization and batch order, so the difference is taken per (seed, k, draw) before
+     averaging;
   3. steps to the target on the validation curve: draws that reached it / all, median steps of those;
   4. the mean validation curve at k = CURVE_K (after 0, 1/10, 1/4, 1/2 and all of the steps);
   5. the cost per trial by architecture and mode.
@@ -80,15 +82,20 @@ def main():
     reached = defaultdict(lambda: defaultdict(list))
     curves = defaultdict(lambda: defaultdict(list))
     seconds = defaultdict(list)
-    scratch = {}  # (architecture, k, draw) -> accuracies of scratch (one per run that had scratch)
+    # Scratch never reads the trunk but depends on the run's seed (the dataset's examples, hence the
+    # draws and the test split) and on adapt.seed: it is keyed by (architecture, seed), counted from
+    # one run per key, and a trunk is compared with the scratch of its own architecture and seed only
+    # when both drew the same examples.
+    scratch = {}  # (architecture, seed, k, draw) -> accuracies of scratch (one per run that had it)
     scratch_runs = defaultdict(set)
-    counted = {}  # architecture -> the one run whose scratch entries the tables count (the same in every run)
+    counted = {}  # (architecture, seed) -> the run whose scratch entries the tables count
+    draws = {(variant, seed): r.get("draws") for variant, seed, r in runs}
     for variant, seed, r in runs:
         for e in r["entries"]:
             if e["mode"] == "scratch":
-                first = counted.setdefault(arch[variant], (variant, seed))
-                scratch.setdefault((arch[variant], e["k"], e["draw"]), []).append(e["test"][metric])
-                scratch_runs[arch[variant]].add(f"{variant}-seed{seed}")
+                first = counted.setdefault((arch[variant], seed), (variant, seed))
+                scratch.setdefault((arch[variant], seed, e["k"], e["draw"]), []).append(e["test"][metric])
+                scratch_runs[(arch[variant], seed)].add(f"{variant}-seed{seed}")
                 seconds[(arch[variant], e["mode"])].append(e["seconds"])
                 if first != (variant, seed):
                     continue
@@ -107,16 +114,19 @@ def main():
     rows = [(t, m) for t in trunks for m in ("frozen", "fine-tune") if (t, m) in test]
     rows += sorted(r for r in test if r[1] == "scratch")
     n_seeds = len({s for _, s, _ in runs})
+    scratch_seeds = {a: sorted(s for aa, s in counted if aa == a) for a, _ in counted}
     print(f"**Test {metric} of `{runs[0][2]['task']}` by k** (mean ± sample std over "
-          f"{n_seeds} pretraining seeds × draws; scratch over its draws):\n")
+          f"{n_seeds} pretraining seeds × draws; scratch over the seeds it ran with × draws: "
+          + ", ".join(f"{a} seeds {', '.join(map(str, s))}" for a, s in sorted(scratch_seeds.items()))
+          + "):\n")
     print("| trunk | mode | " + " | ".join(f"k = {k}" for k in ks) + " |")
     print("|---|---|" + "---:|" * len(ks))
     for t, m in rows:
         print(f"| {t} | {m} | " + " | ".join(fmt(test[(t, m)][k]) for k in ks) + " |")
 
     if scratch:
-        print(f"\n**Gain over scratch** (test {metric} minus the scratch run's with the same k and draw, "
-              "mean ± std over seeds × draws):\n")
+        print(f"\n**Gain over scratch** (test {metric} minus that of scratch with the same architecture, seed, "
+              "k and draw, which drew the same examples; mean ± std over seeds × draws):\n")
         print("| trunk | mode | " + " | ".join(f"k = {k}" for k in ks) + " |")
         print("|---|---|" + "---:|" * len(ks))
         for t, m in rows:
@@ -128,16 +138,23 @@ def main():
                 for variant, seed, r in runs:
                     if variant != t:
                         continue
+                    ref = counted.get((arch[variant], seed))
+                    if ref is None or draws[ref] != draws[(variant, seed)]:
+                        continue
                     for e in r["entries"]:
-                        base = scratch.get((arch[variant], k, e["draw"]))
+                        base = scratch.get((arch[variant], seed, k, e["draw"]))
                         if e["mode"] == m and e["k"] == k and base:
                             diffs.append(e["test"][metric] - statistics.mean(base))
                 cells.append(fmt(diffs, 3) if diffs else "—")
             print(f"| {t} | {m} | " + " | ".join(cells) + " |")
-        for a, names in sorted(scratch_runs.items()):
-            spread = max((max(v) - min(v) for (aa, _, _), v in scratch.items() if aa == a), default=0.0)
-            print(f"\n<!-- scratch ({a}) ran in {', '.join(sorted(names))}; largest difference between "
-                  f"them at one (k, draw): {spread:.6f} -->")
+        for (a, sd), names in sorted(scratch_runs.items()):
+            spread = max((max(v) - min(v) for (aa, ss, _, _), v in scratch.items() if (aa, ss) == (a, sd)),
+                         default=0.0)
+            print(f"\n<!-- scratch ({a}, seed {sd}) ran in {', '.join(sorted(names))}; largest difference "
+                  f"between them at one (k, draw): {spread:.6f} -->")
+        missing = sorted(f"{v}-seed{sd}" for v, sd, _ in runs if (arch[v], sd) not in counted)
+        if missing:
+            print(f"\n<!-- no scratch run of the same architecture and seed for: {', '.join(missing)} -->")
 
     print(f"\n**Steps to {target} validation {metric}** (draws that reached it / all; median steps of "
           "those):\n")
