@@ -15,12 +15,11 @@ fewshot-adapt-multimnist-many.yaml) and prints, in Markdown:
   4. the mean validation curve at k = CURVE_K (after 0, 1/10, 1/4, 1/2 and all of the steps);
   5. the cost per trial by architecture and mode.
 Steps to target are adapt.json's (at its adapt.target) unless --target T is given: then the first
-measured step of each stored curve at which it reaches T (at least T; every metric of these studies
-is an accuracy). Only the standard library. Usage:
+measured step of each stored curve at which it reaches T (at least T, or at most T for a metric
+where lower is better, as ./mtl adapt counts them). Only the standard library. Usage:
   python3 mtl-experiments/studies/fewshot-table.py runs/studies/fewshot-adapt-multimnist-many [--target T]
 """
 import json
-import math
 import os
 import re
 import statistics
@@ -69,6 +68,7 @@ def main():
     runs = load(args[0])
     metric = runs[0][2]["metric"]["name"]
     target = runs[0][2]["metric"]["target"] if own_target is None else own_target
+    higher = runs[0][2]["metric"]["higher_is_better"]
     steps = int(runs[0][2]["settings"]["adapt.steps"])
     every = runs[0][2]["evaluation"]["every"]
     curve_steps = sorted({min(steps, every * round(steps * f / every)) for f in (0, 0.1, 0.25, 0.5, 1)})
@@ -77,11 +77,11 @@ def main():
     trunks += sorted({v for v, _, _ in runs} - set(trunks))
     arch = {v: r["source"]["architecture"] for v, _, r in runs}
 
-    # (trunk, mode) -> k -> values; scratch rows keyed by the architecture of the run they ran in
+    # row (trunk, mode) -> k -> values; a scratch row is ("scratch (<architecture>)", "scratch")
     test = defaultdict(lambda: defaultdict(list))
     reached = defaultdict(lambda: defaultdict(list))
-    curves = defaultdict(lambda: defaultdict(list))
-    seconds = defaultdict(list)
+    curves = defaultdict(list)  # row -> the curves at k = CURVE_K, as {step: value}
+    seconds = defaultdict(list)  # (architecture, mode) -> seconds of every trial
     # Scratch never reads the trunk but depends on the run's seed (the dataset's examples, hence the
     # draws and the test split) and on adapt.seed: it is keyed by (architecture, seed), counted from
     # one run per key, and a trunk is compared with the scratch of its own architecture and seed only
@@ -92,33 +92,33 @@ def main():
     draws = {(variant, seed): r.get("draws") for variant, seed, r in runs}
     for variant, seed, r in runs:
         for e in r["entries"]:
+            seconds[(arch[variant], e["mode"])].append(e["seconds"])
             if e["mode"] == "scratch":
                 first = counted.setdefault((arch[variant], seed), (variant, seed))
                 scratch.setdefault((arch[variant], seed, e["k"], e["draw"]), []).append(e["test"][metric])
                 scratch_runs[(arch[variant], seed)].add(f"{variant}-seed{seed}")
-                seconds[(arch[variant], e["mode"])].append(e["seconds"])
                 if first != (variant, seed):
                     continue
             row = ("scratch (" + arch[variant] + ")", "scratch") if e["mode"] == "scratch" else (variant, e["mode"])
-            value = e["test"][metric]
-            test[row][e["k"]].append(value)
+            test[row][e["k"]].append(e["test"][metric])
             if own_target is None:
                 reached[row][e["k"]].append(e.get("steps_to_target"))
             else:
-                reached[row][e["k"]].append(next((p["step"] for p in e["curve"] if p["value"] >= own_target), None))
+                reached[row][e["k"]].append(next((p["step"] for p in e["curve"]
+                                                  if (p["value"] >= own_target if higher else p["value"] <= own_target)),
+                                                 None))
             if e["k"] == CURVE_K:
-                curves[row][e["k"]].append({p["step"]: p["value"] for p in e["curve"]})
-            if e["mode"] != "scratch":
-                seconds[(arch[variant], e["mode"])].append(e["seconds"])
+                curves[row].append({p["step"]: p["value"] for p in e["curve"]})
 
     rows = [(t, m) for t in trunks for m in ("frozen", "fine-tune") if (t, m) in test]
     rows += sorted(r for r in test if r[1] == "scratch")
     n_seeds = len({s for _, s, _ in runs})
     scratch_seeds = {a: sorted(s for aa, s in counted if aa == a) for a, _ in counted}
+    scratch_note = ("; scratch over the seeds it ran with × draws: "
+                    + ", ".join(f"{a} seeds {', '.join(map(str, s))}" for a, s in sorted(scratch_seeds.items()))
+                    if scratch_seeds else "")
     print(f"**Test {metric} of `{runs[0][2]['task']}` by k** (mean ± sample std over "
-          f"{n_seeds} pretraining seeds × draws; scratch over the seeds it ran with × draws: "
-          + ", ".join(f"{a} seeds {', '.join(map(str, s))}" for a, s in sorted(scratch_seeds.items()))
-          + "):\n")
+          f"{n_seeds} pretraining seeds × draws{scratch_note}):\n")
     print("| trunk | mode | " + " | ".join(f"k = {k}" for k in ks) + " |")
     print("|---|---|" + "---:|" * len(ks))
     for t, m in rows:
@@ -172,7 +172,7 @@ def main():
     print("| trunk | mode | " + " | ".join(f"step {s}" for s in curve_steps) + " |")
     print("|---|---|" + "---:|" * len(curve_steps))
     for t, m in rows:
-        points = curves[(t, m)][CURVE_K]
+        points = curves[(t, m)]
         cells = []
         for s in curve_steps:
             vals = [p[s] for p in points if s in p]
